@@ -1,0 +1,2 @@
+"""casusbelli."""
+__version__ = "0.1.0"

@@ -1,0 +1,19 @@
+"""Workspaces: plain files under version control, loaded and validated with pydantic."""
+
+from casusbelli.workspace.load import (
+    BUILTIN_WORKSPACES,
+    Workspace,
+    builtin_path,
+    load_workspace,
+    resolve_workspace,
+    validate_workspace,
+)
+
+__all__ = [
+    "BUILTIN_WORKSPACES",
+    "Workspace",
+    "builtin_path",
+    "load_workspace",
+    "resolve_workspace",
+    "validate_workspace",
+]

@@ -1,0 +1,693 @@
+"""Load a workspace folder: read every file, validate it, check references across files.
+
+:func:`validate_workspace` returns *all* problems found (each naming file, line, column and
+field); :func:`load_workspace` raises :class:`~casusbelli.errors.WorkspaceError` carrying them,
+or returns a :class:`Workspace`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from casusbelli.errors import (
+    DuplicateIdError,
+    Problem,
+    SchemaError,
+    UnknownIdError,
+    WorkspaceError,
+)
+from casusbelli.workspace.models import (
+    Case,
+    EvidenceSet,
+    Frame,
+    Indicator,
+    IndicatorsFile,
+    Question,
+    Source,
+    SourceRef,
+    Theory,
+    WorkspaceConfig,
+)
+from casusbelli.workspace.yamlio import MAX_FILE_BYTES, Marks, _FileProblem, read_text, read_yaml
+
+__all__ = [
+    "BUILTIN_WORKSPACES",
+    "Workspace",
+    "builtin_path",
+    "load_workspace",
+    "resolve_workspace",
+    "validate_workspace",
+]
+
+BUILTIN_WORKSPACES = ("russia",)
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Workspace:
+    """A loaded, validated workspace. Mappings keep file order (cases sorted by id)."""
+
+    root: Path
+    config: WorkspaceConfig
+    sources: dict[str, Source]
+    indicators: dict[str, Indicator]
+    theories: dict[str, Theory]
+    cases: dict[str, Case]
+    evidence: dict[str, EvidenceSet] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    frames: dict[str, Frame] = field(default_factory=dict)
+    content_hash: str = ""
+    #: where each id was declared: ("case", "hungary-1956") -> (file, line)
+    origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The workspace's name from ``casus.toml``."""
+        return self.config.name
+
+    @property
+    def theory_ids(self) -> list[str]:
+        """Theories analysed by default, in display order."""
+        return list(self.config.theories) or list(self.theories)
+
+    @property
+    def outcome(self) -> str:
+        """The outcome indicator's id."""
+        return self.config.outcome
+
+    def prior(self) -> dict[str, float]:
+        """The prior over the default theories, normalised (flat when not configured)."""
+        ids = self.theory_ids
+        raw = self.config.prior or {t: 1.0 for t in ids}
+        total = sum(raw.get(t, 0.0) for t in ids)
+        return {t: raw.get(t, 0.0) / total for t in ids}
+
+    def indicators_of(self, theory: str) -> list[str]:
+        """Indicator ids that belong to ``theory``, in file order."""
+        return [i.id for i in self.indicators.values() if i.theory == theory]
+
+
+def builtin_path(name: str) -> Path:
+    """Return the folder of a built-in workspace that ships inside the package."""
+    if name not in BUILTIN_WORKSPACES:
+        raise WorkspaceError(
+            f"no built-in workspace named {name!r}",
+            hint=f"built-in workspaces: {', '.join(BUILTIN_WORKSPACES)}",
+        )
+    root = resources.files("casusbelli.workspace") / "builtin" / name
+    return Path(str(root))
+
+
+def resolve_workspace(ws: str | Path | None) -> Path:
+    """Turn a CLI argument into a folder: ``None`` is the built-in ``russia`` workspace."""
+    if ws is None:
+        return builtin_path("russia")
+    p = Path(ws)
+    if not p.exists() and str(ws) in BUILTIN_WORKSPACES:
+        return builtin_path(str(ws))
+    if not p.is_dir():
+        raise WorkspaceError(f"workspace folder not found: {ws}", hint="casus init DIR makes one")
+    return p
+
+
+# --------------------------------------------------------------------------- problems
+def _friendly(err: dict[str, Any], model: type[BaseModel] | None) -> str:
+    """Turn one pydantic error into a sentence a researcher can act on."""
+    typ = err.get("type", "")
+    inp = err.get("input")
+    ctx = err.get("ctx") or {}
+    shown = repr(inp) if not isinstance(inp, dict | list) else type(inp).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if typ == "missing":
+        return "required field is missing"
+    if typ == "extra_forbidden":
+        name = str(err["loc"][-1])
+        allowed = _allowed_fields(model, err["loc"][:-1])
+        guess = difflib.get_close_matches(name, allowed, n=1)
+        tip = f" (did you mean {guess[0]!r}?)" if guess else ""
+        return f"unknown field {name!r}{tip}"
+    if typ in ("greater_than_equal", "less_than_equal") and "le" not in ctx:
+        pass
+    if typ in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        if err["loc"] and err["loc"][-1] == "value" or _is_membership(err):
+            return f"expected a number in [0, 1], got {shown}"
+        bound = next(iter(ctx.values()), None)
+        return f"{err.get('msg', 'out of range').lower()}, got {shown} (bound {bound})"
+    if typ in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        if err["loc"] and err["loc"][-1] == "value":
+            return f"expected a number in [0, 1] or null, got {shown}"
+        return f"expected a number, got {shown}"
+    if typ in ("string_type",):
+        return f"expected text, got {shown}"
+    if typ in ("list_type",):
+        return f"expected a list, got {shown}"
+    if typ in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping (key: value), got {shown}"
+    if typ == "literal_error":
+        return f"expected one of {ctx.get('expected', '?')}, got {shown}"
+    if typ == "string_pattern_mismatch":
+        return (
+            f"invalid id {shown}: use letters, digits, '-' and '_', starting with a letter"
+        )
+    if typ == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+    if typ == "string_too_short":
+        return "must not be empty"
+    msg = str(err.get("msg", "invalid value"))
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg
+
+
+def _is_membership(err: dict[str, Any]) -> bool:
+    ctx = err.get("ctx") or {}
+    return ctx.get("ge") == 0.0 or ctx.get("le") == 1.0
+
+
+def _allowed_fields(model: type[BaseModel] | None, loc: Iterable[Any]) -> list[str]:
+    cls: Any = model
+    for part in loc:
+        if cls is None or isinstance(part, int):
+            continue
+        f = getattr(cls, "model_fields", {}).get(part)
+        if f is None:
+            # a dict key (e.g. a coding's indicator id): stay on the value model
+            continue
+        cls = _inner_model(f.annotation)
+    if cls is None:
+        return []
+    names: list[str] = []
+    for name, f in cls.model_fields.items():
+        names.append(f.alias or name)
+    return names
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Collector:
+    """Gathers problems from every file, with positions."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.kinds: set[str] = set()
+        self.max_bytes = MAX_FILE_BYTES
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def add(self, problem: Problem, kind: str = "schema") -> None:
+        self.problems.append(problem)
+        self.kinds.add(kind)
+
+    def add_at(
+        self, rel: str, marks: Marks | None, loc: tuple[Any, ...], message: str, kind: str
+    ) -> None:
+        line, col = marks.locate(loc) if marks else (None, None)
+        self.add(Problem(message, rel, line, col, _dotted(loc) or None), kind)
+
+    def validate(
+        self,
+        model: type[M],
+        data: Any,
+        rel: str,
+        marks: Marks | None,
+        prefix: tuple[Any, ...] = (),
+    ) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = prefix + tuple(err["loc"])
+                # pydantic reports model-level validators with an empty loc
+                self.add_at(rel, marks, loc, _friendly(dict(err), model), "schema")
+            return None
+
+
+# --------------------------------------------------------------------------- loading
+def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem]]:
+    """Read and check a workspace folder; return the workspace (when valid) and all problems."""
+    root = Path(path)
+    col = _Collector(root)
+    if not root.is_dir():
+        return None, [Problem(f"workspace folder not found: {root}")]
+    files: list[Path] = []
+
+    config = _load_config(root, col, files)
+    if config is not None and config.max_file_bytes:
+        col.max_bytes = config.max_file_bytes
+
+    # sources: sources.yaml and sources/*.yaml
+    sources: dict[str, Source] = {}
+    origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+    src_files = [root / "sources.yaml"] if (root / "sources.yaml").exists() else []
+    src_files += sorted((root / "sources").glob("*.yaml")) if (root / "sources").is_dir() else []
+    src_marks: dict[str, tuple[Marks, list[Any]]] = {}
+    for p in src_files:
+        files.append(p)
+        doc = _read(p, col)
+        if doc is None:
+            continue
+        data, marks = doc
+        rel = col.rel(p)
+        if isinstance(data, dict) and "sources" in data and len(data) == 1:
+            items, prefix = data["sources"], ("sources",)
+        else:
+            items, prefix = data, ()
+        if not isinstance(items, list):
+            col.add_at(rel, marks, prefix, "expected a list of sources", "schema")
+            continue
+        for i, item in enumerate(items):
+            src = col.validate(Source, item, rel, marks, prefix + (i,))
+            if src is None:
+                continue
+            line = marks.locate(prefix + (i,))[0]
+            _claim(col, origins, "source", src.id, rel, line, marks, prefix + (i, "id"))
+            sources[src.id] = src
+        src_marks[rel] = (marks, items)
+
+    # indicators
+    indicators: dict[str, Indicator] = {}
+    ind_path = root / "indicators.yaml"
+    ind_marks: Marks | None = None
+    if not ind_path.exists():
+        col.add(Problem("missing file: indicators.yaml", "indicators.yaml"), "missing")
+    else:
+        files.append(ind_path)
+        doc = _read(ind_path, col)
+        if doc is not None:
+            data, ind_marks = doc
+            if isinstance(data, list):
+                data = {"indicators": data}
+            parsed = col.validate(IndicatorsFile, data, "indicators.yaml", ind_marks)
+            if parsed is not None:
+                for i, ind in enumerate(parsed.indicators):
+                    line = ind_marks.locate(("indicators", i))[0]
+                    _claim(
+                        col, origins, "indicator", ind.id, "indicators.yaml", line,
+                        ind_marks, ("indicators", i, "id"),
+                    )
+                    indicators[ind.id] = ind
+
+    theories, th_docs = _load_folder(root, "theories", Theory, "theory", col, files, origins)
+    cases, case_docs = _load_folder(root, "cases", Case, "case", col, files, origins)
+    evidence, ev_docs = _load_folder(
+        root, "evidence", EvidenceSet, "evidence", col, files, origins, id_field="case"
+    )
+    questions, q_docs = _load_folder(root, "questions", Question, "question", col, files, origins)
+    frames, fr_docs = _load_folder(root, "frames", Frame, "frame", col, files, origins)
+
+    # ------------------------------------------------------------ references across files
+    def check_ref(ref: SourceRef, rel: str, marks: Marks, loc: tuple[Any, ...]) -> None:
+        if ref.source not in sources:
+            _unknown(col, rel, marks, loc + ("source",), "source", ref.source, sources)
+
+    if config is not None:
+        for t in config.theories:
+            if t not in theories:
+                col.add(
+                    Problem(f"unknown theory id {t!r}", "casus.toml", None, None, "theories"),
+                    "unknown",
+                )
+        for t in config.prior or {}:
+            if t not in theories:
+                col.add(
+                    Problem(f"unknown theory id {t!r}", "casus.toml", None, None, "prior"),
+                    "unknown",
+                )
+        if indicators and config.outcome not in indicators:
+            col.add(
+                Problem(
+                    f"outcome indicator {config.outcome!r} is not in indicators.yaml",
+                    "casus.toml", None, None, "outcome",
+                ),
+                "unknown",
+            )
+
+    allowed_owner = set(theories) | {"outcome", "descriptor"}
+    for i, ind in enumerate(indicators.values()):
+        if theories and ind.theory not in allowed_owner:
+            _unknown(
+                col, "indicators.yaml", ind_marks, ("indicators", i, "theory"), "theory",
+                ind.theory, allowed_owner,
+            )
+        if ind.measured:
+            for j, fr in enumerate(ind.measured.frames):
+                if fr not in frames:
+                    _unknown(
+                        col, "indicators.yaml", ind_marks,
+                        ("indicators", i, "measured", "frames", j), "frame", fr, frames,
+                    )
+
+    for tid, th in theories.items():
+        rel, marks = th_docs[tid]
+        for j, ref in enumerate(th.references):
+            check_ref(ref, rel, marks, ("references", j))
+        for j, imp in enumerate(th.implications):
+            if imp.indicator not in indicators:
+                _unknown(
+                    col, rel, marks, ("implications", j, "indicator"), "indicator",
+                    imp.indicator, indicators,
+                )
+
+    for cid, case in cases.items():
+        rel, marks = case_docs[cid]
+        for j, ref in enumerate(case.sources):
+            check_ref(ref, rel, marks, ("sources", j))
+        for ind_id, coding in case.codings.items():
+            if ind_id not in indicators:
+                _unknown(col, rel, marks, ("codings", ind_id), "indicator", ind_id, indicators)
+                continue
+            for j, ref in enumerate(coding.sources):
+                check_ref(ref, rel, marks, ("codings", ind_id, "sources", j))
+
+    for cid, ev in evidence.items():
+        rel, marks = ev_docs[cid]
+        if ev.case not in cases:
+            _unknown(col, rel, marks, ("case",), "case", ev.case, cases)
+        hyps = list(ev.hypotheses or (config.theories if config else []) or theories)
+        for h_i, h in enumerate(ev.hypotheses or []):
+            if h not in theories:
+                _unknown(col, rel, marks, ("hypotheses", h_i), "theory", h, theories)
+        seen: dict[str, int] = {}
+        for j, item in enumerate(ev.items):
+            if item.id in seen:
+                col.add_at(
+                    rel, marks, ("items", j, "id"),
+                    f"duplicate evidence item id {item.id!r} (first declared as item "
+                    f"{seen[item.id] + 1})",
+                    "duplicate",
+                )
+            seen.setdefault(item.id, j)
+            for k, ref in enumerate(item.sources):
+                check_ref(ref, rel, marks, ("items", j, "sources", k))
+            ratings_sets = [("ratings", item.ratings)]
+            ratings_sets += [
+                (f"analysts.{a}", r) for a, r in (item.analysts or {}).items()
+            ]
+            for where, rmap in ratings_sets:
+                loc_base: tuple[Any, ...] = ("items", j) + tuple(where.split("."))
+                for h in rmap:
+                    if h not in hyps:
+                        _unknown(col, rel, marks, loc_base + (h,), "hypothesis", h, hyps)
+            for h in hyps:
+                if h not in item.ratings:
+                    col.add_at(
+                        rel, marks, ("items", j, "ratings"),
+                        f"not rated against hypothesis {h!r} (use NA when it does not apply)",
+                        "missing",
+                    )
+            for h in item.likelihoods or {}:
+                if h not in hyps:
+                    _unknown(col, rel, marks, ("items", j, "likelihoods", h), "hypothesis", h, hyps)
+
+    for qid, q in questions.items():
+        rel, marks = q_docs[qid]
+        for j, ref in enumerate(q.sources):
+            check_ref(ref, rel, marks, ("sources", j))
+        if q.resolution:
+            for j, ref in enumerate(q.resolution.sources):
+                check_ref(ref, rel, marks, ("resolution", "sources", j))
+        for t in q.forecasts:
+            if t not in theories:
+                _unknown(col, rel, marks, ("forecasts", t), "theory", t, theories)
+
+    for fid, fr in frames.items():
+        rel, marks = fr_docs[fid]
+        for j, ex in enumerate(fr.examples):
+            if ex.source not in sources:
+                _unknown(col, rel, marks, ("examples", j, "source"), "source", ex.source, sources)
+
+    for th_rel, th in ((th_docs[t][0], th) for t, th in theories.items()):
+        del th_rel, th  # (paths are checked by the cross-case engine, which parses them)
+
+    if col.problems or config is None:
+        return None, sorted(col.problems, key=_problem_order)
+
+    ws = Workspace(
+        root=root,
+        config=config,
+        sources=sources,
+        indicators=indicators,
+        theories=theories,
+        cases=dict(sorted(cases.items())),
+        evidence=evidence,
+        questions=questions,
+        frames=frames,
+        content_hash=_content_hash(root, files),
+        origins=origins,
+    )
+    return ws, []
+
+
+def load_workspace(path: str | Path | None = None) -> Workspace:
+    """Load and validate a workspace (``None``: the built-in ``russia``).
+
+    Raises
+    ------
+    WorkspaceError
+        With every problem found in ``problems``; the subclass says what kind when all
+        problems are of one kind (:class:`SchemaError`, :class:`UnknownIdError`,
+        :class:`DuplicateIdError`).
+    """
+    root = resolve_workspace(path)
+    ws, problems = validate_workspace(root)
+    if ws is None:
+        kinds = {_kind_of(p) for p in problems}
+        cls: type[WorkspaceError] = WorkspaceError
+        if kinds == {"unknown"}:
+            cls = UnknownIdError
+        elif kinds == {"duplicate"}:
+            cls = DuplicateIdError
+        elif kinds == {"schema"}:
+            cls = SchemaError
+        first = problems[0] if problems else Problem("invalid workspace")
+        raise cls(
+            first.message,
+            problems=problems,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            field=first.field,
+            hint="run `casus validate` to list every problem",
+        )
+    return ws
+
+
+def _kind_of(p: Problem) -> str:
+    if p.message.startswith("unknown ") and " id " in p.message:
+        return "unknown"
+    if p.message.startswith("duplicate"):
+        return "duplicate"
+    return "schema"
+
+
+def _problem_order(p: Problem) -> tuple[str, int, int]:
+    return (p.file or "", p.line or 0, p.column or 0)
+
+
+def _read(path: Path, col: _Collector) -> tuple[Any, Marks] | None:
+    try:
+        doc = read_yaml(path, col.rel(path), max_bytes=col.max_bytes)
+    except _FileProblem as fp:
+        col.add(fp.problem, "file")
+        return None
+    return doc.data, doc.marks
+
+
+def _load_config(root: Path, col: _Collector, files: list[Path]) -> WorkspaceConfig | None:
+    p = root / "casus.toml"
+    if not p.exists():
+        col.add(Problem("missing file: casus.toml (run `casus init` to make one)", "casus.toml"))
+        return None
+    files.append(p)
+    try:
+        text = read_text(p, "casus.toml", max_bytes=MAX_FILE_BYTES)
+    except _FileProblem as fp:
+        col.add(fp.problem, "file")
+        return None
+    if not text.strip():
+        col.add(Problem("file is empty", "casus.toml", 1, 1))
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        line = col_ = None
+        import re
+
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        if m:
+            line, col_ = int(m.group(1)), int(m.group(2))
+            msg = msg[: m.start()].strip()
+        col.add(Problem(f"invalid TOML: {msg}", "casus.toml", line, col_))
+        return None
+    section = data.get("workspace", data)
+    extra = {k: v for k, v in data.items() if k not in ("workspace", "prior")}
+    if "workspace" in data:
+        merged = dict(section)
+        if "prior" in data:
+            merged["prior"] = data["prior"]
+        for k, v in extra.items():
+            merged[k] = v
+    else:
+        merged = section
+    try:
+        return WorkspaceConfig.model_validate(merged)
+    except ValidationError as exc:
+        lines = text.splitlines()
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else None
+            line = None
+            if key:
+                for n, ln in enumerate(lines, 1):
+                    if ln.strip().startswith(key) and "=" in ln:
+                        line = n
+                        break
+            col.add(
+                Problem(
+                    _friendly(dict(err), WorkspaceConfig), "casus.toml", line,
+                    1 if line else None, _dotted(err["loc"]) or None,
+                )
+            )
+        return None
+
+
+def _load_folder(
+    root: Path,
+    folder: str,
+    model: type[M],
+    kind: str,
+    col: _Collector,
+    files: list[Path],
+    origins: dict[tuple[str, str], tuple[str, int | None]],
+    id_field: str = "id",
+) -> tuple[dict[str, M], dict[str, tuple[str, Marks]]]:
+    """Load ``folder/*.yaml``; the id is the file stem, and an ``id:`` inside must agree."""
+    out: dict[str, M] = {}
+    docs: dict[str, tuple[str, Marks]] = {}
+    d = root / folder
+    if not d.is_dir():
+        return out, docs
+    paths = sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
+    for p in paths:
+        files.append(p)
+        rel = col.rel(p)
+        doc = _read(p, col)
+        if doc is None:
+            continue
+        data, marks = doc
+        if not isinstance(data, dict):
+            col.add_at(rel, marks, (), f"expected a mapping at the top of a {kind} file", "schema")
+            continue
+        obj = col.validate(model, data, rel, marks)
+        if obj is None:
+            continue
+        declared = getattr(obj, id_field, None)
+        oid = p.stem
+        if kind == "evidence":
+            oid = declared or p.stem
+        elif declared is not None and declared != p.stem:
+            col.add_at(
+                rel, marks, (id_field,),
+                f"id {declared!r} differs from the file name {p.stem!r} (a {kind}'s id is its "
+                "file stem)",
+                "schema",
+            )
+            continue
+        line = marks.locate((id_field,))[0] if id_field in data else 1
+        if not _claim(col, origins, kind, oid, rel, line, marks, (id_field,)):
+            continue
+        out[oid] = obj
+        docs[oid] = (rel, marks)
+    return out, docs
+
+
+def _claim(
+    col: _Collector,
+    origins: dict[tuple[str, str], tuple[str, int | None]],
+    kind: str,
+    oid: str,
+    rel: str,
+    line: int | None,
+    marks: Marks | None,
+    loc: tuple[Any, ...],
+) -> bool:
+    key = (kind, oid)
+    if key in origins:
+        first_file, first_line = origins[key]
+        where = f"{first_file}:{first_line}" if first_line else first_file
+        col.add_at(rel, marks, loc, f"duplicate {kind} id {oid!r} (first declared at {where})",
+                   "duplicate")
+        return False
+    origins[key] = (rel, line)
+    return True
+
+
+def _unknown(
+    col: _Collector,
+    rel: str,
+    marks: Marks | None,
+    loc: tuple[Any, ...],
+    kind: str,
+    value: str,
+    known: Iterable[str],
+) -> None:
+    guess = difflib.get_close_matches(value, list(known), n=1)
+    tip = f" (did you mean {guess[0]!r}?)" if guess else ""
+    col.add_at(rel, marks, loc, f"unknown {kind} id {value!r}{tip}", "unknown")
+
+
+def _content_hash(root: Path, files: list[Path]) -> str:
+    """SHA-256 over every workspace file's relative path and bytes, in sorted order."""
+    h = hashlib.sha256()
+    for p in sorted(set(files)):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Yield every file that makes up a workspace (what ``casus init`` copies)."""
+    for name in ("casus.toml", "indicators.yaml", "sources.yaml"):
+        if (root / name).exists():
+            yield root / name
+    for folder in ("sources", "theories", "cases", "evidence", "questions", "frames"):
+        d = root / folder
+        if d.is_dir():
+            yield from sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))

@@ -1,0 +1,419 @@
+"""The workspace's data model: pydantic models for every file kind.
+
+One model per concept. Every model forbids unknown fields, so a typo is an error rather than
+silently ignored data. Unknown values are ``None`` (never 0 or -1); engines say what they do
+with them.
+
+=====================  ======================================================
+file                   model
+=====================  ======================================================
+``casus.toml``         :class:`WorkspaceConfig`
+``indicators.yaml``    :class:`IndicatorsFile` (a list of :class:`Indicator`)
+``theories/<id>.yaml`` :class:`Theory`
+``cases/<id>.yaml``    :class:`Case` (with :class:`Coding` per indicator)
+``evidence/<case>.yaml`` :class:`EvidenceSet` (a list of :class:`EvidenceItem`)
+``questions/<id>.yaml``  :class:`Question`
+``frames/<id>.yaml``   :class:`Frame`
+``sources.yaml``       a list of :class:`Source` (CSL-JSON field names)
+=====================  ======================================================
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "ACH_RATINGS",
+    "Case",
+    "Coding",
+    "EvidenceItem",
+    "EvidenceSet",
+    "Frame",
+    "FrameExample",
+    "Implication",
+    "Indicator",
+    "IndicatorsFile",
+    "MeasuredSpec",
+    "PartialDate",
+    "Question",
+    "QuestionResolution",
+    "Source",
+    "SourceRef",
+    "Theory",
+    "TheoryForecast",
+    "WorkspaceConfig",
+    "date_bounds",
+]
+
+_ID_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+Id = Annotated[str, Field(pattern=_ID_RE, min_length=1, max_length=80)]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+Membership = Annotated[float, Field(ge=0.0, le=1.0)]
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _coerce_partial_date(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    if isinstance(value, int):
+        value = f"{value:04d}"
+    if isinstance(value, dt.datetime):
+        value = value.date().isoformat()
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    year, month, day = m.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"invalid month in date {value!r}")
+    if day is not None:
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise ValueError(f"invalid day in date {value!r}")
+    return value.strip()
+
+
+#: A date known to the year, month or day: ``1956``, ``1956-10`` or ``1956-10-24``.
+PartialDate = Annotated[str, BeforeValidator(_coerce_partial_date)]
+
+
+def date_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """Return the earliest and latest calendar day a :data:`PartialDate` can mean.
+
+    >>> date_bounds("1956-10")
+    (datetime.date(1956, 10, 1), datetime.date(1956, 10, 31))
+    """
+    m = _DATE_RE.match(value)
+    if not m:
+        raise ValueError(f"not a date: {value!r}")
+    year, month, day = m.groups()
+    y = int(year)
+    if month is None:
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    mo = int(month)
+    if day is None:
+        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
+    d = dt.date(y, mo, int(day))
+    return d, d
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- casus.toml
+class WorkspaceConfig(_Model):
+    """``casus.toml``: the workspace's name, its theories and the prior over them."""
+
+    name: NonEmptyStr
+    description: str = ""
+    placeholder: bool = Field(
+        default=False, description="True for demonstration content that is not a real coding."
+    )
+    theories: list[Id] = Field(
+        default_factory=list,
+        description="Theory ids analysed by default, in display order (default: all).",
+    )
+    prior: dict[Id, Annotated[float, Field(gt=0.0)]] | None = Field(
+        default=None,
+        description="Prior weight per theory (normalised to sum to 1); flat when absent.",
+    )
+    outcome: Id = Field(default="INTERVENTION", description="The outcome indicator's id.")
+    max_file_bytes: int | None = Field(
+        default=None, gt=0, description="Size limit for any workspace file (default 5 MB)."
+    )
+
+
+# --------------------------------------------------------------------------- sources.yaml
+class _Name(_Model):
+    family: str | None = None
+    given: str | None = None
+    literal: str | None = None
+    suffix: str | None = None
+    dropping_particle: str | None = Field(default=None, alias="dropping-particle")
+    non_dropping_particle: str | None = Field(default=None, alias="non-dropping-particle")
+
+
+class _DateParts(_Model):
+    date_parts: list[list[int | str]] | None = Field(default=None, alias="date-parts")
+    literal: str | None = None
+    raw: str | None = None
+    season: int | str | None = None
+    circa: bool | int | str | None = None
+
+
+class Source(_Model):
+    """A bibliography entry with CSL-JSON field names (as Zotero, pandoc and citeproc use)."""
+
+    id: Id
+    type: NonEmptyStr
+    title: NonEmptyStr
+    author: list[_Name] | None = None
+    editor: list[_Name] | None = None
+    container_title: str | None = Field(default=None, alias="container-title")
+    collection_title: str | None = Field(default=None, alias="collection-title")
+    publisher: str | None = None
+    publisher_place: str | None = Field(default=None, alias="publisher-place")
+    issued: _DateParts | None = None
+    accessed: _DateParts | None = None
+    volume: str | int | None = None
+    issue: str | int | None = None
+    page: str | int | None = None
+    number: str | int | None = None
+    edition: str | int | None = None
+    genre: str | None = None
+    language: str | None = None
+    ISBN: str | None = None
+    ISSN: str | None = None
+    DOI: str | None = None
+    URL: str | None = None
+    abstract: str | None = None
+    note: str | None = None
+    verified_at: str | None = Field(
+        default=None, description="Where title, authors and year were checked (not CSL)."
+    )
+    topics: list[str] | None = Field(default=None, description="Free tags (not CSL).")
+
+    def year(self) -> int | None:
+        """Return the year of ``issued`` when it is known."""
+        if self.issued and self.issued.date_parts and self.issued.date_parts[0]:
+            try:
+                return int(self.issued.date_parts[0][0])
+            except (TypeError, ValueError):
+                return None
+        return None
+
+    def short(self) -> str:
+        """Return ``Family (year)`` for tables."""
+        people = self.author or self.editor or []
+        name = ""
+        if people:
+            first = people[0]
+            name = first.family or first.literal or ""
+            if len(people) == 2:
+                second = people[1]
+                name += f" & {second.family or second.literal or ''}"
+            elif len(people) > 2:
+                name += " et al."
+        year = self.year()
+        return f"{name} ({year})" if name else f"{self.title[:40]} ({year})"
+
+
+class SourceRef(_Model):
+    """A citation: a source id plus where in it (page, post number, timestamp)."""
+
+    source: Id
+    locator: str | None = None
+
+
+# --------------------------------------------------------------------------- indicators.yaml
+class MeasuredSpec(_Model):
+    """An indicator measured from discourse frames rather than coded by hand."""
+
+    frames: list[Id] = Field(min_length=1)
+    corpus: NonEmptyStr
+    window_days: int = Field(default=180, gt=0)
+    baseline_days: int = Field(default=730, gt=0)
+    lang: Literal["en", "ru"] | None = None
+
+
+class Indicator(_Model):
+    """A condition or outcome that every case codes."""
+
+    id: Id
+    label: NonEmptyStr
+    description: str = ""
+    kind: Literal["fuzzy", "crisp"] = "fuzzy"
+    theory: Id = Field(description="The theory it belongs to, or 'outcome' / 'descriptor'.")
+    guide: str = Field(default="", description="Coding guide: what 0, 0.33, 0.67 and 1 mean.")
+    measured: MeasuredSpec | None = None
+
+
+class IndicatorsFile(_Model):
+    """``indicators.yaml``."""
+
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- theories/*.yaml
+class Implication(_Model):
+    """An observable implication: the theory expects this indicator to be high (or low)."""
+
+    indicator: Id
+    expect: Literal["high", "low"]
+    note: str = ""
+
+
+class Theory(_Model):
+    """A rival explanation, stated as data."""
+
+    id: Id | None = None
+    name: NonEmptyStr
+    summary: str = ""
+    references: list[SourceRef] = Field(default_factory=list)
+    implications: list[Implication] = Field(default_factory=list)
+    predictions: list[str] = Field(default_factory=list)
+    paths: str | None = Field(
+        default=None,
+        description="Expected sufficient path(s) to the outcome, as a Boolean expression "
+        "over indicator ids in R QCA notation, e.g. 'opening*low_cost + vacuum'.",
+    )
+
+
+# --------------------------------------------------------------------------- cases/*.yaml
+class Coding(_Model):
+    """One indicator's value in one case: a fuzzy membership or unknown (``null``)."""
+
+    value: Membership | None
+    rationale: NonEmptyStr
+    sources: list[SourceRef] = Field(default_factory=list)
+
+
+class Case(_Model):
+    """A case: an intervention, or a crisis where intervention was possible and did not happen."""
+
+    id: Id | None = None
+    name: NonEmptyStr
+    actor: NonEmptyStr
+    target: NonEmptyStr
+    start: PartialDate
+    end: PartialDate | None = None
+    kind: Literal["intervention", "negative"]
+    summary: str = ""
+    tags: list[str] = Field(default_factory=list)
+    sources: list[SourceRef] = Field(default_factory=list)
+    codings: dict[Id, Coding] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Case:
+        if self.end is not None and date_bounds(self.end)[1] < date_bounds(self.start)[0]:
+            raise ValueError(f"end date {self.end} is before start date {self.start}")
+        return self
+
+
+# --------------------------------------------------------------------------- evidence/*.yaml
+ACH_RATINGS = ("CC", "C", "N", "I", "II", "NA")
+Rating = Literal["CC", "C", "N", "I", "II", "NA"]
+Level = Literal["low", "medium", "high"]
+
+
+class EvidenceItem(_Model):
+    """One piece of evidence, rated against every hypothesis."""
+
+    id: Id
+    text: NonEmptyStr
+    kind: Literal["fact", "claim", "interpretation", "assumption", "absence"] = "fact"
+    date: PartialDate | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+    credibility: Level = "medium"
+    relevance: Level = "medium"
+    ratings: dict[Id, Rating] = Field(min_length=1)
+    likelihoods: dict[Id, Annotated[float, Field(gt=0.0, le=1.0)]] | None = Field(
+        default=None, description="P(E | H) per hypothesis; mapped from ratings when absent."
+    )
+    analysts: dict[NonEmptyStr, dict[Id, Rating]] | None = Field(
+        default=None, description="Further analysts' ratings; the main ratings are 'default'."
+    )
+    note: str = ""
+
+
+class EvidenceSet(_Model):
+    """``evidence/<case>.yaml``: the evidence for one case."""
+
+    case: Id
+    hypotheses: list[Id] | None = Field(
+        default=None, description="Hypotheses rated (default: the workspace's theories)."
+    )
+    prior: dict[Id, Annotated[float, Field(gt=0.0)]] | None = None
+    items: list[EvidenceItem] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- questions/*.yaml
+class TheoryForecast(_Model):
+    """A theory's forecast for a question, with its conditional forecasts per scenario."""
+
+    value: Any = Field(description="P(yes) for binary; {option: p} for multiple choice.")
+    rationale: NonEmptyStr
+    scenarios: dict[Id, Any] = Field(default_factory=dict)
+
+
+class QuestionResolution(_Model):
+    """How a question resolved."""
+
+    outcome: Any
+    date: PartialDate
+    sources: list[SourceRef] = Field(min_length=1)
+    note: str = ""
+
+
+class Question(_Model):
+    """A forecast question with resolution criteria (binary, multiple choice, numeric, date)."""
+
+    id: Id | None = None
+    title: NonEmptyStr
+    type: Literal["binary", "multiple_choice", "numeric", "date"] = "binary"
+    criteria: NonEmptyStr
+    background: str = ""
+    options: list[NonEmptyStr] | None = None
+    range: list[float] | None = None
+    opens: PartialDate
+    closes: PartialDate
+    resolves: PartialDate
+    retrospective: bool = Field(
+        default=False, description="A backtest on a past decision, not a live forecast."
+    )
+    sources: list[SourceRef] = Field(default_factory=list)
+    forecasts: dict[Id, TheoryForecast] = Field(default_factory=dict)
+    resolution: QuestionResolution | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Question:
+        if date_bounds(self.closes)[1] < date_bounds(self.opens)[0]:
+            raise ValueError(f"closes {self.closes} is before opens {self.opens}")
+        if self.type == "multiple_choice" and not self.options:
+            raise ValueError("a multiple_choice question needs options")
+        if self.type == "numeric" and (self.range is None or len(self.range) != 2):
+            raise ValueError("a numeric question needs range: [low, high]")
+        return self
+
+
+# --------------------------------------------------------------------------- frames/*.yaml
+class FrameExample(_Model):
+    """An example sentence of a frame (short quotation or paraphrase) with its source."""
+
+    text: NonEmptyStr
+    source: Id
+    locator: str | None = None
+
+
+class Frame(_Model):
+    """A narrative frame: English and Russian term lists (lemmas and multi-word expressions)."""
+
+    id: Id | None = None
+    label: NonEmptyStr
+    description: str = ""
+    terms: dict[Literal["en", "ru"], list[NonEmptyStr]]
+    examples: list[FrameExample] = Field(default_factory=list)
+
+    @field_validator("terms")
+    @classmethod
+    def _some_terms(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        if not any(v.values()):
+            raise ValueError("a frame needs at least one term")
+        return v
