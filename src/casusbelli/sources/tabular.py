@@ -1,0 +1,426 @@
+"""Speech and transcript corpora as tables: CSV, JSONL and Parquet, one document per row.
+
+:func:`read_table` maps the caller's column names onto one document shape (``id``, ``date``,
+``year``, ``title``, ``text``, ``lang``, ``source_row``, ``source_line``) and returns the rows
+it could read plus a :class:`RowProblem` for each row it could not (missing or invalid date,
+empty text, invalid UTF-8, malformed JSON line, duplicate id). A column that is missing from
+the whole file is not a row problem: it raises :class:`~casusbelli.errors.SourceError` naming
+the column and the columns present.
+
+Dates are kept to the day: ``YYYY-MM-DD`` or any ISO 8601 date-time (a time with an offset
+is converted to UTC before its date is taken), or a date/datetime value in Parquet.
+
+Language (``lang="auto"``) is decided by the Cyrillic share of letters in the first 5,000
+characters: with ``c`` Cyrillic letters (U+0400-U+04FF) and ``l`` Latin letters (A-Z, a-z),
+the document is ``"ru"`` when ``c / (c + l) >= 0.5``, else ``"en"``; a text with no letter at
+all gets ``None``. The rule only separates Russian from English (the two languages the
+discourse lexicons cover); pass ``lang="en"`` or ``lang="ru"`` to set it for every row.
+
+Document ids come from ``id_col`` when given (as text), else from a stable content hash:
+the first 20 hex digits of SHA-256 over ``date``, ``title`` and ``text`` (joined by U+001F),
+so the same document gets the same id whichever file it comes from.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from casusbelli.errors import SourceError, format_location
+from casusbelli.sources.thread import read_limited
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "LANGS",
+    "Progress",
+    "RowProblem",
+    "detect_lang",
+    "read_table",
+]
+
+Progress = Callable[[int, int | None, str], None]
+
+COLUMNS = ("id", "date", "year", "title", "text", "lang", "source_row", "source_line")
+"""Columns of the frame :func:`read_table` returns (and of every stored corpus document)."""
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+LANGS = ("auto", "en", "ru")
+DEFAULT_MAX_BYTES = 1024**3
+"""Size limit for CSV/JSONL files, which are read whole (1 GiB)."""
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SURROGATE = re.compile(r"[\udc80-\udcff]")
+_LANG_SAMPLE = 5000
+_PROGRESS_EVERY = 1000
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was skipped, and why.
+
+    Attributes
+    ----------
+    row : int
+        1-based data row (the header of a CSV is not a row; blank JSONL lines are not rows).
+    line : int or None
+        1-based line of the file where the row starts (CSV, JSONL); ``None`` for Parquet.
+    field : str or None
+        The source column at fault, if one is.
+    message : str
+        What is wrong.
+    file : str or None
+        The source file.
+    """
+
+    row: int
+    line: int | None
+    field: str | None
+    message: str
+    file: str | None = None
+
+    def __str__(self) -> str:
+        return format_location(
+            self.file, self.line, None, self.field, f"row {self.row}: {self.message}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return asdict(self)
+
+
+def detect_lang(text: str) -> str | None:
+    """Return ``"ru"`` or ``"en"`` by the Cyrillic share of letters (see module docstring).
+
+    Examples
+    --------
+    >>> detect_lang("Уважаемые граждане России!"), detect_lang("Dear citizens"), detect_lang("42")
+    ('ru', 'en', None)
+    """
+    sample = text[:_LANG_SAMPLE]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    if cyrillic + latin == 0:
+        return None
+    return "ru" if cyrillic / (cyrillic + latin) >= 0.5 else "en"
+
+
+def _parse_date(value: Any) -> date | str:
+    """Return a date, or an error message."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "missing date"
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return "missing date"
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return f"date is {type(value).__name__} {value!r:.40}, expected YYYY-MM-DD text"
+    raw = value.strip()
+    if not raw:
+        return "missing date"
+    if _SURROGATE.search(raw):
+        return "invalid UTF-8 in date"
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return f"invalid date {raw!r:.40}: expected YYYY-MM-DD or ISO 8601"
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).date()
+
+
+def _content_id(day: date, title: str | None, text: str) -> str:
+    joined = "\x1f".join((day.isoformat(), title or "", text))
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+# Each reader yields (row, line, record or problem message, field at fault).
+_Raw = tuple[int, int | None, dict[str, Any] | None, str | None, str | None]
+
+
+def _missing(column: str, role: str, present: list[str], file: str) -> SourceError:
+    shown = ", ".join(present[:40]) + (", ..." if len(present) > 40 else "")
+    return SourceError(
+        f"no column {column!r} (the {role} column) in this file; columns present: {shown}",
+        file=file,
+        field=column,
+        hint=f"pass the right {role} column name",
+    )
+
+
+def _read_csv(data: bytes, file: str, delimiter: str) -> tuple[list[str], Iterator[_Raw]]:
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        header = []
+    except csv.Error as exc:
+        raise SourceError(f"cannot read the CSV header: {exc}", file=file, line=1) from exc
+    header = [h.strip() for h in header]
+
+    def rows() -> Iterator[_Raw]:
+        row = 0
+        previous = reader.line_num
+        while True:
+            start = previous + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row += 1
+                yield row, start, None, f"malformed CSV: {exc}", None
+                previous = reader.line_num
+                continue
+            previous = reader.line_num
+            if not fields or fields == [""]:
+                continue
+            row += 1
+            if len(fields) != len(header):
+                yield row, start, None, f"expected {len(header)} fields, got {len(fields)}", None
+                continue
+            yield row, start, dict(zip(header, fields, strict=True)), None, None
+
+    return header, rows()
+
+
+def _read_jsonl(data: bytes, file: str) -> tuple[list[str], Iterator[_Raw]]:
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    parsed: list[_Raw] = []
+    present: dict[str, None] = {}
+    row = 0
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        row += 1
+        try:
+            line_text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            parsed.append(
+                (row, number, None, f"invalid UTF-8 at byte {exc.start} of the line", None)
+            )
+            continue
+        try:
+            record = json.loads(line_text)
+        except json.JSONDecodeError as exc:
+            parsed.append(
+                (row, number, None, f"malformed JSON: {exc.msg} at column {exc.colno}", None)
+            )
+            continue
+        if not isinstance(record, dict):
+            parsed.append(
+                (row, number, None, f"expected a JSON object, got {type(record).__name__}", None)
+            )
+            continue
+        present.update(dict.fromkeys(record))
+        parsed.append((row, number, record, None, None))
+    return list(present), iter(parsed)
+
+
+def _read_parquet(path: Path, file: str, needed: list[str]) -> tuple[list[str], Iterator[_Raw]]:
+    try:
+        parquet = pq.ParquetFile(path)
+        present = list(parquet.schema_arrow.names)
+        missing = [c for c in needed if c not in present]
+        if missing:
+            return present, iter(())
+        table = parquet.read(columns=needed)
+    except (pa.ArrowException, OSError) as exc:
+        raise SourceError(f"cannot read Parquet: {exc}", file=file) from exc
+    columns = {name: table.column(name).to_pylist() for name in needed}
+
+    def rows() -> Iterator[_Raw]:
+        for i in range(table.num_rows):
+            yield i + 1, None, {name: columns[name][i] for name in needed}, None, None
+
+    return present, rows()
+
+
+def read_table(
+    path: str | Path,
+    text_col: str,
+    date_col: str,
+    id_col: str | None = None,
+    title_col: str | None = None,
+    lang: str = "auto",
+    *,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Read a CSV, TSV, JSONL or Parquet corpus into documents, listing rows it skipped.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file; its format comes from the suffix (``.csv``, ``.tsv``, ``.jsonl``,
+        ``.ndjson``, ``.parquet``, ``.pq``).
+    text_col, date_col : str
+        Columns holding each document's text and date.
+    id_col, title_col : str, optional
+        Columns holding a document id and a title.
+    lang : {"auto", "en", "ru"}
+        Language of every row, or ``"auto"`` to decide per row (see module docstring).
+    progress : callable, optional
+        ``progress(advance, total, label)``, called every 1,000 rows.
+    max_bytes : int
+        Size limit for CSV/JSONL, checked before reading.
+
+    Returns
+    -------
+    (DataFrame, list of RowProblem)
+        The frame has :data:`COLUMNS` (``date`` holds ``datetime.date`` values), in file
+        order; the problems name each skipped row with its 1-based row and file line.
+
+    Raises
+    ------
+    SourceError
+        Unknown format or ``lang``, a missing column (naming the columns present), an
+        unreadable file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = p.write_text("when,body\\n2022-02-24,Text\\n,No date\\n", encoding="utf-8")
+    >>> frame, problems = read_table(p, "body", "when")
+    >>> len(frame), str(problems[0]).endswith("3: when: row 2: missing date")
+    (1, True)
+    """
+    path = Path(path)
+    file = str(path)
+    if lang not in LANGS:
+        raise SourceError(
+            f"unknown lang {lang!r}; expected one of {', '.join(LANGS)}", field="lang"
+        )
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise SourceError(
+            f"unknown table format {path.suffix!r}; expected one of {', '.join(FORMATS)}",
+            file=file,
+        )
+    roles = {"text": text_col, "date": date_col, "id": id_col, "title": title_col}
+    needed = list(dict.fromkeys(c for c in roles.values() if c is not None))
+    if kind == "parquet":
+        if not path.is_file():
+            raise SourceError("no such file", file=file)
+        present, raw_rows = _read_parquet(path, file, needed)
+    else:
+        data = read_limited(path, max_bytes)
+        if kind == "jsonl":
+            present, raw_rows = _read_jsonl(data, file)
+        else:
+            present, raw_rows = _read_csv(data, file, "\t" if kind == "tsv" else ",")
+    for role, column in roles.items():
+        if column is not None and column not in present:
+            raise _missing(column, role, present, file)
+
+    out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    problems: list[RowProblem] = []
+    first_row_of: dict[str, int] = {}
+    done = 0
+
+    def problem(row: int, line: int | None, field: str | None, message: str) -> None:
+        problems.append(RowProblem(row, line, field, message, file))
+
+    for row, line, record, error, field in raw_rows:
+        done += 1
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(_PROGRESS_EVERY, None, f"reading {path.name}")
+        if record is None:
+            problem(row, line, field, error or "unreadable row")
+            continue
+        text = record.get(text_col)
+        if text is None:
+            problem(row, line, text_col, "missing text")
+            continue
+        if not isinstance(text, str):
+            problem(row, line, text_col, f"text is {type(text).__name__}, expected a string")
+            continue
+        if _SURROGATE.search(text):
+            problem(row, line, text_col, "invalid UTF-8 in text")
+            continue
+        if not text.strip():
+            problem(row, line, text_col, "empty text")
+            continue
+        day = _parse_date(record.get(date_col))
+        if isinstance(day, str):
+            problem(row, line, date_col, day)
+            continue
+        title = record.get(title_col) if title_col else None
+        if title is not None:
+            title = title if isinstance(title, str) else str(title)
+            if _SURROGATE.search(title):
+                problem(row, line, title_col, "invalid UTF-8 in title")
+                continue
+            title = title.strip() or None
+        if id_col is not None:
+            raw_id = record.get(id_col)
+            doc_id = None if raw_id is None else str(raw_id).strip()
+            if not doc_id:
+                problem(row, line, id_col, "missing id")
+                continue
+            if _SURROGATE.search(doc_id):
+                problem(row, line, id_col, "invalid UTF-8 in id")
+                continue
+            if doc_id in first_row_of:
+                problem(
+                    row,
+                    line,
+                    id_col,
+                    f"duplicate id {doc_id!r} (first at row {first_row_of[doc_id]})",
+                )
+                continue
+        else:
+            doc_id = _content_id(day, title, text)
+            if doc_id in first_row_of:
+                problem(
+                    row,
+                    line,
+                    None,
+                    f"duplicate document: same date, title and text as row {first_row_of[doc_id]}",
+                )
+                continue
+        first_row_of[doc_id] = row
+        out["id"].append(doc_id)
+        out["date"].append(day)
+        out["year"].append(day.year)
+        out["title"].append(title)
+        out["text"].append(text)
+        out["lang"].append(detect_lang(text) if lang == "auto" else lang)
+        out["source_row"].append(row)
+        out["source_line"].append(line)
+    if progress is not None:
+        progress(done % _PROGRESS_EVERY, done, f"read {path.name}")
+    frame = pd.DataFrame(out, columns=list(COLUMNS))
+    frame["year"] = frame["year"].astype("int64")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    frame["source_line"] = frame["source_line"].astype("Int64")
+    return frame, problems
