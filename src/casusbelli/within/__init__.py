@@ -1,0 +1,51 @@
+"""Within-case analysis: Analysis of Competing Hypotheses and Bayesian process tracing.
+
+The engines (:mod:`~casusbelli.within.ach`, :mod:`~casusbelli.within.bayes`) are pure: they take
+NumPy arrays or an :class:`AchMatrix` and return frozen dataclasses. :func:`load_matrix`
+(:mod:`~casusbelli.within.matrix`) reads an analyst's own matrix file at the edge.
+"""
+
+from casusbelli.within.ach import (
+    AchMatrix,
+    AchResult,
+    Agreement,
+    HypothesisScore,
+    ItemScore,
+    decode_ratings,
+    diagnosticity,
+    encode_ratings,
+    pool,
+    score,
+    score_ach,
+)
+from casusbelli.within.bayes import (
+    LIKELIHOOD_FROM_RATING,
+    TraceResult,
+    classify_test,
+    likelihoods_from_ratings,
+    trace,
+    trace_matrix,
+)
+from casusbelli.within.matrix import MAX_MATRIX_BYTES, load_matrix
+
+__all__ = [
+    "LIKELIHOOD_FROM_RATING",
+    "MAX_MATRIX_BYTES",
+    "AchMatrix",
+    "AchResult",
+    "Agreement",
+    "HypothesisScore",
+    "ItemScore",
+    "TraceResult",
+    "classify_test",
+    "decode_ratings",
+    "diagnosticity",
+    "encode_ratings",
+    "likelihoods_from_ratings",
+    "load_matrix",
+    "pool",
+    "score",
+    "score_ach",
+    "trace",
+    "trace_matrix",
+]
