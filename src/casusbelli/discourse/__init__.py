@@ -1,0 +1,54 @@
+"""Narrative-frame measurement over corpora in English and Russian.
+
+* :mod:`~casusbelli.discourse.lexicon` loads frame files and expands their terms into inflected
+  surface forms (pymorphy3 for Russian, cached);
+* :mod:`~casusbelli.discourse.match` scans documents for all frames in one pass (Hyperscan or
+  Aho-Corasick, same counts as a regex alternation);
+* :mod:`~casusbelli.discourse.rates` turns counts into rates per 10,000 tokens and window, and
+  the "frame shift around a date" indicator (pure maths);
+* :mod:`~casusbelli.discourse.kwic` shows hits in context;
+* :mod:`~casusbelli.discourse.distributed` runs the scan over Parquet partitions on Dask;
+* :mod:`~casusbelli.discourse.embed` (optional) compares sentence embeddings with the lexicon.
+"""
+
+from __future__ import annotations
+
+from casusbelli.discourse.kwic import KwicLine, kwic
+from casusbelli.discourse.lexicon import (
+    Example,
+    Frame,
+    Lexicon,
+    build_lexicon,
+    load_frames,
+    normalize_text,
+)
+from casusbelli.discourse.match import (
+    Document,
+    FrameScanner,
+    Match,
+    ScanResult,
+    count_tokens,
+    scan_documents,
+)
+from casusbelli.discourse.rates import Indicator, WindowRates, frame_shift, window_rates
+
+__all__ = [
+    "Document",
+    "Example",
+    "Frame",
+    "FrameScanner",
+    "Indicator",
+    "KwicLine",
+    "Lexicon",
+    "Match",
+    "ScanResult",
+    "WindowRates",
+    "build_lexicon",
+    "count_tokens",
+    "frame_shift",
+    "kwic",
+    "load_frames",
+    "normalize_text",
+    "scan_documents",
+    "window_rates",
+]
