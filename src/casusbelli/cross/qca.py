@@ -1,0 +1,1135 @@
+r"""Qualitative Comparative Analysis: truth table, minimisation, consistency and coverage.
+
+The definitions follow R's QCA package by Adrian Dusa (version 3.25; Dusa 2019), so that a
+truth table and its complex (conservative), parsimonious and intermediate solutions agree
+with R's ``truthTable()`` and ``minimize()`` term for term and model for model.
+
+Parameters of fit (Ragin 2006, 2008; Dusa 2019, ch. 5), for a set :math:`X` and outcome
+:math:`Y` with memberships :math:`x_i, y_i`:
+
+.. math::
+
+    \mathrm{incl}_S = \frac{\sum_i \min(x_i, y_i)}{\sum_i x_i}, \qquad
+    \mathrm{cov}_S = \frac{\sum_i \min(x_i, y_i)}{\sum_i y_i},
+
+    \mathrm{PRI} = \frac{\sum \min(x, y) - \sum \min(x, y, 1 - y)}
+                        {\sum x - \sum \min(x, y, 1 - y)},
+
+    \mathrm{cov}_U(T_j) = \mathrm{cov}_S(T_j) - \frac{\sum_i \min(t_{ij}, y_i, \max_{k \ne j} t_{ik})}{\sum_i y_i},
+
+    \mathrm{incl}_N = \frac{\sum \min(x, y)}{\sum y}, \quad
+    \mathrm{RoN} = \frac{\sum (1 - x)}{\sum (1 - \min(x, y))}, \quad
+    \mathrm{cov}_N = \frac{\sum \min(x, y)}{\sum x}.
+
+A case belongs to the truth-table row whose crisp code it has (membership above 0.5); its
+membership in a row is the minimum over the conditions of :math:`x` or :math:`1 - x`.
+
+Minimisation: the complex solution minimises the positive rows alone with Quine–McCluskey;
+the parsimonious one finds prime implicants of the positive rows plus the remainders,
+level by level as R's CCubes algorithm does (Dusa & Thiem 2015), with R's stopping rule;
+both then solve the prime implicant chart for *all* covers of minimum size. The
+intermediate solution follows R's easy-counterfactual rule (Ragin & Sonnett 2005; Dusa
+2019, ch. 8): a literal of a complex term that is absent from the parsimonious term it
+implies and contradicts a directional expectation is dropped; the remainders covered by
+the resulting terms (and by the parsimonious model) are the easy counterfactuals, added to
+the positive rows before a new Quine–McCluskey pass. Terms and models are sorted as R
+sorts them.
+
+References: Ragin, C. C. (2008). *Redesigning Social Inquiry*. Chicago UP. Dusa, A. (2019).
+*QCA with R*. Springer. Schneider, C. Q. & Wagemann, C. (2012). *Set-Theoretic Methods for
+the Social Sciences*. Cambridge UP. Thiem, A. & Dusa, A. (2013). *Qualitative Comparative
+Analysis with R*. Springer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casusbelli.cross.boolean import expression_membership, parse_expression
+from casusbelli.errors import AnalysisError
+
+__all__ = [
+    "MAX_CONDITIONS",
+    "Minimization",
+    "Model",
+    "NecessityFit",
+    "QCAResult",
+    "TermFit",
+    "TruthTable",
+    "TruthTableRow",
+    "analyze",
+    "minimize",
+    "necessity",
+    "sufficiency",
+    "truth_table",
+]
+
+#: Largest number of conditions accepted (3**20 candidate terms; R itself stops far earlier).
+MAX_CONDITIONS = 20
+_TOL = 1.4901161193847656e-08  # sqrt(machine epsilon), R/admisc's tolerance for >=
+
+Progress = Callable[[int, "int | None", str], None]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class TruthTableRow:
+    """One configuration: its condition values, outcome code and fit."""
+
+    row_id: int
+    values: tuple[int, ...]
+    out: str
+    n: int
+    incl: float | None
+    pri: float | None
+    cases: tuple[str, ...]
+
+    def to_dict(self, conditions: Sequence[str]) -> dict[str, Any]:
+        """Return the row as a JSON-ready mapping (R's column names)."""
+        d: dict[str, Any] = {"row_id": self.row_id}
+        d.update({c: v for c, v in zip(conditions, self.values)})
+        d.update({"OUT": self.out, "n": self.n, "incl": self.incl, "PRI": self.pri})
+        d["cases"] = list(self.cases)
+        return d
+
+
+@dataclass(frozen=True, eq=False)
+class TruthTable:
+    """A truth table (R's ``truthTable``); ``rows`` holds observed rows, or all with ``complete``."""
+
+    outcome: str
+    conditions: tuple[str, ...]
+    rows: tuple[TruthTableRow, ...]
+    observed: tuple[TruthTableRow, ...]
+    incl_cut: tuple[float, float]
+    n_cut: int
+    pri_cut: float
+    case_ids: tuple[str, ...]
+    memberships: np.ndarray = field(repr=False)
+    outcome_membership: np.ndarray = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the truth table as a JSON-ready list of rows under ``truth_table``."""
+        return {
+            "outcome": self.outcome,
+            "conditions": list(self.conditions),
+            "incl_cut": list(self.incl_cut),
+            "n_cut": self.n_cut,
+            "pri_cut": self.pri_cut,
+            "rows": [r.to_dict(self.conditions) for r in self.rows],
+        }
+
+    def codes(self, outs: Sequence[str]) -> np.ndarray:
+        """Row codes (row_id - 1) of observed rows whose OUT is in ``outs``, ascending."""
+        return np.array([r.row_id - 1 for r in self.observed if r.out in outs], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class TermFit:
+    """Consistency and coverage of one term (R's ``pof`` on a solution)."""
+
+    term: str
+    incl: float
+    pri: float
+    cov: float
+    cov_unique: float
+    cases: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape with R's names (inclS, PRI, covS, covU)."""
+        return {
+            "term": self.term,
+            "inclS": self.incl,
+            "PRI": self.pri,
+            "covS": self.cov,
+            "covU": self.cov_unique,
+            "cases": list(self.cases),
+        }
+
+
+@dataclass(frozen=True)
+class Model:
+    """One equally minimal model (R's M1, M2, ...)."""
+
+    name: str
+    terms: tuple[str, ...]
+    fits: tuple[TermFit, ...]
+    incl: float
+    pri: float
+    cov: float
+
+    @property
+    def expression(self) -> str:
+        """The model as ``term + term``."""
+        return " + ".join(self.terms)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: terms, inclS, PRI, covS and terms_detail."""
+        return {
+            "model": self.name,
+            "terms": list(self.terms),
+            "inclS": self.incl,
+            "PRI": self.pri,
+            "covS": self.cov,
+            "terms_detail": [f.to_dict() for f in self.fits],
+        }
+
+
+@dataclass(frozen=True)
+class IntermediateCombo:
+    """One complex-by-parsimonious combination of an intermediate solution (R's C1P1, ...)."""
+
+    name: str
+    complex_terms: tuple[str, ...]
+    parsimonious_terms: tuple[str, ...]
+    easy_counterfactuals: tuple[int, ...]
+    prime_implicants: tuple[str, ...]
+    essential: tuple[str, ...]
+    models: tuple[Model, ...]
+
+
+@dataclass(frozen=True)
+class Minimization:
+    """Result of :func:`minimize` for one solution type."""
+
+    solution_type: str
+    outcome: str
+    conditions: tuple[str, ...]
+    models: tuple[Model, ...]
+    prime_implicants: tuple[str, ...]
+    essential: tuple[str, ...]
+    simplifying_assumptions: Mapping[str, tuple[int, ...]]
+    overall: tuple[TermFit, ...]
+    combos: tuple[IntermediateCombo, ...] = ()
+    numbers: Mapping[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape ``{"solutions": {type: [model, ...]}}`` plus details."""
+        return {
+            "solution_type": self.solution_type,
+            "outcome": self.outcome,
+            "prime_implicants": list(self.prime_implicants),
+            "essential": list(self.essential),
+            "simplifying_assumptions": {k: list(v) for k, v in self.simplifying_assumptions.items()},
+            "solutions": {self.solution_type: [m.to_dict() for m in self.models]},
+        }
+
+
+@dataclass(frozen=True)
+class QCAResult:
+    """A truth table with its complex, parsimonious and (optional) intermediate solutions."""
+
+    truth_table: TruthTable
+    complex: Minimization | None
+    parsimonious: Minimization | None
+    intermediate: Minimization | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"truth_table": [...], "solutions": {"complex": [...], ...}}``."""
+        sols: dict[str, list[dict[str, Any]]] = {}
+        for name in ("complex", "parsimonious", "intermediate"):
+            m: Minimization | None = getattr(self, name)
+            sols[name] = [x.to_dict() for x in m.models] if m is not None else []
+        tt = self.truth_table
+        return {
+            "outcome": tt.outcome,
+            "conditions": list(tt.conditions),
+            "truth_table": [r.to_dict(tt.conditions) for r in tt.rows],
+            "solutions": sols,
+        }
+
+
+@dataclass(frozen=True)
+class NecessityFit:
+    """Necessity (and sufficiency) fit of one condition or its negation."""
+
+    term: str
+    incl: float
+    ron: float
+    cov: float
+    incl_sufficiency: float
+    pri: float
+    cov_sufficiency: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape with R's names."""
+        return {
+            "term": self.term,
+            "inclN": self.incl,
+            "RoN": self.ron,
+            "covN": self.cov,
+            "inclS": self.incl_sufficiency,
+            "PRI": self.pri,
+            "covS": self.cov_sufficiency,
+        }
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _check_data(
+    data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None
+) -> tuple[str, bool, list[str]]:
+    if not isinstance(data, pd.DataFrame):
+        raise AnalysisError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+    if data.shape[0] == 0:
+        raise AnalysisError("empty data: no cases")
+    if not isinstance(outcome, str) or not outcome.strip():
+        raise AnalysisError("outcome must be a column name", field="outcome")
+    name = outcome.strip()
+    negated = False
+    while name.startswith("~"):
+        negated = not negated
+        name = name[1:].strip()
+    if name not in data.columns:
+        raise AnalysisError(
+            f"outcome {name!r} not in data",
+            field="outcome",
+            hint=f"columns: {', '.join(map(str, data.columns))}",
+        )
+    conds = [c for c in data.columns if c != name] if conditions is None else list(conditions)
+    if not conds:
+        raise AnalysisError("no conditions given", field="conditions")
+    if len(conds) > MAX_CONDITIONS:
+        raise AnalysisError(
+            f"{len(conds)} conditions given; the limit is {MAX_CONDITIONS} conditions",
+            field="conditions",
+            hint="reduce the number of conditions (or aggregate them into macro-conditions)",
+        )
+    if len(set(conds)) != len(conds):
+        dup = sorted({c for c in conds if conds.count(c) > 1})
+        raise AnalysisError(f"duplicate condition(s): {', '.join(dup)}", field="conditions")
+    for c in conds:
+        if c not in data.columns:
+            raise AnalysisError(f"condition {c!r} not in data", field=c)
+        if c == name:
+            raise AnalysisError(f"{c!r} is both the outcome and a condition", field=c)
+    for c in [*conds, name]:
+        col = data[c]
+        if not pd.api.types.is_numeric_dtype(col):
+            raise AnalysisError(f"column {c!r} is not numeric", field=c)
+        vals = col.to_numpy(dtype=float)
+        bad = np.isnan(vals)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise AnalysisError(
+                f"missing value (NaN) in column {c!r} at row {k} (case {data.index[k]!r})",
+                field=c,
+                line=k,
+                hint="QCA needs a membership for every case; drop or code the case",
+            )
+        out = (vals < 0) | (vals > 1)
+        if out.any():
+            k = int(np.flatnonzero(out)[0])
+            raise AnalysisError(
+                f"value {vals[k]!r} in column {c!r} at row {k} (case {data.index[k]!r}) "
+                "is outside [0, 1]",
+                field=c,
+                line=k,
+                hint="calibrate raw values first (casusbelli.cross.calibrate)",
+            )
+        if np.all(vals == vals[0]):
+            raise AnalysisError(
+                f"column {c!r} is constant ({vals[0]!r} in every case)",
+                field=c,
+                hint="a constant set cannot distinguish cases; drop it",
+            )
+    return name, negated, conds
+
+
+def _parse_cut(incl_cut: float | Sequence[float]) -> tuple[float, float]:
+    if isinstance(incl_cut, (int, float)):
+        ic = (float(incl_cut), float(incl_cut))
+    else:
+        vals = [float(v) for v in incl_cut]
+        if len(vals) not in (1, 2):
+            raise AnalysisError("incl_cut takes one or two values", field="incl_cut")
+        ic = (vals[0], vals[-1])
+    if not all(0 <= v <= 1 for v in ic) or ic[1] > ic[0]:
+        raise AnalysisError(
+            f"incl_cut {ic} must lie in [0, 1] with the exclusion cut not above the inclusion cut",
+            field="incl_cut",
+        )
+    return ic
+
+
+# --------------------------------------------------------------------------- truth table
+
+
+def truth_table(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | None = None,
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    complete: bool = False,
+    sort_by: Sequence[str] | None = None,
+    decreasing: bool = True,
+) -> TruthTable:
+    r"""Build a truth table as R QCA's ``truthTable()`` does.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Set memberships in [0, 1] (crisp or fuzzy); the index holds case ids.
+    outcome : str
+        Outcome column; a leading ``~`` negates it (:math:`1 - y`).
+    conditions : sequence of str, optional
+        Condition columns (default: every other column), at most 20.
+    incl_cut : float or (float, float)
+        Inclusion cut-off for OUT = 1; a pair ``(ic1, ic0)`` marks rows with
+        :math:`ic0 \le incl < ic1` as contradictions ("C").
+    n_cut : int
+        Rows with fewer cases are remainders ("?").
+    pri_cut : float
+        Rows with PRI below it get OUT = 0.
+    complete : bool
+        Show every one of the :math:`2^k` rows, not only the observed ones.
+    sort_by : sequence of {"OUT", "n", "incl", "PRI"}, optional
+        Order of displayed rows (remainders last), as R's ``sort.by``.
+
+    Returns
+    -------
+    TruthTable
+
+    Notes
+    -----
+    For row :math:`r`, case membership :math:`m_{ir} = \min_j (x_{ij} \text{ or } 1 - x_{ij})`,
+    :math:`\mathrm{incl}_r = \sum_i \min(m_{ir}, y_i) / \sum_i m_{ir}` and PRI as in the
+    module docstring. Cases with a condition at exactly 0.5 are not listed in any row.
+    """
+    name, negated, conds = _check_data(data, outcome, conditions)
+    ic1, ic0 = _parse_cut(incl_cut)
+    if int(n_cut) < 1:
+        raise AnalysisError("n_cut must be at least 1", field="n_cut")
+    k = len(conds)
+    x = data[conds].to_numpy(dtype=float)
+    y = data[name].to_numpy(dtype=float)
+    if negated:
+        y = 1.0 - y
+    weights = np.array([1 << (k - 1 - j) for j in range(k)], dtype=np.int64)
+    crisp = x > 0.5
+    codes = crisp.astype(np.int64) @ weights
+    case_ids = tuple(str(i) for i in data.index)
+    half = np.isclose(x, 0.5, rtol=0, atol=_TOL).any(axis=1)
+    uniq = np.unique(codes)
+    is_crisp = bool(np.isin(x, (0.0, 1.0)).all())
+    rows: list[TruthTableRow] = []
+    for code in uniq:
+        code = int(code)
+        bits = np.array([(code >> (k - 1 - j)) & 1 for j in range(k)], dtype=bool)
+        if is_crisp:
+            m = (codes == code).astype(float)
+        else:
+            m = np.where(bits[None, :], x, 1.0 - x).min(axis=1)
+        n = int(np.count_nonzero(codes == code))
+        incl, pri = _incl_pri(m, y)
+        if n < n_cut:
+            out = "?"
+        elif incl >= ic1 - _TOL and pri >= pri_cut - _TOL:
+            out = "1"
+        elif incl >= ic0 - _TOL and incl < ic1:
+            out = "C"
+        else:
+            out = "0"
+        members = tuple(case_ids[i] for i in np.flatnonzero((codes == code) & ~half))
+        rows.append(
+            TruthTableRow(code + 1, tuple(int(b) for b in bits), out, n, incl, pri, members)
+        )
+    if not any(r.out != "?" for r in rows):
+        raise AnalysisError("there are no configurations, using these cut-off values", field="n_cut")
+    observed = tuple(rows)
+    shown: list[TruthTableRow]
+    if complete:
+        if k > 16:
+            raise AnalysisError("complete=True is limited to 16 conditions", field="complete")
+        have = {r.row_id: r for r in observed}
+        shown = []
+        for code in range(1 << k):
+            if code + 1 in have:
+                shown.append(have[code + 1])
+            else:
+                vals = tuple((code >> (k - 1 - j)) & 1 for j in range(k))
+                shown.append(TruthTableRow(code + 1, vals, "?", 0, None, None, ()))
+    else:
+        shown = list(observed)
+    if sort_by:
+        shown = _sort_rows(shown, sort_by, decreasing)
+    return TruthTable(
+        outcome=outcome.strip(),
+        conditions=tuple(conds),
+        rows=tuple(shown),
+        observed=observed,
+        incl_cut=(ic1, ic0),
+        n_cut=int(n_cut),
+        pri_cut=float(pri_cut),
+        case_ids=case_ids,
+        memberships=x,
+        outcome_membership=y,
+    )
+
+
+def _sort_rows(rows: list[TruthTableRow], sort_by: Sequence[str], decreasing: bool) -> list[TruthTableRow]:
+    keys = {"OUT": lambda r: {"1": 2, "C": 1, "0": 0}.get(r.out, -1), "n": lambda r: r.n,
+            "incl": lambda r: -1.0 if r.incl is None else r.incl,
+            "PRI": lambda r: -1.0 if r.pri is None else r.pri}
+    for key in sort_by:
+        if key not in keys:
+            raise AnalysisError(f"cannot sort by {key!r}; use OUT, n, incl or PRI", field="sort_by")
+    out = list(rows)
+    for key in reversed(list(sort_by)):
+        out.sort(key=keys[key], reverse=decreasing)
+    out.sort(key=lambda r: r.out == "?")
+    return out
+
+
+def _incl_pri(m: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    s_x = float(m.sum())
+    s_xy = float(np.minimum(m, y).sum())
+    s_xyn = float(np.minimum(np.minimum(m, y), 1.0 - y).sum())
+    incl = s_xy / s_x if s_x > 0 else float("nan")
+    den = s_x - s_xyn
+    pri = (s_xy - s_xyn) / den if den > 0 else float("nan")
+    return incl, pri
+
+
+# --------------------------------------------------------------------------- implicant helpers
+# A term is a pair (mask, val) of ints over k bits; bit (k - 1 - j) stands for condition j.
+
+
+def _values(mask: int, val: int, k: int) -> list[int]:
+    """R's implicant coding: 0 absent, 1 negated, 2 present."""
+    out = []
+    for j in range(k):
+        b = 1 << (k - 1 - j)
+        out.append(0 if not mask & b else (2 if val & b else 1))
+    return out
+
+
+def _term_string(mask: int, val: int, conds: Sequence[str]) -> str:
+    k = len(conds)
+    lits = []
+    for j, c in enumerate(conds):
+        b = 1 << (k - 1 - j)
+        if mask & b:
+            lits.append(c if val & b else f"~{c}")
+    return "*".join(lits)
+
+
+def _r_sort(terms: Sequence[tuple[int, int]], k: int) -> list[int]:
+    """Order of implicants as R QCA's ``sort_cols``/``sort_matrix`` (C code) leaves them.
+
+    Passes from the last condition to the first; each pass puts present literals before
+    absent ones, then negated before non-negated among the present ones (the last element is
+    left out of that second step when every implicant holds the condition, as R's loop
+    does); a final stable pass orders by number of literals.
+    """
+    vals = [_values(m, v, k) for m, v in terms]
+    order = list(range(len(terms)))
+    for i in reversed(range(k)):
+        order.sort(key=lambda t: -vals[t][i])
+        z = 0
+        nonzero = True
+        while z < len(order) and nonzero:
+            nonzero = vals[order[z]][i] != 0
+            z += 1
+        z -= 1
+        order = sorted(order[:z], key=lambda t: vals[t][i]) + order[z:]
+    order.sort(key=lambda t: bin(terms[t][0]).count("1"))
+    return order
+
+
+def _qmc(codes: Sequence[int], k: int) -> list[tuple[int, int]]:
+    """All prime implicants of the given minterms, in the order R's ``C_QMC`` sorts them."""
+    full = (1 << k) - 1
+    cur: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for c in codes:
+        if c not in seen:
+            seen.add(c)
+            cur.append((full, int(c)))
+    while len(cur) > 1:
+        index = {t: i for i, t in enumerate(cur)}
+        found: list[tuple[int, int]] = []
+        found_set: set[tuple[int, int]] = set()
+        minimized = [False] * len(cur)
+        for i, (m, v) in enumerate(cur):
+            nbrs = []
+            b = m
+            while b:
+                bit = b & -b
+                b ^= bit
+                j = index.get((m, v ^ bit))
+                if j is not None and j > i:
+                    nbrs.append((j, bit))
+            nbrs.sort()
+            for j, bit in nbrs:
+                minimized[i] = minimized[j] = True
+                t = (m & ~bit, v & ~bit)
+                if t not in found_set:
+                    found_set.add(t)
+                    found.append(t)
+        if not found:
+            break
+        cur = found + [cur[i] for i in range(len(cur)) if not minimized[i]]
+    order = _r_sort(cur, k)
+    return [cur[i] for i in order]
+
+
+def _covers(terms: Sequence[tuple[int, int]], codes: np.ndarray) -> np.ndarray:
+    """Boolean chart: terms x rows, True where the term covers the row code."""
+    if not terms:
+        return np.zeros((0, codes.size), dtype=bool)
+    masks = np.array([t[0] for t in terms], dtype=np.int64)[:, None]
+    vals = np.array([t[1] for t in terms], dtype=np.int64)[:, None]
+    return (codes[None, :] & masks) == vals
+
+
+def _to_int(row: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little")
+
+
+def _row_dominance(chart: np.ndarray) -> list[int]:
+    """Indices (in order) of implicants not strictly dominated by another (R's rule)."""
+    sums = chart.sum(axis=1)
+    ints = [_to_int(r) for r in chart]
+    order = sorted(range(len(ints)), key=lambda t: -sums[t])
+    alive = [True] * len(ints)
+    for a_pos, a in enumerate(order):
+        if not alive[a]:
+            continue
+        for b in order[a_pos + 1 :]:
+            if alive[b] and sums[a] > sums[b] and ints[b] & ~ints[a] == 0:
+                alive[b] = False
+    return [i for i in range(len(ints)) if alive[i]]
+
+
+def _all_min_covers(chart: np.ndarray, max_models: int) -> list[tuple[int, ...]]:
+    """Every cover of minimum size of the chart's columns, sorted as R lists them."""
+    n_terms, n_cols = chart.shape
+    if n_cols == 0:
+        return [()]
+    ints = [_to_int(r) for r in chart]
+    universe = (1 << n_cols) - 1
+    union = 0
+    for v in ints:
+        union |= v
+    if union != universe:
+        raise AnalysisError("the prime implicant chart cannot be solved (an uncovered row)")
+    col_terms: list[list[int]] = [list(np.flatnonzero(chart[:, c])) for c in range(n_cols)]
+    # essential implicants
+    essential = sorted({ts[0] for ts in col_terms if len(ts) == 1})
+    covered = 0
+    for e in essential:
+        covered |= ints[e]
+    rest = universe & ~covered
+    cand = [t for t in range(n_terms) if t not in essential and ints[t] & rest]
+
+    def pick(unc: int) -> list[int]:
+        best: list[int] | None = None
+        u = unc
+        while u:
+            low = u & -u
+            c = low.bit_length() - 1
+            u ^= low
+            ts = col_terms[c]
+            if best is None or len(ts) < len(best):
+                best = ts
+                if len(best) <= 1:
+                    break
+        return best or []
+
+    def feasible(unc: int, depth: int, chosen: list[int], out: list[tuple[int, ...]] | None) -> bool:
+        if unc == 0:
+            if out is not None:
+                out.append(tuple(sorted(chosen)))
+            return True
+        if depth == 0:
+            return False
+        maxcov = max(((ints[t] & unc).bit_count() for t in cand), default=0)
+        if maxcov == 0 or unc.bit_count() > depth * maxcov:
+            return False
+        ok = False
+        for t in pick(unc):
+            if t in chosen:
+                continue
+            chosen.append(t)
+            if feasible(unc & ~ints[t], depth - 1, chosen, out):
+                ok = True
+                if out is None:
+                    chosen.pop()
+                    return True
+            chosen.pop()
+        return ok
+
+    if rest == 0:
+        return [tuple(essential)]
+    size = 1
+    while not feasible(rest, size, [], None):
+        size += 1
+        if size > len(cand):
+            raise AnalysisError("the prime implicant chart cannot be solved")
+    found: list[tuple[int, ...]] = []
+    feasible(rest, size, [], found)
+    models = sorted({tuple(sorted(set(m) | set(essential))) for m in found})
+    if len(models) > max_models:
+        raise AnalysisError(
+            f"{len(models)} equally minimal models exceed max_models={max_models}",
+            field="max_models",
+            hint="raise max_models, or use row_dom=True to reduce the chart",
+        )
+    return models
+
+
+# --------------------------------------------------------------------------- prime implicants
+
+
+def _ccubes(
+    pos: np.ndarray, neg: np.ndarray, k: int, progress: Progress | None
+) -> list[tuple[int, int]]:
+    """Prime implicants of positives plus remainders, found level by level (R's CCubes).
+
+    Returns implicants in discovery order. The search stops, as in R, once the positive
+    rows are covered and two successive levels bring no new prime implicant.
+    """
+    found: list[tuple[int, int]] = []
+    fm = np.zeros(0, dtype=np.int64)
+    fv = np.zeros(0, dtype=np.int64)
+    covered = np.zeros(pos.size, dtype=bool)
+    counter = 0
+    for level in range(1, k + 1):
+        prev = len(found)
+        new: list[tuple[int, int]] = []
+        for comb in itertools.combinations(range(k), level):
+            cmask = 0
+            for j in comb:
+                cmask |= 1 << (k - 1 - j)
+            proj = pos & cmask
+            u, first = np.unique(proj, return_index=True)
+            cand = u[np.argsort(first, kind="stable")]
+            if neg.size:
+                cand = cand[~np.isin(cand, neg & cmask)]
+            if cand.size == 0:
+                continue
+            if prev:
+                sub = (fm[:prev] & ~cmask) == 0
+                if sub.any():
+                    sm, sv = fm[:prev][sub], fv[:prev][sub]
+                    red = ((cand[:, None] & sm[None, :]) == sv[None, :]).any(axis=1)
+                    cand = cand[~red]
+            for v in cand.tolist():
+                new.append((cmask, int(v)))
+        if progress is not None:
+            progress(1, k, f"prime implicants, level {level}")
+        if new:
+            found.extend(new)
+            fm = np.array([t[0] for t in found], dtype=np.int64)
+            fv = np.array([t[1] for t in found], dtype=np.int64)
+            nm = fm[prev:][:, None]
+            nv = fv[prev:][:, None]
+            covered |= ((pos[None, :] & nm) == nv).any(axis=0)
+        if found and covered.all():
+            counter = 0 if new else counter + 1
+            if counter > 1:
+                break
+    return found
+
+
+# --------------------------------------------------------------------------- fit (pof)
+
+
+def _memberships(tt: TruthTable) -> dict[str, np.ndarray]:
+    return {c: tt.memberships[:, j] for j, c in enumerate(tt.conditions)}
+
+
+def _term_membership(mask: int, val: int, x: np.ndarray) -> np.ndarray:
+    k = x.shape[1]
+    out = np.ones(x.shape[0])
+    for j in range(k):
+        b = 1 << (k - 1 - j)
+        if mask & b:
+            out = np.minimum(out, x[:, j] if val & b else 1.0 - x[:, j])
+    return out
+
+
+def _fit_terms(
+    names: Sequence[str], tm: np.ndarray, y: np.ndarray, cases: Sequence[tuple[str, ...]]
+) -> tuple[tuple[TermFit, ...], float, float, float]:
+    """inclS, PRI, covS, covU per term (columns of ``tm``) and of their union."""
+    s_y = float(y.sum())
+    pmin = np.minimum(tm, y[:, None])
+    fits = []
+    for c, nm in enumerate(names):
+        x = tm[:, c]
+        incl, pri = _incl_pri(x, y)
+        cov = float(pmin[:, c].sum()) / s_y
+        others = np.delete(pmin, c, axis=1)
+        max_ec = others.max(axis=1) if others.shape[1] else np.zeros(x.size)
+        cov_u = cov - float(np.minimum(pmin[:, c], max_ec).sum()) / s_y
+        fits.append(TermFit(nm, incl, pri, cov, cov_u, tuple(cases[c])))
+    union = tm.max(axis=1)
+    incl, pri = _incl_pri(union, y)
+    cov = float(np.minimum(union, y).sum()) / s_y
+    return tuple(fits), incl, pri, cov
+
+
+def sufficiency(expression: str, data: pd.DataFrame, outcome: str) -> TermFit:
+    """Sufficiency fit (inclS, PRI, covS) of a Boolean expression for an outcome.
+
+    ``outcome`` may start with ``~``. ``cov_unique`` equals ``cov`` (one expression).
+    """
+    name, negated, _ = _check_data(data, outcome, [c for c in data.columns if c != outcome.lstrip("~ ")][:1] or None)
+    y = data[name].to_numpy(dtype=float)
+    if negated:
+        y = 1.0 - y
+    cols = {c: data[c].to_numpy(dtype=float) for c in data.columns}
+    x = expression_membership(expression, cols)
+    fits, _, _, _ = _fit_terms([expression], x[:, None], y, [()])
+    return fits[0]
+
+
+# --------------------------------------------------------------------------- minimize
+
+
+def _parse_dir_exp(
+    dir_exp: str | Sequence[str] | Mapping[str, Any] | None, conds: Sequence[str]
+) -> dict[str, int]:
+    if dir_exp is None:
+        return {}
+    out: dict[str, int] = {}
+    if isinstance(dir_exp, Mapping):
+        items = list(dir_exp.items())
+        for c, v in items:
+            if c not in conds:
+                raise AnalysisError(f"unknown condition {c!r} in dir_exp", field="dir_exp")
+            if v in ("-", "dc", None):
+                continue
+            if v not in (0, 1, "0", "1"):
+                raise AnalysisError(
+                    f"directional expectation for {c!r} must be 1, 0 or '-', got {v!r}",
+                    field="dir_exp",
+                )
+            out[c] = int(v)
+        return out
+    parts = dir_exp.split(",") if isinstance(dir_exp, str) else list(dir_exp)
+    for raw in parts:
+        p = str(raw).strip()
+        if not p or p == "-":
+            continue
+        if "*" in p or "+" in p:
+            raise AnalysisError(
+                f"conjunctural directional expectation {p!r} is not supported", field="dir_exp"
+            )
+        value = 1
+        while p.startswith("~"):
+            value = 1 - value
+            p = p[1:].strip()
+        if p.endswith("[-]") or p.endswith("{-}"):
+            continue
+        if p not in conds:
+            raise AnalysisError(f"unknown condition {p!r} in dir_exp", field="dir_exp")
+        out[p] = value
+    return out
+
+
+def _expand(mask: int, val: int, k: int) -> np.ndarray:
+    """All row codes covered by a term."""
+    free = [b for b in (1 << (k - 1 - j) for j in range(k)) if not mask & b]
+    codes = np.array([val], dtype=np.int64)
+    for b in free:
+        codes = np.concatenate([codes, codes | b])
+    return np.sort(codes)
+
+
+@dataclass(frozen=True)
+class _Solved:
+    pis: list[tuple[int, int]]  # all (sorted) implicants on the chart
+    models: list[tuple[int, ...]]  # indices into pis
+
+
+def _solve(
+    pis: list[tuple[int, int]], explain: np.ndarray, row_dom: bool, max_models: int
+) -> _Solved:
+    chart = _covers(pis, explain)
+    keep = [i for i in range(len(pis)) if chart[i].any()]
+    pis = [pis[i] for i in keep]
+    chart = chart[keep]
+    if row_dom and len(pis) > 1:
+        keep = _row_dominance(chart)
+        pis = [pis[i] for i in keep]
+        chart = chart[keep]
+    return _Solved(pis, _all_min_covers(chart, max_models))
+
+
+def minimize(
+    tt: TruthTable,
+    include: str = "",
+    dir_exp: str | Sequence[str] | Mapping[str, Any] | None = None,
+    row_dom: bool = False,
+    max_models: int = 100_000,
+    progress: Progress | None = None,
+) -> Minimization:
+    """Minimise a truth table into complex, parsimonious or intermediate models (R's ``minimize``).
+
+    Parameters
+    ----------
+    tt : TruthTable
+    include : str
+        ``""`` for the complex (conservative) solution; ``"?"`` to let remainders be
+        simplifying assumptions (parsimonious, or intermediate with ``dir_exp``); ``"?, C"``
+        also includes contradictions.
+    dir_exp : str, sequence or mapping, optional
+        Directional expectations, e.g. ``"DEV, URB, ~NATPRIDE"`` or ``{"DEV": 1, "URB": "-"}``
+        (1 presence, 0 absence, ``"-"`` none). Requires ``include="?"``.
+    row_dom : bool
+        Drop prime implicants whose rows are a strict subset of another's (R's ``row.dom``).
+    max_models : int
+        Raise :class:`AnalysisError` when more equally minimal models exist.
+    progress : callable, optional
+        ``progress(advance, total, label)``.
+
+    Returns
+    -------
+    Minimization
+        Every model of minimum size (R's M1, M2, ...) with inclS, PRI, covS and covU per term.
+    """
+    inc = {p.strip() for p in include.split(",") if p.strip()} if include else set()
+    if not inc <= {"?", "C"}:
+        raise AnalysisError(f"include must be '', '?' or '?, C', got {include!r}", field="include")
+    expect = _parse_dir_exp(dir_exp, tt.conditions)
+    if dir_exp is not None and "?" not in inc:
+        raise AnalysisError(
+            "directional expectations need the remainders: use include='?'", field="dir_exp"
+        )
+    k = len(tt.conditions)
+    explain = tt.codes(["1"])
+    if explain.size == 0:
+        raise AnalysisError("none of the truth table rows has OUT = 1: nothing to explain")
+    pos_outs = ["1", *(["C"] if "C" in inc else [])]
+    pos = tt.codes(pos_outs)
+    neg = tt.codes([o for o in ("0", "C") if o not in pos_outs])
+    remainders = "?" in inc
+    if remainders and neg.size == 0:
+        raise AnalysisError(
+            "all truth table configurations are used: every condition is minimised away"
+        )
+    numbers = {
+        "OUT1": sum(r.n for r in tt.observed if r.out == "1"),
+        "OUT0": sum(r.n for r in tt.observed if r.out == "0"),
+        "OUTC": sum(r.n for r in tt.observed if r.out == "C"),
+    }
+    numbers["Total"] = numbers["OUT1"] + numbers["OUT0"] + numbers["OUTC"]
+    complex_ = None
+    if not remainders or dir_exp is not None:
+        complex_ = _solve(_qmc(pos.tolist(), k), explain, row_dom, max_models)
+    if not remainders:
+        assert complex_ is not None
+        return _package(tt, "complex", complex_, explain, {}, numbers)
+    raw = _ccubes(pos, neg, k, progress)
+    chart = _covers(raw, explain)
+    if row_dom and len(raw) > 1:
+        keep = _row_dominance(chart)
+        raw = [raw[i] for i in keep]
+    order = _r_sort(raw, k)
+    pis = [raw[i] for i in order]
+    pars = _Solved(pis, _all_min_covers(_covers(pis, explain), max_models))
+    pos_set = set(pos.tolist())
+    sa: dict[str, tuple[int, ...]] = {}
+    sa_codes: list[np.ndarray] = []
+    for mi, model in enumerate(pars.models):
+        rows = np.unique(np.concatenate([_expand(*pars.pis[t], k) for t in model]))
+        rows = rows[~np.isin(rows, list(pos_set))]
+        sa_codes.append(rows)
+        sa[f"M{mi + 1}"] = tuple(int(r) + 1 for r in rows)
+    if dir_exp is None:
+        return _package(tt, "parsimonious", pars, explain, sa, numbers)
+    assert complex_ is not None
+    return _intermediate(tt, complex_, pars, sa_codes, expect, explain, row_dom, max_models, numbers, sa)
+
+
+def _intermediate(
+    tt: TruthTable,
+    comp: _Solved,
+    pars: _Solved,
+    sa_codes: list[np.ndarray],
+    expect: Mapping[str, int],
+    explain: np.ndarray,
+    row_dom: bool,
+    max_models: int,
+    numbers: Mapping[str, int],
+    sa: Mapping[str, tuple[int, ...]],
+) -> Minimization:
+    k = len(tt.conditions)
+    conds = tt.conditions
+    combos: list[IntermediateCombo] = []
+    merged: list[tuple[tuple[int, int], ...]] = []
+    for ci, cmodel in enumerate(comp.models):
+        for pi_, pmodel in enumerate(pars.models):
+            res_terms: list[tuple[int, int]] = []
+            for ct in cmodel:
+                cm, cv = comp.pis[ct]
+                for pt in pmodel:
+                    pm, pv = pars.pis[pt]
+                    if pm & ~cm or (cv & pm) != pv:
+                        continue
+                    rm, rv = cm, cv
+                    for j, c in enumerate(conds):
+                        b = 1 << (k - 1 - j)
+                        if cm & b and not pm & b and c in expect:
+                            if (1 if cv & b else 0) != expect[c]:
+                                rm &= ~b
+                                rv &= ~b
+                    res_terms.append((rm, rv))
+            sap = sa_codes[pi_]
+            if res_terms and sap.size:
+                ec = sap[_covers(res_terms, sap).any(axis=0)]
+            else:
+                ec = sap[:0]
+            rows = list(dict.fromkeys([*explain.tolist(), *ec.tolist()]))
+            solved = _solve(_qmc(rows, k), explain, row_dom, max_models)
+            sub = _package(tt, "intermediate", solved, explain, {}, numbers)
+            combos.append(
+                IntermediateCombo(
+                    name=f"C{ci + 1}P{pi_ + 1}",
+                    complex_terms=tuple(_term_string(*comp.pis[t], conds) for t in cmodel),
+                    parsimonious_terms=tuple(_term_string(*pars.pis[t], conds) for t in pmodel),
+                    easy_counterfactuals=tuple(int(r) + 1 for r in ec),
+                    prime_implicants=sub.prime_implicants,
+                    essential=sub.essential,
+                    models=sub.models,
+                )
+            )
+            for m in solved.models:
+                key = tuple(solved.pis[t] for t in m)
+                if key not in merged:
+                    merged.append(key)
+    all_terms: list[tuple[int, int]] = []
+    for key in merged:
+        for t in key:
+            if t not in all_terms:
+                all_terms.append(t)
+    order = _r_sort(all_terms, k)
+    all_terms = [all_terms[i] for i in order]
+    models = [tuple(sorted(all_terms.index(t) for t in key)) for key in merged]
+    result = _package(tt, "intermediate", _Solved(all_terms, models), explain, sa, numbers)
+    return Minimization(
+        solution_type="intermediate",
+        outcome=result.outcome,
+        conditions=result.conditions,
+        models=result.models,
+        prime_implicants=tuple(_term_string(*t, conds) for t in pars.pis),
+        essential=result.essential,
+        simplifying_assumptions=sa,
+        overall=result.overall,
+        combos=tuple(combos),
+        numbers=numbers,
+    )
+
+
+def _package(
+    tt: TruthTable,
+    kind: str,
+    solved: _Solved,
+    explain: np.ndarray,
+    sa: Mapping[str, tuple[int, ...]],
+    numbers: Mapping[str, int],
+) -> Minimization:
+    conds = tt.conditions
+    used = sorted({t for m in solved.models for t in m})
+    names = {t: _term_string(*solved.pis[t], conds) for t in used}
+    row_cases = {r.row_id - 1: r.cases for r in tt.observed}
+    x, y = tt.memberships, tt.outcome_membership
+    tm = {t: _term_membership(*solved.pis[t], x) for t in used}
+    cases = {}
+    for t in used:
+        covered = explain[_covers([solved.pis[t]], explain)[0]]
+        cases[t] = tuple(c for code in covered.tolist() for c in row_cases.get(code, ()))
+    models = []
+    for mi, m in enumerate(solved.models):
+        fits, incl, pri, cov = _fit_terms(
+            [names[t] for t in m], np.column_stack([tm[t] for t in m]), y, [cases[t] for t in m]
+        )
+        models.append(Model(f"M{mi + 1}", tuple(names[t] for t in m), fits, incl, pri, cov))
+    essential = [t for t in used if all(t in m for m in solved.models)]
+    ordered = essential + [t for t in used if t not in essential]
+    overall, _, _, _ = _fit_terms(
+        [names[t] for t in ordered],
+        np.column_stack([tm[t] for t in ordered]) if ordered else np.zeros((y.size, 0)),
+        y,
+        [cases[t] for t in ordered],
+    )
+    return Minimization(
+        solution_type=kind,
+        outcome=tt.outcome,
+        conditions=conds,
+        models=tuple(models),
+        prime_implicants=tuple(_term_string(*t, conds) for t in solved.pis),
+        essential=tuple(names[t] for t in essential),
+        simplifying_assumptions=dict(sa),
+        overall=overall,
+        numbers=dict(numbers),
+    )
+
+
+def analyze(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | None = None,
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    dir_exp: str | Sequence[str] | Mapping[str, Any] | None = None,
+    row_dom: bool = False,
+    progress: Progress | None = None,
+) -> QCAResult:
+    """Truth table plus complex, parsimonious and (with ``dir_exp``) intermediate solutions."""
+    tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
+    comp = minimize(tt, row_dom=row_dom, progress=progress)
+    has_neg = tt.codes(["0", "C"]).size > 0
+    pars = minimize(tt, include="?", row_dom=row_dom, progress=progress) if has_neg else None
+    inter = None
+    if dir_exp is not None and has_neg:
+        inter = minimize(tt, include="?", dir_exp=dir_exp, row_dom=row_dom, progress=progress)
+    return QCAResult(tt, comp, pars, inter)
+
+
+# --------------------------------------------------------------------------- necessity
+
+
+def necessity(
+    data: pd.DataFrame, outcome: str, conditions: Sequence[str] | None = None
+) -> tuple[NecessityFit, ...]:
+    r"""Necessity fit of every single condition, then of every negated condition (R's ``pof``).
+
+    Returns inclN, RoN, covN (and inclS, PRI, covS for reference) for ``A, B, ...`` then
+    ``~A, ~B, ...``. Formulas in the module docstring (Schneider & Wagemann 2012, ch. 9;
+    Dusa 2019, ch. 5).
+    """
+    name, negated, conds = _check_data(data, outcome, conditions)
+    y = data[name].to_numpy(dtype=float)
+    if negated:
+        y = 1.0 - y
+    out = []
+    for neg in (False, True):
+        for c in conds:
+            x = data[c].to_numpy(dtype=float)
+            if neg:
+                x = 1.0 - x
+            mn = np.minimum(x, y)
+            s_mn = float(mn.sum())
+            incl_n = s_mn / float(y.sum())
+            ron = float((1 - x).sum()) / float((1 - mn).sum())
+            cov_n = s_mn / float(x.sum()) if x.sum() > 0 else math.nan
+            incl_s, pri = _incl_pri(x, y)
+            out.append(NecessityFit(f"~{c}" if neg else c, incl_n, ron, cov_n, incl_s, pri, incl_n))
+    return tuple(out)
