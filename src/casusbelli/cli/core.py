@@ -1,0 +1,320 @@
+"""Core commands: init, validate, build, analyze, cases, show, theories, indicators, sources,
+export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from casusbelli.cli import (
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    progress_bar,
+    sources_app,
+)
+from casusbelli.config import default_store_url
+from casusbelli.errors import CasusError, WorkspaceError
+from casusbelli.workspace.load import (
+    Workspace,
+    load_workspace,
+    resolve_workspace,
+    validate_workspace,
+)
+
+
+def _load(ws: str | None) -> Workspace:
+    try:
+        return load_workspace(resolve_workspace(ws))
+    except CasusError as exc:
+        fail(exc)
+        raise  # unreachable
+
+
+def _fmt(v: float | None) -> str:
+    return "?" if v is None else f"{v:.2f}"
+
+
+# --------------------------------------------------------------------------- init
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create (must be new or empty).")],
+    from_: Annotated[str | None, typer.Option("--from", help="Copy a built-in workspace "
+                                              "(e.g. russia) instead of the template.")] = None,
+) -> None:
+    """Create a new workspace: a commented template, or a copy of a built-in one."""
+    from casusbelli.workspace.init import init_workspace
+
+    try:
+        files = init_workspace(directory, from_)
+    except CasusError as exc:
+        fail(exc)
+    console.print(f"Created workspace [bold]{directory}[/] ({len(files)} files). "
+                  f"Next: [cyan]casus validate {directory}[/]")
+
+
+# --------------------------------------------------------------------------- validate
+@app.command()
+def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
+    """Check a workspace and report every problem as file:line:column: field: message."""
+    try:
+        root = resolve_workspace(ws)
+    except CasusError as exc:
+        if json_:
+            echo_json({"ok": False, "errors": [_problem_dict(exc.to_problem())]})
+            raise typer.Exit(1) from None
+        fail(exc)
+    workspace, problems = validate_workspace(root)
+    if json_:
+        if problems:
+            echo_json({"ok": False, "errors": [_problem_dict(p) for p in problems]})
+            raise typer.Exit(1)
+        from casusbelli.pipeline import workspace_summary
+
+        assert workspace is not None
+        echo_json({"ok": True, "errors": [], "workspace": workspace.name,
+                   "counts": workspace_summary(workspace)["counts"]})
+        return
+    if problems:
+        for p in problems:
+            err_console.print(str(p), highlight=False, markup=False)
+        err_console.print(f"[bold red]{len(problems)} problem(s)[/] in {root}")
+        raise typer.Exit(1)
+    assert workspace is not None
+    from casusbelli.pipeline import workspace_summary
+
+    c = workspace_summary(workspace)["counts"]
+    console.print(
+        f"[green]OK[/] {workspace.name}: {c['cases']} cases ({c['interventions']} interventions, "
+        f"{c['negative']} negative), {c['indicators']} indicators, {c['theories']} theories, "
+        f"{c['sources']} sources, {c['codings']} codings ({c['unknown_codings']} unknown), "
+        f"{c['evidence_items']} evidence items, {c['questions']} questions, {c['frames']} frames"
+    )
+
+
+def _problem_dict(p: Any) -> dict[str, Any]:
+    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
+            "message": p.message}
+
+
+# --------------------------------------------------------------------------- build
+@app.command()
+def build(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
+    """Compile the workspace into the store (atomically: a failed build keeps the old one)."""
+    from casusbelli.store.build import build_store
+
+    workspace = _load(ws)
+    url = db or default_store_url(workspace.root)
+    try:
+        with progress_bar("building", not json_) as cb:
+            report = build_store(workspace, url, progress=cb)
+    except CasusError as exc:
+        fail(exc)
+    if json_:
+        echo_json({"store": report.url, "content_hash": report.content_hash,
+                   "counts": report.counts, "seconds": round(report.seconds, 3)})
+        return
+    rows = ", ".join(f"{v} {k}" for k, v in report.counts.items() if v)
+    console.print(f"Built [bold]{report.url}[/] in {report.seconds:.2f}s: {rows}")
+
+
+# --------------------------------------------------------------------------- analyze
+@app.command()
+def analyze(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
+    """The main job: validate, build and run every engine on the workspace."""
+    from casusbelli.cli.render import render_analysis
+    from casusbelli.pipeline import analyze as run
+
+    try:
+        with progress_bar("analysing", not json_) as cb:
+            result = run(ws, db=db, progress=cb)
+    except CasusError as exc:
+        fail(exc)
+    if json_:
+        echo_json(result.to_dict())
+        return
+    render_analysis(result, console)
+
+
+# --------------------------------------------------------------------------- read commands
+@app.command()
+def cases(
+    ws: WsArg = None,
+    kind: Annotated[str | None, typer.Option(help="Only 'intervention' or 'negative'.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List the cases."""
+    from casusbelli.pipeline import workspace_summary
+
+    workspace = _load(ws)
+    rows = workspace_summary(workspace)["cases"]
+    if kind:
+        if kind not in ("intervention", "negative"):
+            fail(CasusError(f"unknown kind {kind!r}; expected intervention or negative",
+                            field="--kind"))
+        rows = [r for r in rows if r["kind"] == kind]
+    if json_:
+        echo_json(rows)
+        return
+    t = Table(title=f"{workspace.name}: {len(rows)} cases")
+    for col in ("id", "name", "kind", "start", "end", "target", "coded", "unknown"):
+        t.add_column(col, justify="right" if col in ("coded", "unknown") else "left")
+    for r in rows:
+        t.add_row(r["id"], r["name"], r["kind"], r["start"], r["end"] or "", r["target"],
+                  str(r["coded"]), str(r["unknown"]))
+    console.print(t)
+
+
+@app.command()
+def show(case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")],
+         ws: Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
+                                                "built-in name.")] = None,
+         json_: JsonOpt = False) -> None:
+    """Show one case with every coding, its rationale and sources."""
+    import difflib
+
+    workspace = _load(ws)
+    case = workspace.cases.get(case_id)
+    if case is None:
+        guess = difflib.get_close_matches(case_id, list(workspace.cases), n=1)
+        fail(CasusError(f"unknown case id {case_id!r}",
+                        hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them"))
+        return
+    if json_:
+        d = case.model_dump(mode="json", exclude_none=True)
+        d["id"] = case_id
+        echo_json(d)
+        return
+    console.print(f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "
+                  f"{case.start}–{case.end or 'ongoing'}")
+    if case.summary:
+        console.print(case.summary, highlight=False, markup=False)
+    t = Table()
+    for col in ("theory", "indicator", "value", "rationale", "sources"):
+        t.add_column(col)
+    for ind in workspace.indicators.values():
+        cd = case.codings.get(ind.id)
+        if cd is None:
+            t.add_row(ind.theory, ind.id, "—", "(not coded)", "")
+            continue
+        srcs = "; ".join(
+            workspace.sources[r.source].short() + (f", {r.locator}" if r.locator else "")
+            for r in cd.sources if r.source in workspace.sources
+        )
+        t.add_row(ind.theory, ind.id, _fmt(cd.value), cd.rationale, srcs)
+    console.print(t)
+
+
+@app.command()
+def theories(ws: WsArg = None, json_: JsonOpt = False) -> None:
+    """List the theories with their observable implications."""
+    workspace = _load(ws)
+    if json_:
+        echo_json([dict(id=tid, **th.model_dump(mode="json", exclude_none=True, exclude={"id"}))
+                   for tid, th in workspace.theories.items()])
+        return
+    t = Table(title="theories")
+    for col in ("id", "name", "implications", "expected path"):
+        t.add_column(col)
+    for tid, th in workspace.theories.items():
+        imps = ", ".join(f"{i.indicator}{'↑' if i.expect == 'high' else '↓'}"
+                         for i in th.implications)
+        t.add_row(tid, th.name, imps, th.paths or "")
+    console.print(t)
+
+
+@app.command()
+def indicators(ws: WsArg = None, json_: JsonOpt = False) -> None:
+    """List the indicators with the theory each belongs to."""
+    workspace = _load(ws)
+    if json_:
+        echo_json([i.model_dump(mode="json", exclude_none=True)
+                   for i in workspace.indicators.values()])
+        return
+    t = Table(title="indicators")
+    for col in ("id", "theory", "kind", "label", "measured"):
+        t.add_column(col)
+    for i in workspace.indicators.values():
+        t.add_row(i.id, i.theory, i.kind, i.label, "yes" if i.measured else "")
+    console.print(t)
+
+
+@sources_app.command("list")
+def sources_list(ws: WsArg = None, json_: JsonOpt = False) -> None:
+    """List the bibliography."""
+    workspace = _load(ws)
+    if json_:
+        echo_json([s.model_dump(mode="json", by_alias=True, exclude_none=True)
+                   for s in workspace.sources.values()])
+        return
+    t = Table(title=f"{len(workspace.sources)} sources")
+    for col in ("id", "type", "cite", "title"):
+        t.add_column(col)
+    for s in workspace.sources.values():
+        t.add_row(s.id, s.type, s.short(), s.title)
+    console.print(t)
+
+
+@sources_app.command("import")
+def sources_import(
+    file: Annotated[Path, typer.Argument(help="A .bib (BibTeX) or .json (CSL-JSON) file.")],
+    ws: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+) -> None:
+    """Add BibTeX or CSL-JSON references to the workspace's sources.yaml (all or nothing)."""
+    from casusbelli.workspace.bib import import_sources
+
+    try:
+        ids = import_sources(ws, file)
+    except WorkspaceError as exc:
+        for p in exc.problems:
+            err_console.print(str(p), highlight=False, markup=False)
+        fail(exc)
+    except CasusError as exc:
+        fail(exc)
+    console.print(f"Imported {len(ids)} source(s) into {ws / 'sources.yaml'}: {', '.join(ids)}")
+
+
+# --------------------------------------------------------------------------- export
+@app.command()
+def export(
+    ws: WsArg = None,
+    db: DbOpt = None,
+    format_: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or json (the case "
+                                         "× indicator matrix).")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
+                                                "(default: stdout for csv/json).")] = None,
+    workspace_dir: Annotated[Path | None, typer.Option("--workspace", help="Write the store's "
+                                                       "content back as a workspace folder.")] = None,
+) -> None:
+    """Export the case × indicator matrix (for R and pandas), or the whole store as a workspace."""
+    from casusbelli.store import case_matrix, export_matrix, export_workspace, open_store, read_workspace
+
+    try:
+        root = resolve_workspace(ws)
+        url = db or default_store_url(root)
+        store = open_store(url)
+        if workspace_dir is not None:
+            files = export_workspace(read_workspace(store), workspace_dir)
+            console.print(f"Wrote {len(files)} files to {workspace_dir}")
+            return
+        if format_ not in ("csv", "parquet", "json"):
+            raise CasusError(f"unknown format {format_!r}; expected one of csv, parquet, json",
+                             field="--format")
+        text = export_matrix(case_matrix(store), format_, output)  # type: ignore[arg-type]
+    except CasusError as exc:
+        fail(exc)
+        return
+    if text is not None:
+        import sys
+
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        console.print(f"Wrote {output}")

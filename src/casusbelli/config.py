@@ -1,0 +1,46 @@
+"""Settings read from the environment (``CASUS_*``), in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_store_url"]
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "casusbelli"
+
+
+class Settings(BaseSettings):
+    """casusbelli's settings: ``CASUS_DB`` (store URL), ``CASUS_DATA_DIR``, ``CASUS_WORKSPACE``."""
+
+    model_config = SettingsConfigDict(env_prefix="CASUS_", extra="ignore")
+
+    db: str | None = Field(default=None, description="Store URL (sqlite:///... or postgresql://...).")
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    workspace: str | None = Field(default=None, description="Workspace folder or built-in name.")
+
+
+def default_store_url(workspace_root: Path, settings: Settings | None = None) -> str:
+    """The store a workspace builds into when no URL is given.
+
+    ``CASUS_DB`` wins; a writable workspace folder gets ``WS/.casus/casus.db``; a read-only one
+    (the built-in workspace inside an installed package) gets a file under ``CASUS_DATA_DIR``.
+    """
+    settings = settings or Settings()
+    if settings.db:
+        return settings.db
+    ws = workspace_root.resolve()
+    from casusbelli.workspace.load import BUILTIN_WORKSPACES, builtin_path
+
+    for name in BUILTIN_WORKSPACES:
+        if ws == builtin_path(name).resolve():
+            return f"sqlite:///{settings.data_dir / ('builtin-' + name) / 'casus.db'}"
+    if os.access(ws, os.W_OK):
+        return f"sqlite:///{ws / '.casus' / 'casus.db'}"
+    return f"sqlite:///{settings.data_dir / ws.name / 'casus.db'}"
