@@ -440,6 +440,7 @@ class CorpusStore:
                     final.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(target, final)
                     moved.append(final)
+                corpus.mkdir(parents=True, exist_ok=True)
                 os.replace(manifest_tmp, corpus / "manifest.json")  # the commit point
                 moved.clear()
             except OSError as exc:

@@ -29,6 +29,7 @@ import bisect
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -272,7 +273,7 @@ def _read_sources(
                 accounts = [m for m in members if m.endswith("data/account.js")]
                 account = read(accounts[0]) if accounts else None
                 return [read(m) for m in tweet_members], account
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise SourceError(f"corrupt ZIP archive: {exc}", file=name) from exc
 
     if path.is_dir():
