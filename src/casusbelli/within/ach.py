@@ -206,9 +206,9 @@ def decode_ratings(codes: ArrayLike) -> list[Any]:
 
 
 def _check_codes(r: NDArray[np.int8]) -> None:
-    ok = (r == NA_CODE) | ((r >= -2) & (r <= 2))
+    ok = _VALID_LUT[np.ascontiguousarray(r, dtype=np.int8).view(np.uint8)]
     if not ok.all():
-        bad = np.argwhere(~ok)[0]
+        bad = np.argwhere(ok == 0)[0]
         raise AnalysisError(
             f"rating code {int(r[tuple(bad)])} at index {tuple(int(b) for b in bad)} is not one of "
             f"-2..2 or NA ({NA_CODE})",
@@ -347,9 +347,21 @@ class AchResult:
 # --------------------------------------------------------------------------- maths
 
 
+def _lookup(table: dict[int, int], default: int) -> NDArray[np.int8]:
+    lut = np.full(256, default, dtype=np.int8)
+    for code, v in table.items():
+        lut[np.uint8(np.int8(code))] = v
+    return lut
+
+
+#: code (viewed as uint8) -> inconsistency contribution; -> 1 when the code is valid
+_CONTRIB_LUT = _lookup({-1: -1, -2: -2}, 0)
+_VALID_LUT = _lookup({c: 1 for c in (*_ORDINAL, NA_CODE)}, 0)
+
+
 def _contributions(r: NDArray[np.int8]) -> NDArray[np.int8]:
     """Per-cell inconsistency contribution: I -> -1, II -> -2, everything else (NA too) -> 0."""
-    return np.where((r < 0) & (r != NA_CODE), r, 0).astype(np.int8)
+    return _CONTRIB_LUT[np.ascontiguousarray(r, dtype=np.int8).view(np.uint8)]
 
 
 def diagnosticity(ratings: ArrayLike) -> NDArray[np.float64]:
@@ -381,28 +393,38 @@ def _rank(scores: NDArray[np.float64]) -> NDArray[np.int64]:
 
 
 def _median_pool(r: NDArray[np.int8]) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
+    """Pooled codes and disagreement from per-cell counts of each rating (5 passes, no sort)."""
     a = r.shape[0]
-    rated = r != NA_CODE
-    n = rated.sum(axis=0)
+    values = np.array(_ORDINAL, dtype=np.int64)
+    ct = np.int16 if a < 2**15 else np.int64
+    cnt = np.stack([(r == v).sum(axis=0, dtype=ct) for v in _ORDINAL])
+    cum = np.cumsum(cnt, axis=0, dtype=ct)
+    n = cum[-1].astype(np.int64)
     n_na = a - n
-    big = np.int8(127)
-    srt = np.sort(np.where(rated, r, big), axis=0)
-    lo_i = np.clip((n - 1) // 2, 0, a - 1)
-    hi_i = np.clip(n // 2, 0, a - 1)
-    lo = np.take_along_axis(srt, lo_i[None], axis=0)[0].astype(np.int64)
-    hi = np.take_along_axis(srt, hi_i[None], axis=0)[0].astype(np.int64)
-    s = lo + hi
-    med = np.trunc(s / 2).astype(np.int8)  # halves toward N (0)
+    s1 = sum(v * cnt[k].astype(np.int64) for k, v in enumerate(_ORDINAL) if v)
+    s2 = sum(v * v * cnt[k].astype(np.int64) for k, v in enumerate(_ORDINAL) if v)
+    # k-th smallest rated code (0-based k) = first value whose cumulative count exceeds k
+    lo = values[np.argmax(cum > ((n - 1) // 2)[None], axis=0)]
+    hi = values[np.argmax(cum > (n // 2)[None], axis=0)]
+    med = np.trunc((lo + hi) / 2).astype(np.int8)  # a half-way median goes toward N (0)
     pooled = np.where((n == 0) | (n_na > n), np.int8(NA_CODE), med).astype(np.int8)
-    # disagreement: sample sd of NA indicator (a values) and of rated codes (n values)
-    x = np.where(rated, r, 0).astype(np.int64)
-    s1, s2 = x.sum(axis=0), (x * x).sum(axis=0)
+    # disagreement: sample sd of the NA indicator (a values) and of the rated codes (n values)
     with np.errstate(invalid="ignore", divide="ignore"):
         sd_rated = np.sqrt((n * s2 - s1 * s1) / (n * (n - 1.0)))
-        sd_na = np.sqrt((a * n - n * n) / (a * (a - 1.0)))  # indicator: n ones, a-n zeros
+        sd_na = np.sqrt((a * n - n * n) / (a * (a - 1.0)))  # indicator: n ones, a - n zeros
     sd_rated = np.where(n >= 2, sd_rated, 0.0)
     sd_na = np.where(a >= 2, sd_na, 0.0)
     return pooled, np.maximum(sd_na, sd_rated)
+
+
+def _weighted_sums(contrib: NDArray[np.int8], w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``sum_i contrib[..., i, h] * w[i]``, exact: integer sums per distinct weight, then scaled."""
+    out = np.zeros(contrib.shape[:-2] + contrib.shape[-1:])
+    uniq, inv = np.unique(w, return_inverse=True)
+    for k, u in enumerate(uniq):
+        part = contrib[..., inv == k, :].sum(axis=-2, dtype=np.int64)
+        out += u * part
+    return out
 
 
 def _alpha(r: NDArray[np.int8]) -> float | None:
@@ -456,6 +478,10 @@ def pool(ratings: ArrayLike, *, alpha: bool = True) -> Agreement:
     if r.shape[0] == 0:
         raise AnalysisError("pool needs at least one analyst")
     _check_codes(r)
+    return _pool(r, alpha)
+
+
+def _pool(r: NDArray[np.int8], alpha: bool) -> Agreement:
     pooled, dis = _median_pool(r)
     return Agreement(
         pooled=pooled,
@@ -601,9 +627,8 @@ def score(
         )
         if len(names) != r.shape[0]:
             raise AnalysisError(f"{len(names)} analyst names for {r.shape[0]} analysts")
-        agreement = pool(r, alpha=alpha)
-        ca = _contributions(r).astype(np.float64)
-        per_analyst = tuple(tuple(map(float, row)) for row in np.einsum("aih,i->ah", ca, w))
+        agreement = _pool(r, alpha)
+        per_analyst = tuple(tuple(map(float, row)) for row in _weighted_sums(_contributions(r), w))
         mat = agreement.pooled
         if progress:
             progress(1, 3, "pooled analysts")
