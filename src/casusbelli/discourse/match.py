@@ -4,8 +4,9 @@ All forms of all frames (:class:`~casusbelli.discourse.lexicon.Lexicon`) are com
 automaton, and each document is scanned once. Three engines give the same matches:
 
 ``hyperscan``
-    Intel Hyperscan (PyPI ``hyperscan``) over the UTF-8 bytes, patterns compiled with
-    ``HS_FLAG_UTF8 | HS_FLAG_UCP``; byte offsets are mapped back to characters. Chosen by
+    Intel Hyperscan (PyPI ``hyperscan``) over the UTF-8 bytes, the forms compiled as literal
+    byte patterns (``HS_FLAG_UTF8 | HS_FLAG_UCP`` optional: same matches, slower compile);
+    byte offsets are mapped back to characters. Chosen by
     measurement (about 3x faster than ``aho`` on the Kremlin corpus, see
     ``docs/methods/frames.md`` and ``benchmarks/bench_discourse.py``); ``engine="auto"`` (the
     default) uses it when the package is installed and falls back to ``aho`` otherwise.
@@ -180,11 +181,11 @@ def _hs_escape(form: str) -> bytes:
 
 
 class HyperscanMatcher:
-    """Hyperscan block-mode database of the escaped forms (UTF-8, UCP)."""
+    """Hyperscan block-mode database of the escaped forms (literal bytes)."""
 
     name = "hyperscan"
 
-    def __init__(self, forms: Sequence[str]) -> None:
+    def __init__(self, forms: Sequence[str], *, utf8: bool = False) -> None:
         try:
             import hyperscan  # noqa: PLC0415
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -194,13 +195,17 @@ class HyperscanMatcher:
         self._lengths = [len(f.encode("utf-8")) for f in forms]
         self._empty = not forms
         if forms:
-            flags = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
+            # Literal byte patterns: the text is normalised before scanning and the boundary
+            # rule is applied afterwards, so no flag is needed. HS_FLAG_UTF8 | HS_FLAG_UCP give
+            # the same matches for literals (UTF-8 is self-synchronising) but made compiling the
+            # built-in lexicon ~40x slower (3.5 s against 0.09 s), so they are opt-in.
+            flag = (hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP) if utf8 else 0
             self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             self._db.compile(
                 expressions=[_hs_escape(f) for f in forms],
                 ids=list(range(len(forms))),
                 elements=len(forms),
-                flags=[flags] * len(forms),
+                flags=[flag] * len(forms),
             )
 
     def find(self, text: str) -> list[Match]:
@@ -326,7 +331,9 @@ class ScanResult:
             tuple(d for p in parts for d in p.doc_ids),
             tuple(d for p in parts for d in p.dates),
             tuple(t for p in parts for t in p.titles),
-            np.concatenate([p.counts for p in parts]).reshape(-1, len(frame_ids)),
+            np.concatenate([p.counts for p in parts]).reshape(
+                sum(p.n_docs for p in parts), len(frame_ids)
+            ),
             np.concatenate([p.tokens for p in parts]).astype(np.int64),
             tuple(m for p in parts for m in p.matches or ()) if keep else None,
         )
@@ -415,7 +422,7 @@ class FrameScanner:
             tuple(ids),
             tuple(dates),
             tuple(titles),
-            np.array(rows, dtype=np.int64).reshape(-1, k),
+            np.array(rows, dtype=np.int64).reshape(len(ids), k),
             np.array(tokens, dtype=np.int64),
             tuple(matches) if keep_matches else None,
         )
