@@ -72,12 +72,10 @@ def test_no_match_inside_longer_words(small_lexicon: Lexicon, engine: str) -> No
     sc = FrameScanner(small_lexicon, engine)
     # Latin: 'nato' inside 'senator', 'nazi' inside 'nazism'/'anazi'
     assert sc.count("The senators, Senator NATOs2 and donato nazism anazi")[1].tolist() == [0, 0, 0]
-    # Cyrillic: 'нато' inside 'сенаторы' (a real case in the 2024 address), 'фашизм' in 'антифашизма'
-    assert sc.count("Уважаемые сенаторы! антифашизм, фашизмология, НАТОвский")[1].tolist() == [
-        0,
-        0,
-        0,
-    ]
+    # Cyrillic: 'нато' inside 'сенаторы' (a real case in the 2024 address), 'фашизм' inside
+    # 'антифашизм'
+    text = "Уважаемые сенаторы! антифашизм, фашизмология, НАТОвский"
+    assert sc.count(text)[1].tolist() == [0, 0, 0]
     # digits and underscore are word characters, punctuation and hyphens are not
     assert sc.count("nato_1 1nato nato9")[1].tolist() == [0, 0, 0]
     assert sc.count("(NATO) pro-NATO «НАТО» NATO's")[1].tolist() == [4, 0, 0]
@@ -233,4 +231,4 @@ def test_hyperscan_utf8_ucp_mode_gives_the_same_matches(small_lexicon: Lexicon) 
     text = normalize_text("Великой Отечественной войны, НАТО, сенаторы, neo-Nazis, ёлки")
     plain = HyperscanMatcher(small_lexicon.forms).find(text)
     ucp = HyperscanMatcher(small_lexicon.forms, utf8=True).find(text)
-    assert plain == ucp and len(plain) == 5
+    assert plain == ucp and len(plain) == 4
