@@ -19,7 +19,8 @@ sums over items to the change in posterior log-odds,
 References
 ----------
 Fairfield, T. & Charman, A. E. (2017). Explicit Bayesian analysis for process tracing:
-guidelines, opportunities, and caveats. *Political Analysis* 25(3). (``fairfield2017explicit``)
+guidelines, opportunities, and caveats. *Political Analysis* 25(3), 363-380.
+(``fairfield2017explicit``)
 Fairfield, T. & Charman, A. E. (2022). *Social Inquiry and Bayesian Inference: Rethinking
 Qualitative Research*. Cambridge University Press. (``fairfield2022social``)
 Van Evera, S. (1997). *Guide to Methods for Students of Political Science*. Cornell University

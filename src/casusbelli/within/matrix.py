@@ -30,7 +30,7 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,7 +43,9 @@ from casusbelli.errors import (
     WorkspaceError,
 )
 from casusbelli.within.ach import CODES, LEVELS, NA_CODE, AchMatrix
-from casusbelli.workspace.yamlio import Marks, _FileProblem, read_text, read_yaml
+
+if TYPE_CHECKING:
+    from casusbelli.workspace.yamlio import Marks
 
 __all__ = ["MAX_MATRIX_BYTES", "load_matrix"]
 
@@ -78,6 +80,10 @@ def load_matrix(path: str | Path, *, max_bytes: int = MAX_MATRIX_BYTES) -> AchMa
         hypothesis or analyst, a missing column, a duplicate item id, a likelihood outside
         (0, 1]. ``problems`` lists every problem found (up to 50).
     """
+    # imported here: importing the workspace package pulls in pydantic, which the maths
+    # modules of ``casusbelli.within`` must not need
+    from casusbelli.workspace.yamlio import _FileProblem, read_text, read_yaml
+
     p = Path(path)
     rel = str(path)
     suffix = p.suffix.lower()
