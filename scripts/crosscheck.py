@@ -46,27 +46,86 @@ FORCE_ACTION = 13  # CoW highest action: 13 blockade and above are uses of force
 
 #: Country names (lower case, matched as substrings of a case's target) -> CoW / G-W codes.
 COUNTRY_CODES: dict[str, tuple[int, ...]] = {
-    "united states": (2,), "usa": (2,), "cuba": (40,), "venezuela": (101,),
-    "united kingdom": (200,), "britain": (200,), "france": (220,),
-    "west germany": (260,), "east germany": (265,), "gdr": (265,), "germany": (255, 260, 265),
-    "poland": (290,), "austria": (305,), "hungary": (310,), "czechoslovakia": (315,),
-    "czech": (315, 316), "slovakia": (317,), "yugoslavia": (345,), "serbia": (340, 345),
-    "kosovo": (347,), "bosnia": (346,), "bulgaria": (355,), "moldova": (359,),
-    "transnistria": (359,), "romania": (360,), "russia": (365,), "chechnya": (365,),
-    "chechen": (365,), "dagestan": (365,), "estonia": (366,), "latvia": (367,),
-    "lithuania": (368,), "ukraine": (369,), "crimea": (369,), "donbas": (369,),
-    "donbass": (369,), "belarus": (370,), "armenia": (371,), "georgia": (372,),
-    "abkhazia": (372,), "south ossetia": (372,), "azerbaijan": (373,),
-    "nagorno-karabakh": (371, 373), "karabakh": (371, 373), "finland": (375,),
-    "sweden": (380,), "norway": (385,), "denmark": (390,), "mali": (432,),
-    "burkina": (439,), "niger": (436,), "central african": (482,), "car": (482,),
-    "mozambique": (541,), "angola": (540,), "ethiopia": (530,), "somalia": (520,),
-    "libya": (620,), "sudan": (625,), "iran": (630,), "turkey": (640,), "iraq": (645,),
-    "egypt": (651,), "syria": (652,), "lebanon": (660,), "israel": (666,),
-    "yemen": (678, 679, 680), "afghanistan": (700,), "afghan": (700,),
-    "turkmenistan": (701,), "tajikistan": (702,), "kyrgyzstan": (703,),
-    "uzbekistan": (704,), "kazakhstan": (705,), "china": (710,), "mongolia": (712,),
-    "north korea": (731,), "south korea": (732,), "japan": (740,), "vietnam": (816, 817),
+    "united states": (2,),
+    "usa": (2,),
+    "cuba": (40,),
+    "venezuela": (101,),
+    "united kingdom": (200,),
+    "britain": (200,),
+    "france": (220,),
+    "west germany": (260,),
+    "east germany": (265,),
+    "gdr": (265,),
+    "germany": (255, 260, 265),
+    "poland": (290,),
+    "austria": (305,),
+    "hungary": (310,),
+    "czechoslovakia": (315,),
+    "czech": (315, 316),
+    "slovakia": (317,),
+    "yugoslavia": (345,),
+    "serbia": (340, 345),
+    "kosovo": (347,),
+    "bosnia": (346,),
+    "bulgaria": (355,),
+    "moldova": (359,),
+    "transnistria": (359,),
+    "romania": (360,),
+    "russia": (365,),
+    "chechnya": (365,),
+    "chechen": (365,),
+    "dagestan": (365,),
+    "estonia": (366,),
+    "latvia": (367,),
+    "lithuania": (368,),
+    "ukraine": (369,),
+    "crimea": (369,),
+    "donbas": (369,),
+    "donbass": (369,),
+    "belarus": (370,),
+    "armenia": (371,),
+    "georgia": (372,),
+    "abkhazia": (372,),
+    "south ossetia": (372,),
+    "azerbaijan": (373,),
+    "nagorno-karabakh": (371, 373),
+    "karabakh": (371, 373),
+    "finland": (375,),
+    "sweden": (380,),
+    "norway": (385,),
+    "denmark": (390,),
+    "mali": (432,),
+    "burkina": (439,),
+    "niger": (436,),
+    "central african": (482,),
+    "car": (482,),
+    "mozambique": (541,),
+    "angola": (540,),
+    "ethiopia": (530,),
+    "somalia": (520,),
+    "libya": (620,),
+    "sudan": (625,),
+    "iran": (630,),
+    "turkey": (640,),
+    "iraq": (645,),
+    "egypt": (651,),
+    "syria": (652,),
+    "lebanon": (660,),
+    "israel": (666,),
+    "yemen": (678, 679, 680),
+    "afghanistan": (700,),
+    "afghan": (700,),
+    "turkmenistan": (701,),
+    "tajikistan": (702,),
+    "kyrgyzstan": (703,),
+    "uzbekistan": (704,),
+    "kazakhstan": (705,),
+    "china": (710,),
+    "mongolia": (712,),
+    "north korea": (731,),
+    "south korea": (732,),
+    "japan": (740,),
+    "vietnam": (816, 817),
 }
 
 
@@ -81,7 +140,14 @@ class Episode:
     force: bool
     detail: str
     start: str = ""
+    span: tuple[dt.date, dt.date] | None = None  # first and last day, when the data give them
     matched_by: list[str] = field(default_factory=list)
+
+    def overlaps(self, years: set[int], first: dt.date, last: dt.date) -> bool:
+        """True when the episode overlaps the case (by day when known, else by year)."""
+        if self.span is not None:
+            return self.span[0] <= last and first <= self.span[1]
+        return bool(self.years & years)
 
     def label(self) -> str:
         """Return ``dataset id (years)`` for tables."""
@@ -102,8 +168,16 @@ _REQUIRED = {
     "cow_mid_disps": ("dispnum", "styear", "stmon", "fatality", "hostlev"),
     "gml_part": ("dispnum", "ccode", "styear", "endyear", "sidea", "hiact"),
     "gml_disps": ("dispnum", "styear", "stmon", "fatality", "hostlev"),
-    "ucdp_acd": ("conflict_id", "year", "gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd",
-                 "type_of_conflict", "intensity_level"),
+    "ucdp_acd": (
+        "conflict_id",
+        "year",
+        "gwno_a",
+        "gwno_a_2nd",
+        "gwno_b",
+        "gwno_b_2nd",
+        "type_of_conflict",
+        "intensity_level",
+    ),
     "cow_war_intra": ("warnum", "warname", "year", "ccodea", "ccodeb", "primary_state"),
 }
 
@@ -123,8 +197,10 @@ def _read(data_dir: Path, key: str) -> list[dict[str, str]]:
             missing = [c for c in _REQUIRED[key] if c not in header]
             if missing:
                 raise SourceError(
-                    f"missing column(s) {', '.join(missing)}", file=str(path), line=1,
-                    hint="expected peacesciencer's column names (CODEBOOK_peacesciencer_roxygen.md)",
+                    f"missing column(s) {', '.join(missing)}",
+                    file=str(path),
+                    line=1,
+                    hint="expected peacesciencer's columns (CODEBOOK_peacesciencer_roxygen.md)",
                 )
             return list(reader)
     except UnicodeDecodeError as err:
@@ -138,8 +214,9 @@ def _int(row: dict[str, str], col: str, path: str, line: int) -> int | None:
     try:
         return int(float(raw))
     except ValueError as err:
-        raise SourceError(f"expected a number, got {raw!r}", file=path, line=line,
-                          field=col) from err
+        raise SourceError(
+            f"expected a number, got {raw!r}", file=path, line=line, field=col
+        ) from err
 
 
 def load_episodes(data_dir: str | Path) -> tuple[list[Episode], dict[str, tuple[int, int]]]:
@@ -179,12 +256,18 @@ def load_episodes(data_dir: str | Path) -> tuple[list[Episode], dict[str, tuple[
         fat = max((_int(r, "fatality1", path, i) or 0) for i, r in rows)
         d = disps.get(num, {})
         start = f"{d.get('styear', '')}-{int(d['stmon']):02d}" if d.get("stmon") else ""
-        episodes.append(Episode(
-            dataset="CoW MID", id=num, years=years,
-            counterparts={_int(r, "ccode2", path, i) or 0 for i, r in rows},
-            force=host >= USE_OF_FORCE,
-            detail=f"Russia hostlev {host}, hiact {act}, fatality {fat}", start=start,
-        ))
+        episodes.append(
+            Episode(
+                dataset="CoW MID",
+                id=num,
+                years=years,
+                counterparts={_int(r, "ccode2", path, i) or 0 for i, r in rows},
+                force=host >= USE_OF_FORCE,
+                detail=f"Russia hostlev {host}, hiact {act}, fatality {fat}",
+                start=start,
+                span=_mid_span(d),
+            )
+        )
 
     # GML MID v2.2.1: participant episodes; counterparts are those on the other side.
     parts = _read(data, "gml_part")
@@ -198,26 +281,37 @@ def load_episodes(data_dir: str | Path) -> tuple[list[Episode], dict[str, tuple[
         mine = [(i, r) for i, r in rows if _int(r, "ccode", path, i) == RUSSIA]
         if not mine:
             continue
-        years: set[int] = set()
+        gyears: set[int] = set()
         sides = set()
         act = 0
+        days: list[dt.date] = []
         for i, r in mine:
             y0 = _int(r, "styear", path, i) or 0
             y1 = _int(r, "endyear", path, i) or y0
-            years |= set(range(y0, y1 + 1))
+            gyears |= set(range(y0, y1 + 1))
+            days += _gml_days(r)
             sides.add(r["sidea"])
             act = max(act, _int(r, "hiact", path, i) or 0)
-        gml_years += sorted(years)
-        others = {_int(r, "ccode", path, i) or 0 for i, r in rows
-                  if _int(r, "ccode", path, i) != RUSSIA and r["sidea"] not in sides}
+        gml_years += sorted(gyears)
+        others = {
+            _int(r, "ccode", path, i) or 0
+            for i, r in rows
+            if _int(r, "ccode", path, i) != RUSSIA and r["sidea"] not in sides
+        }
         d = gml_disps.get(num, {})
-        episodes.append(Episode(
-            dataset="GML MID", id=num, years=years, counterparts=others,
-            force=act >= FORCE_ACTION,
-            detail=f"Russia hiact {act}, dispute hostlev {d.get('hostlev', '?')}, "
-                   f"fatality {d.get('fatality', '?')}",
-            start=f"{d.get('styear', '')}-{int(d['stmon']):02d}" if d.get("stmon") else "",
-        ))
+        episodes.append(
+            Episode(
+                dataset="GML MID",
+                id=num,
+                years=gyears,
+                counterparts=others,
+                force=act >= FORCE_ACTION,
+                detail=f"Russia hiact {act}, dispute hostlev {d.get('hostlev', '?')}, "
+                f"fatality {d.get('fatality', '?')}",
+                start=f"{d.get('styear', '')}-{int(d['stmon']):02d}" if d.get("stmon") else "",
+                span=(min(days), max(days)) if len(days) == 2 * len(mine) else None,
+            )
+        )
     coverage["GML MID"] = (min(gml_years), max(gml_years)) if gml_years else (0, 0)
 
     # UCDP/PRIO ACD: conflict-years (one G-W code per cell); Russia is one of the codes.
@@ -231,18 +325,25 @@ def load_episodes(data_dir: str | Path) -> tuple[list[Episode], dict[str, tuple[
         years = {_int(r, "year", path, i) or 0 for i, r in rows}
         ucdp_years += sorted(years)
         codes = {
-            c for i, r in rows
+            c
+            for i, r in rows
             for c in (_int(r, k, path, i) for k in ("gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"))
             if c is not None
         }
         others = codes - {RUSSIA} or {RUSSIA}
         kinds = sorted({r["type_of_conflict"] for _, r in rows})
         inten = max((_int(r, "intensity_level", path, i) or 0) for i, r in rows)
-        episodes.append(Episode(
-            dataset="UCDP ACD", id=cid, years=years, counterparts=others, force=True,
-            detail=f"{'/'.join(kinds)}, intensity {inten}",
-            start=rows[0][1].get("start_date2", ""),
-        ))
+        episodes.append(
+            Episode(
+                dataset="UCDP ACD",
+                id=cid,
+                years=years,
+                counterparts=others,
+                force=True,
+                detail=f"{'/'.join(kinds)}, intensity {inten}",
+                start=rows[0][1].get("start_date2", ""),
+            )
+        )
     coverage["UCDP ACD"] = (min(ucdp_years), max(ucdp_years)) if ucdp_years else (0, 0)
 
     # CoW intra-state wars with Russia on a side; the war's location is read from its name.
@@ -259,12 +360,41 @@ def load_episodes(data_dir: str | Path) -> tuple[list[Episode], dict[str, tuple[
         located = set(target_codes(name))
         if not located:
             located = {RUSSIA} if any(r["primary_state"] == "1" for _, r in rows) else set()
-        episodes.append(Episode(
-            dataset="CoW intra-state war", id=num, years=years, counterparts=located,
-            force=True, detail=name,
-        ))
+        episodes.append(
+            Episode(
+                dataset="CoW intra-state war",
+                id=num,
+                years=years,
+                counterparts=located,
+                force=True,
+                detail=name,
+            )
+        )
     coverage["CoW intra-state war"] = (min(war_years), max(war_years)) if war_years else (0, 0)
     return episodes, coverage
+
+
+def _mid_span(d: dict[str, str]) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a CoW MID from its start year/month and maximum duration."""
+    try:
+        year, month, maxdur = int(d["styear"]), int(d["stmon"]), int(d["maxdur"])
+    except (KeyError, ValueError):
+        return None
+    if not 1 <= month <= 12 or maxdur < 0:
+        return None
+    first = dt.date(year, month, 1)
+    return first, first + dt.timedelta(days=maxdur + 31)  # day of onset unknown: pad a month
+
+
+def _gml_days(r: dict[str, str]) -> list[dt.date]:
+    """Start and end day of a GML participant episode (dummy days fill unknown days)."""
+    out = []
+    for y, m, d in (("styear", "stmon", "dummy_stday"), ("endyear", "endmon", "dummy_endday")):
+        try:
+            out.append(dt.date(int(r[y]), int(r[m]), int(r.get(d) or 1)))
+        except (KeyError, ValueError):
+            return []
+    return out
 
 
 # --------------------------------------------------------------------------- matching
@@ -317,16 +447,33 @@ def crosscheck(
     for cid, case in workspace.cases.items():
         codes = set(target_codes(case.target))
         years = _case_years(case.start, case.end, today)
+        first = date_bounds(case.start)[0]
+        last = date_bounds(case.end)[1] if case.end else today
         period = f"{case.start} to {case.end or 'ongoing'}"
-        base = {"section": "case", "case": cid, "kind": case.kind, "target": case.target,
-                "period": period}
+        base = {
+            "section": "case",
+            "case": cid,
+            "kind": case.kind,
+            "target": case.target,
+            "period": period,
+        }
         if not codes:
-            rows.append({**base, "dataset": "", "episode": "", "years": "", "counterparts": "",
-                         "detail": "", "force": None, "verdict": "no country code"})
+            rows.append(
+                {
+                    **base,
+                    "dataset": "",
+                    "episode": "",
+                    "years": "",
+                    "counterparts": "",
+                    "detail": "",
+                    "force": None,
+                    "verdict": "no country code",
+                }
+            )
             continue
         found = False
         for ep in episodes:
-            if not (ep.years & years) or not (ep.counterparts & codes):
+            if not ep.overlaps(years, first, last) or not (ep.counterparts & codes):
                 continue
             found = True
             ep.matched_by.append(cid)
@@ -334,23 +481,53 @@ def crosscheck(
                 verdict = "agree" if ep.force else "partial"
             else:
                 verdict = "disagree" if ep.force else "agree"
-            rows.append({**base, "dataset": ep.dataset, "episode": ep.id,
-                         "years": _span(ep.years),
-                         "counterparts": ", ".join(str(c) for c in sorted(ep.counterparts)),
-                         "detail": ep.detail, "force": ep.force, "verdict": verdict})
+            rows.append(
+                {
+                    **base,
+                    "dataset": ep.dataset,
+                    "episode": ep.id,
+                    "years": _span(ep.years),
+                    "counterparts": ", ".join(str(c) for c in sorted(ep.counterparts)),
+                    "detail": ep.detail,
+                    "force": ep.force,
+                    "verdict": verdict,
+                }
+            )
         if not found:
-            covered = [name for name, (lo, hi) in coverage.items()
-                       if lo <= max(years) and min(years) <= hi]
-            rows.append({**base, "dataset": ", ".join(covered), "episode": "", "years": "",
-                         "counterparts": "", "detail": "", "force": None,
-                         "verdict": "no match" if covered else "outside coverage"})
+            covered = [
+                name for name, (lo, hi) in coverage.items() if lo <= max(years) and min(years) <= hi
+            ]
+            rows.append(
+                {
+                    **base,
+                    "dataset": ", ".join(covered),
+                    "episode": "",
+                    "years": "",
+                    "counterparts": "",
+                    "detail": "",
+                    "force": None,
+                    "verdict": "no match" if covered else "outside coverage",
+                }
+            )
     for ep in episodes:
         if ep.matched_by or not ep.force or max(ep.years) < FIRST_YEAR:
             continue
-        rows.append({"section": "episode", "case": "", "kind": "", "target": "", "period": "",
-                     "dataset": ep.dataset, "episode": ep.id, "years": _span(ep.years),
-                     "counterparts": ", ".join(str(c) for c in sorted(ep.counterparts)),
-                     "detail": ep.detail, "force": True, "verdict": "not in the case base"})
+        rows.append(
+            {
+                "section": "episode",
+                "case": "",
+                "kind": "",
+                "target": "",
+                "period": "",
+                "dataset": ep.dataset,
+                "episode": ep.id,
+                "years": _span(ep.years),
+                "counterparts": ", ".join(str(c) for c in sorted(ep.counterparts)),
+                "detail": ep.detail,
+                "force": True,
+                "verdict": "not in the case base",
+            }
+        )
     return rows
 
 
@@ -375,7 +552,9 @@ def render_markdown(rows: list[dict[str, Any]], *, data_dir: str = "") -> str:
         + " (CoW MID v5.0, GML MID v2.2.1, UCDP/PRIO ACD v25.1, CoW intra-state wars v4.1). "
         "Do not edit by hand; rerun the script.",
         "",
-        "Matching rule: an episode matches a case when their years overlap and the episode's "
+        "Matching rule: an episode matches a case when their dates overlap (MIDs: by day, from "
+        "CoW's start month plus maximum duration padded by a month, or GML's participant "
+        "dates; UCDP and CoW wars: by year) and the episode's "
         "counterpart state (CoW MID: `ccode2`; GML: participants on the other side; UCDP: the "
         "other Gleditsch-Ward codes; CoW war: the state named in the war's name) is the case's "
         "target. Use of force means Russia's MID hostility level >= 4 (GML: highest action >= "
@@ -393,9 +572,24 @@ def render_markdown(rows: list[dict[str, Any]], *, data_dir: str = "") -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in cases:
-        out.append("| " + " | ".join(_cell(r[k]) for k in (
-            "case", "kind", "target", "period", "dataset", "episode", "years", "detail",
-            "verdict")) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                _cell(r[k])
+                for k in (
+                    "case",
+                    "kind",
+                    "target",
+                    "period",
+                    "dataset",
+                    "episode",
+                    "years",
+                    "detail",
+                    "verdict",
+                )
+            )
+            + " |"
+        )
     out += [
         "",
         "## Dataset episodes (1956 on) with Russian use of force that match no case",
@@ -406,8 +600,14 @@ def render_markdown(rows: list[dict[str, Any]], *, data_dir: str = "") -> str:
         "|---|---|---|---|---|---|",
     ]
     for r in sorted(extra, key=lambda r: (r["years"], r["dataset"], r["episode"])):
-        out.append("| " + " | ".join(_cell(r[k]) for k in (
-            "dataset", "episode", "years", "counterparts", "detail", "verdict")) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                _cell(r[k])
+                for k in ("dataset", "episode", "years", "counterparts", "detail", "verdict")
+            )
+            + " |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -416,8 +616,9 @@ def main(argv: list[str] | None = None) -> int:
     repo = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", default=None, help="workspace folder (default: russia)")
-    parser.add_argument("--data", default=str(repo.parent / "shared" / "data" / "conflict"
-                                              / "peacesciencer"))
+    parser.add_argument(
+        "--data", default=str(repo.parent / "shared" / "data" / "conflict" / "peacesciencer")
+    )
     parser.add_argument("--out", default=str(repo / "docs" / "crosscheck.md"))
     args = parser.parse_args(argv)
     try:
@@ -426,10 +627,13 @@ def main(argv: list[str] | None = None) -> int:
     except (CasusError, OSError) as err:  # a script edge: report and exit 1
         sys.stderr.write(f"error: {err}\n")
         return 1
-    Path(args.out).write_text(render_markdown(rows, data_dir="shared/data/conflict/peacesciencer"),
-                              encoding="utf-8")
-    sys.stderr.write(f"wrote {args.out}: {sum(r['section'] == 'case' for r in rows)} case rows, "
-                     f"{sum(r['section'] == 'episode' for r in rows)} unmatched episodes\n")
+    Path(args.out).write_text(
+        render_markdown(rows, data_dir="shared/data/conflict/peacesciencer"), encoding="utf-8"
+    )
+    sys.stderr.write(
+        f"wrote {args.out}: {sum(r['section'] == 'case' for r in rows)} case rows, "
+        f"{sum(r['section'] == 'episode' for r in rows)} unmatched episodes\n"
+    )
     return 0
 
 

@@ -144,8 +144,33 @@ def test_missing_column_and_bad_number_are_located(small_ws, psdir, tmp_path):
 
 def test_main_writes_report(psdir, tmp_path, small_ws):
     out = tmp_path / "cc.md"
-    assert cc.main(["--workspace", str(small_ws.root), "--data", str(psdir),
-                    "--out", str(out)]) == 0
+    assert (
+        cc.main(["--workspace", str(small_ws.root), "--data", str(psdir), "--out", str(out)]) == 0
+    )
     assert out.read_text().startswith("# Cross-check")
-    assert cc.main(["--workspace", str(small_ws.root), "--data", str(tmp_path / "x"),
-                    "--out", str(out)]) == 1
+    assert (
+        cc.main(
+            ["--workspace", str(small_ws.root), "--data", str(tmp_path / "x"), "--out", str(out)]
+        )
+        == 1
+    )
+
+
+def test_mid_matching_is_by_day_not_year(small_ws, psdir, tmp_path):
+    """Georgia Nov 2003: MID 4242 (2001-2005, attack) matches; 4416 (Feb 2003) does not."""
+    root = small_ws.root
+    (root / "cases" / "georgia-2003.yaml").write_text(
+        CASE.format(
+            name="Georgia 2003",
+            target="Georgia",
+            start="2003-11-03",
+            end="2003-11-23",
+            kind="negative",
+        )
+    )
+    ws = load_workspace(root)
+    rows = [r for r in cc.crosscheck(ws, psdir) if r["case"] == "georgia-2003"]
+    found = {(r["dataset"], r["episode"]): r["verdict"] for r in rows}
+    assert found[("CoW MID", "4242")] == "disagree"
+    assert ("CoW MID", "4416") not in found
+    assert ("GML MID", "4416") not in found
