@@ -67,7 +67,10 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
     for tid, th in stored.theories.items():
         write(f"theories/{tid}.yaml", yaml_dump(_dump(th)))
     for cid, case in stored.cases.items():
-        write(f"cases/{cid}.yaml", yaml_dump(_dump(case)))
+        doc = _dump(case)
+        for ind_id, coding in case.codings.items():
+            doc["codings"][ind_id]["value"] = coding.value  # unknown is written as null
+        write(f"cases/{cid}.yaml", yaml_dump(doc))
     for cid, ev in stored.evidence.items():
         write(f"evidence/{cid}.yaml", yaml_dump(_dump(ev)))
     for qid, q in stored.questions.items():

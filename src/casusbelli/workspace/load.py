@@ -234,9 +234,16 @@ class _Collector:
         self.kinds.add(kind)
 
     def add_at(
-        self, rel: str, marks: Marks | None, loc: tuple[Any, ...], message: str, kind: str
+        self,
+        rel: str,
+        marks: Marks | None,
+        loc: tuple[Any, ...],
+        message: str,
+        kind: str,
+        *,
+        key: bool = False,
     ) -> None:
-        line, col = marks.locate(loc) if marks else (None, None)
+        line, col = marks.locate(loc, key=key) if marks else (None, None)
         self.add(Problem(message, rel, line, col, _dotted(loc) or None), kind)
 
     def validate(
@@ -253,7 +260,8 @@ class _Collector:
             for err in exc.errors():
                 loc = prefix + tuple(err["loc"])
                 # pydantic reports model-level validators with an empty loc
-                self.add_at(rel, marks, loc, _friendly(dict(err), model), "schema")
+                self.add_at(rel, marks, loc, _friendly(dict(err), model), "schema",
+                            key=err.get("type") == "extra_forbidden")
             return None
 
 
@@ -668,7 +676,8 @@ def _unknown(
 ) -> None:
     guess = difflib.get_close_matches(value, list(known), n=1)
     tip = f" (did you mean {guess[0]!r}?)" if guess else ""
-    col.add_at(rel, marks, loc, f"unknown {kind} id {value!r}{tip}", "unknown")
+    col.add_at(rel, marks, loc, f"unknown {kind} id {value!r}{tip}", "unknown",
+               key=bool(loc) and loc[-1] == value)
 
 
 def _content_hash(root: Path, files: list[Path]) -> str:

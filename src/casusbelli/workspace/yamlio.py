@@ -32,35 +32,42 @@ class Marks:
 
     root: Any
 
-    def locate(self, loc: Sequence[str | int]) -> tuple[int | None, int | None]:
-        """Return the 1-based (line, column) of the deepest node of ``loc`` that exists."""
+    def locate(
+        self, loc: Sequence[str | int], *, key: bool = False
+    ) -> tuple[int | None, int | None]:
+        """Return the 1-based (line, column) of the deepest node of ``loc`` that exists.
+
+        A scalar value is located at the value, unless ``key`` is set (then at its key).
+        """
         node = self.root
         line: int | None = None
         col: int | None = None
         if isinstance(node, CommentedMap | CommentedSeq):
             line, col = node.lc.line + 1, node.lc.col + 1
-        for key in loc:
+        last = len(loc) - 1
+        for n, part in enumerate(loc):
             if isinstance(node, CommentedMap):
-                if key not in node:
+                if part not in node:
                     break
                 try:
-                    kl, kc = node.lc.key(key)
+                    kl, kc = node.lc.key(part)
                     line, col = kl + 1, kc + 1
-                    vl, vc = node.lc.value(key)
-                    if not isinstance(node[key], CommentedMap | CommentedSeq):
+                    at_key = key and n == last
+                    if not isinstance(node[part], CommentedMap | CommentedSeq) and not at_key:
+                        vl, vc = node.lc.value(part)
                         line, col = vl + 1, vc + 1
                 except (KeyError, TypeError):
                     pass
-                node = node[key]
+                node = node[part]
             elif isinstance(node, CommentedSeq):
-                if not isinstance(key, int) or key >= len(node):
+                if not isinstance(part, int) or part >= len(node):
                     break
                 try:
-                    il, ic = node.lc.item(key)
+                    il, ic = node.lc.item(part)
                     line, col = il + 1, ic + 1
                 except (KeyError, TypeError, IndexError):
                     pass
-                node = node[key]
+                node = node[part]
             else:
                 break
         return line, col
@@ -133,6 +140,10 @@ def read_yaml(path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES) -> YamlD
         raise _FileProblem(Problem("file is empty", rel, 1, 1))
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    # dates stay text: the models validate them (and a bad day gets a located error)
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str
+    )
     try:
         root = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:
