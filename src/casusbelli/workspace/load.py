@@ -32,6 +32,7 @@ from casusbelli.workspace.models import (
     Indicator,
     IndicatorsFile,
     Question,
+    Signpost,
     Source,
     SourceRef,
     Theory,
@@ -65,6 +66,7 @@ class Workspace:
     evidence: dict[str, EvidenceSet] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
     frames: dict[str, Frame] = field(default_factory=dict)
+    signposts: dict[str, Signpost] = field(default_factory=dict)
     content_hash: str = ""
     #: where each id was declared: ("case", "hungary-1956") -> (file, line)
     origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
@@ -337,6 +339,9 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     )
     questions, q_docs = _load_folder(root, "questions", Question, "question", col, files, origins)
     frames, fr_docs = _load_folder(root, "frames", Frame, "frame", col, files, origins)
+    signposts, sp_docs = _load_folder(
+        root, "signposts", Signpost, "signpost", col, files, origins
+    )
 
     # ------------------------------------------------------------ references across files
     def check_ref(ref: SourceRef, rel: str, marks: Marks, loc: tuple[Any, ...]) -> None:
@@ -453,6 +458,21 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             if t not in theories:
                 _unknown(col, rel, marks, ("forecasts", t), "theory", t, theories)
 
+    for sid, sp in signposts.items():
+        rel, marks = sp_docs[sid]
+        for t in sp.likelihoods:
+            if t not in theories:
+                _unknown(col, rel, marks, ("likelihoods", t), "theory", t, theories)
+        for t in theories:
+            if t not in sp.likelihoods:
+                col.add_at(rel, marks, ("likelihoods",),
+                           f"no likelihood for theory {t!r} (every theory needs one)", "missing")
+        for j, q in enumerate(sp.questions):
+            if q not in questions:
+                _unknown(col, rel, marks, ("questions", j), "question", q, questions)
+        for j, ref in enumerate(sp.sources):
+            check_ref(ref, rel, marks, ("sources", j))
+
     for fid, fr in frames.items():
         rel, marks = fr_docs[fid]
         for j, ex in enumerate(fr.examples):
@@ -475,6 +495,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         evidence=evidence,
         questions=questions,
         frames=frames,
+        signposts=signposts,
         content_hash=_content_hash(root, files),
         origins=origins,
     )
@@ -696,7 +717,7 @@ def iter_files(root: Path) -> Iterator[Path]:
     for name in ("casus.toml", "indicators.yaml", "sources.yaml"):
         if (root / name).exists():
             yield root / name
-    for folder in ("sources", "theories", "cases", "evidence", "questions", "frames"):
+    for folder in ("sources", "theories", "cases", "evidence", "questions", "frames", "signposts"):
         d = root / folder
         if d.is_dir():
             yield from sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))

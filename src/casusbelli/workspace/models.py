@@ -49,6 +49,7 @@ __all__ = [
     "PartialDate",
     "Question",
     "QuestionResolution",
+    "Signpost",
     "Source",
     "SourceRef",
     "Theory",
@@ -391,6 +392,28 @@ class Question(_Model):
         if self.type == "numeric" and (self.range is None or len(self.range) != 2):
             raise ValueError("a numeric question needs range: [low, high]")
         return self
+
+
+# --------------------------------------------------------------------------- signposts/*.yaml
+class Signpost(_Model):
+    """An observable event with P(observed | theory) registered *before* it is observed.
+
+    Observing it (or its absence) updates the theory weights by Bayes' rule, and through them
+    the ensemble forecasts of the questions it bears on.
+    """
+
+    id: Id | None = None
+    title: NonEmptyStr
+    description: str = ""
+    likelihoods: dict[Id, Annotated[float, Field(gt=0.0, lt=1.0)]] = Field(
+        min_length=1, description="P(observed | theory) for every theory."
+    )
+    questions: list[Id] = Field(default_factory=list)
+    rationale: str = ""
+    sources: list[SourceRef] = Field(default_factory=list)
+    registered: PartialDate | None = Field(
+        default=None, description="When the likelihoods were registered."
+    )
 
 
 # --------------------------------------------------------------------------- frames/*.yaml
