@@ -189,8 +189,7 @@ def show(case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")
                         hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them"))
         return
     if json_:
-        d = case.model_dump(mode="json", exclude_none=True)
-        d["id"] = case_id
+        d = {"id": case_id, **case.to_doc()}
         echo_json(d)
         return
     console.print(f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "

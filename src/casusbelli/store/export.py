@@ -67,10 +67,7 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
     for tid, th in stored.theories.items():
         write(f"theories/{tid}.yaml", yaml_dump(_dump(th)))
     for cid, case in stored.cases.items():
-        doc = _dump(case)
-        for ind_id, coding in case.codings.items():
-            doc["codings"][ind_id]["value"] = coding.value  # unknown is written as null
-        write(f"cases/{cid}.yaml", yaml_dump(doc))
+        write(f"cases/{cid}.yaml", yaml_dump(case.to_doc()))
     for cid, ev in stored.evidence.items():
         write(f"evidence/{cid}.yaml", yaml_dump(_dump(ev)))
     for qid, q in stored.questions.items():

@@ -301,6 +301,14 @@ class Case(_Model):
     sources: list[SourceRef] = Field(default_factory=list)
     codings: dict[Id, Coding] = Field(default_factory=dict)
 
+    def to_doc(self) -> dict[str, Any]:
+        """The case as plain data, leaving out empty optional fields but keeping unknown
+        coding values as ``None`` (an unknown is data, not an absence)."""
+        doc = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for ind_id, coding in self.codings.items():
+            doc["codings"][ind_id]["value"] = coding.value
+        return doc
+
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Case:
         if self.end is not None and date_bounds(self.end)[1] < date_bounds(self.start)[0]:
