@@ -20,9 +20,12 @@ from casusbelli.discourse.match import (
 )
 from casusbelli.errors import AnalysisError
 
-pytest.importorskip("hyperscan")
+try:
+    import hyperscan  # noqa: F401
 
-ENGINES = ["aho", "hyperscan", "regex"]
+    ENGINES = ["aho", "hyperscan", "regex"]
+except ImportError:  # the default engine falls back to pyahocorasick; its tests still run
+    ENGINES = ["aho", "regex"]
 _SCANNERS: dict[int, dict[str, FrameScanner]] = {}
 
 
@@ -162,7 +165,7 @@ def test_engines_agree_on_random_text(small_lexicon: Lexicon, words: list[str]) 
         id(small_lexicon), {e: FrameScanner(small_lexicon, e) for e in ENGINES}
     )
     results = {e: sc.find(text) for e, sc in scanners.items()}
-    assert results["aho"] == results["regex"] == results["hyperscan"]
+    assert all(results[e] == results["regex"] for e in ENGINES)
 
 
 def test_engines_agree_on_the_real_corpus(
@@ -174,7 +177,7 @@ def test_engines_agree_on_the_real_corpus(
         e: scan_documents(sample, builtin_lexicon, engine=e, keep_matches=True) for e in ENGINES
     }
     ref = results["regex"]
-    for e in ("aho", "hyperscan"):
+    for e in ENGINES:
         np.testing.assert_array_equal(results[e].counts, ref.counts)
         np.testing.assert_array_equal(results[e].tokens, ref.tokens)
         assert all(
@@ -226,6 +229,7 @@ def test_scan_result_concat_and_pandas(small_lexicon: Lexicon) -> None:
 
 
 def test_hyperscan_utf8_ucp_mode_gives_the_same_matches(small_lexicon: Lexicon) -> None:
+    pytest.importorskip("hyperscan")
     from casusbelli.discourse.match import HyperscanMatcher
 
     text = normalize_text("Великой Отечественной войны, НАТО, сенаторы, neo-Nazis, ёлки")
