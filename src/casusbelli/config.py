@@ -44,3 +44,12 @@ def default_store_url(workspace_root: Path, settings: Settings | None = None) ->
     if os.access(ws, os.W_OK):
         return f"sqlite:///{ws / '.casus' / 'casus.db'}"
     return f"sqlite:///{settings.data_dir / ws.name / 'casus.db'}"
+
+
+def workspace_data_dir(workspace_root: Path, settings: Settings | None = None) -> Path:
+    """Folder for a workspace's derived data (corpora, ingested threads): beside its store."""
+    url = default_store_url(workspace_root, settings)
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):]).parent
+    settings = settings or Settings()
+    return settings.data_dir / workspace_root.resolve().name

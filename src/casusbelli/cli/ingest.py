@@ -1,0 +1,138 @@
+"""``casus ingest thread|tweets|corpus``: bring texts in, with provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from casusbelli.cli import JsonOpt, app, console, echo_json, fail, progress_bar
+from casusbelli.config import workspace_data_dir
+from casusbelli.errors import CasusError
+
+ingest_app = typer.Typer(help="Ingest threads, X/Twitter archives and speech corpora.",
+                         no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+
+WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
+                                           "built-in name (default: russia).")]
+
+
+def _data_dir(ws: str | None) -> Path:
+    from casusbelli.workspace import resolve_workspace
+
+    return workspace_data_dir(resolve_workspace(ws))
+
+
+@ingest_app.command("thread")
+def ingest_thread(
+    file: Annotated[Path, typer.Argument(help="An unrolled thread as plain text.")],
+    source_id: Annotated[str | None, typer.Option("--source-id", help="Bibliography id the "
+                                                  "posts are cited as (default: file stem).")] = None,
+    style: Annotated[str, typer.Option(help="Numbering layout: auto, slash (' /1'), "
+                                       "fraction-trailing, fraction-leading, blank.")] = "auto",
+    ws: WsOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and print; store nothing.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Split an unrolled thread into numbered posts (footers removed) and keep it."""
+    from casusbelli.sources import Provenance, load_thread
+    from casusbelli.sources.threads import ThreadStore, thread_document
+
+    try:
+        thread = load_thread(file, style=style)  # type: ignore[arg-type]
+        doc = thread_document(thread, source_id, Provenance.of_file(file))
+        path = None
+        if not dry_run:
+            path = ThreadStore(_data_dir(ws)).save(source_id or file.stem, doc)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_:
+        echo_json({"author": doc["author"],
+                   "posts": [{"n": p["n"], "text": p["text"]} for p in doc["posts"]],
+                   "source": source_id, "stored": str(path) if path else None})
+        return
+    t = Table(title=f"{len(thread.posts)} posts by @{thread.author or '?'} ({thread.style})",
+              title_justify="left")
+    t.add_column("n", justify="right")
+    t.add_column("text")
+    for p in thread.posts:
+        t.add_row(str(p.n), p.text, )
+    console.print(t, markup=False)
+    console.print("dry run: nothing stored" if dry_run else f"stored {path}", highlight=False)
+
+
+@ingest_app.command("tweets")
+def ingest_tweets(
+    archive: Annotated[Path, typer.Argument(help="X/Twitter archive: .zip, folder or tweets.js.")],
+    min_posts: Annotated[int, typer.Option(help="Keep threads with at least this many "
+                                           "posts.")] = 2,
+    ws: WsOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and print; store nothing.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Rebuild an account's threads from an X/Twitter archive (self-reply chains)."""
+    from casusbelli.sources import Provenance, load_x_archive
+    from casusbelli.sources.threads import ThreadStore, thread_document
+
+    try:
+        threads = load_x_archive(archive, min_posts=min_posts)
+        prov = Provenance.of_file(archive) if archive.is_file() else None
+        docs = [thread_document(t, None, prov) for t in threads]
+        if not dry_run:
+            store = ThreadStore(_data_dir(ws))
+            for t, d in zip(threads, docs, strict=True):
+                first = t.posts[0].id or str(t.posts[0].line)
+                store.save(f"x-{t.author or 'unknown'}-{first}", d)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_:
+        echo_json([{"author": d["author"], "posts": [{"n": p["n"], "text": p["text"]}
+                                                     for p in d["posts"]]} for d in docs])
+        return
+    console.print(f"{len(threads)} thread(s), {sum(len(t.posts) for t in threads)} posts"
+                  + ("" if not dry_run else " (dry run: nothing stored)"))
+
+
+@ingest_app.command("corpus")
+def ingest_corpus(
+    file: Annotated[Path, typer.Argument(help="A .csv, .jsonl or .parquet file of documents.")],
+    name: Annotated[str, typer.Option("--name", help="Corpus name.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Column with the text.")],
+    date_col: Annotated[str, typer.Option("--date-col", help="Column with the date.")],
+    id_col: Annotated[str | None, typer.Option("--id-col")] = None,
+    title_col: Annotated[str | None, typer.Option("--title-col")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="ru, en or auto (Cyrillic share).")] = "auto",
+    on_error: Annotated[str, typer.Option("--on-error", help="skip bad rows (listed) or fail "
+                                          "the whole file (nothing written).")] = "skip",
+    ws: WsOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add speeches or transcripts to a corpus (Parquet by year, DuckDB); idempotent."""
+    from casusbelli.sources import CorpusStore
+
+    try:
+        if on_error not in ("skip", "fail"):
+            raise CasusError(f"unknown --on-error {on_error!r}; expected skip or fail",
+                             field="--on-error")
+        if lang not in ("ru", "en", "auto"):
+            raise CasusError(f"unknown --lang {lang!r}; expected ru, en or auto", field="--lang")
+        store = CorpusStore(_data_dir(ws) / "corpora")
+        with progress_bar("ingesting", not json_) as cb:
+            report = store.ingest(file, name, text_col, date_col, id_col=id_col,
+                                  title_col=title_col, lang=lang, on_error=on_error, progress=cb)
+    except CasusError as exc:
+        fail(exc)
+        return
+    d = report.to_dict()
+    if json_:
+        echo_json(d)
+        return
+    console.print(" ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, list | dict)),
+                  highlight=False)
+    for prob in d.get("problems", [])[:20]:
+        console.print(f"  skipped: {prob}", highlight=False, markup=False)
