@@ -35,7 +35,7 @@ def test_kwic_line_fields(scanner: FrameScanner) -> None:
         "Послание",
         11,
     )
-    assert first.left == "Победа над"
+    assert first.left == "Победа над "  # the space before the match is kept
     assert first.right == ". Расширени"  # newline squashed to one space
     assert doc.text[first.offset : first.offset + len(first.match)] == first.match
 

@@ -7,6 +7,8 @@ text: the hit keeps its case and ``ё``. Whitespace runs in the context are show
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -33,7 +35,8 @@ class KwicLine(NamedTuple):
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.split())
+    """Collapse runs of whitespace to one space, keeping a space at either edge."""
+    return re.sub(r"\s+", " ", text)
 
 
 def kwic(

@@ -66,8 +66,12 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
           yaml_dump({"indicators": [_dump(i) for i in stored.indicators.values()]}))
     for tid, th in stored.theories.items():
         write(f"theories/{tid}.yaml", yaml_dump(_dump(th)))
+    measured = {i for i, ind in stored.indicators.items() if ind.measured is not None}
     for cid, case in stored.cases.items():
-        write(f"cases/{cid}.yaml", yaml_dump(case.to_doc()))
+        doc = case.to_doc()
+        for ind_id in measured:  # computed at load time from the frame counts, never hand-coded
+            doc.get("codings", {}).pop(ind_id, None)
+        write(f"cases/{cid}.yaml", yaml_dump(doc))
     for cid, ev in stored.evidence.items():
         write(f"evidence/{cid}.yaml", yaml_dump(_dump(ev)))
     for qid, q in stored.questions.items():

@@ -27,6 +27,7 @@ from casusbelli.errors import (
 )
 from casusbelli.workspace.models import (
     Case,
+    Coding,
     EvidenceSet,
     Frame,
     Indicator,
@@ -384,6 +385,17 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                         col, "indicators.yaml", ind_marks,
                         ("indicators", i, "measured", "frames", j), "frame", fr, frames,
                     )
+            if ind.measured.source not in sources:
+                _unknown(col, "indicators.yaml", ind_marks,
+                         ("indicators", i, "measured", "source"), "source",
+                         ind.measured.source, sources)
+            mfile = root / "measures" / f"{ind.measured.corpus}.parquet"
+            if mfile.exists():
+                files.append(mfile)
+            else:
+                col.add_at("indicators.yaml", ind_marks, ("indicators", i, "measured", "corpus"),
+                           f"no frame counts at measures/{ind.measured.corpus}.parquet",
+                           "missing")
 
     for tid, th in theories.items():
         rel, marks = th_docs[tid]
@@ -403,6 +415,11 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         for ind_id, coding in case.codings.items():
             if ind_id not in indicators:
                 _unknown(col, rel, marks, ("codings", ind_id), "indicator", ind_id, indicators)
+                continue
+            if indicators[ind_id].measured is not None:
+                col.add_at(rel, marks, ("codings", ind_id),
+                           f"indicator {ind_id!r} is measured from frames, not coded by hand; "
+                           "remove this coding", "schema", key=True)
                 continue
             for j, ref in enumerate(coding.sources):
                 check_ref(ref, rel, marks, ("codings", ind_id, "sources", j))
@@ -485,6 +502,11 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     if col.problems or config is None:
         return None, sorted(col.problems, key=_problem_order)
 
+    if any(i.measured for i in indicators.values()):
+        cases = _apply_measured(root, config, indicators, frames, sources, cases, col)
+        if col.problems:
+            return None, sorted(col.problems, key=_problem_order)
+
     ws = Workspace(
         root=root,
         config=config,
@@ -500,6 +522,37 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         origins=origins,
     )
     return ws, []
+
+
+def _apply_measured(
+    root: Path,
+    config: WorkspaceConfig,
+    indicators: dict[str, Indicator],
+    frames: dict[str, Frame],
+    sources: dict[str, Source],
+    cases: dict[str, Case],
+    col: _Collector,
+) -> dict[str, Case]:
+    """Add the codings of measured indicators to every case (computed, with provenance)."""
+    from casusbelli.discourse.service import measured_codings
+    from casusbelli.errors import CasusError
+
+    stub = Workspace(root=root, config=config, sources=sources, indicators=indicators,
+                     theories={}, cases=cases, frames=frames)
+    try:
+        measured = measured_codings(stub)
+    except CasusError as exc:
+        col.add(Problem(f"cannot measure indicators: {exc}", "indicators.yaml"), "schema")
+        return cases
+    out: dict[str, Case] = {}
+    for cid, case in cases.items():
+        extra = {
+            ind: Coding(value=c["value"], rationale=c["rationale"],
+                        sources=[SourceRef(**s) for s in c["sources"]])
+            for ind, c in measured.get(cid, {}).items()
+        }
+        out[cid] = case.model_copy(update={"codings": {**case.codings, **extra}})
+    return out
 
 
 def load_workspace(path: str | Path | None = None) -> Workspace:

@@ -225,12 +225,28 @@ class SourceRef(_Model):
 
 # --------------------------------------------------------------------------- indicators.yaml
 class MeasuredSpec(_Model):
-    """An indicator measured from discourse frames rather than coded by hand."""
+    """An indicator measured from discourse frames rather than coded by hand.
+
+    For each case: the pooled rate of ``frames`` in the ``window_days`` after the case's start,
+    divided by their rate in the ``baseline_days`` before it, in the corpus' frame counts
+    (``measures/<corpus>.parquet``), calibrated into [0, 1] by the direct method with
+    ``calibration`` = (exclusion, crossover, inclusion) thresholds on that ratio. Unknown (null)
+    when either window has fewer than ``min_docs`` documents.
+    """
 
     frames: list[Id] = Field(min_length=1)
-    corpus: NonEmptyStr
-    window_days: int = Field(default=180, gt=0)
-    baseline_days: int = Field(default=730, gt=0)
+    corpus: Id
+    source: Id = Field(description="Bibliography id of the corpus the counts come from.")
+    window_days: int = Field(default=90, gt=0)
+    baseline_days: int = Field(default=365, gt=0)
+    min_docs: int = Field(default=5, ge=1)
+    min_coverage: float = Field(
+        default=0.75, ge=0.0, le=1.0,
+        description="Share of the months of each window that must have documents.",
+    )
+    calibration: list[Annotated[float, Field(gt=0.0)]] = Field(
+        default_factory=lambda: [1.0, 1.5, 3.0], min_length=3, max_length=3
+    )
     lang: Literal["en", "ru"] | None = None
 
 
