@@ -1,0 +1,41 @@
+"""``casus report``: write the self-contained HTML report (and a PDF) of a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, fail, progress_bar
+from casusbelli.errors import CasusError
+
+__all__ = ["report"]
+
+
+@app.command()
+def report(
+    workspace: WsArg = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
+        "report.html"),
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF (WeasyPrint).")] = None,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write a self-contained HTML report (works offline) and optionally a PDF."""
+    from casusbelli.report import write_report
+
+    try:
+        with progress_bar("report", enabled=not json_out) as cb:
+            files = write_report(workspace, output, pdf=pdf, db=db, progress=cb)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_out:
+        echo_json(files.to_dict())
+        return
+    console.print(f"Wrote {files.html} ({files.charts} charts)", highlight=False)
+    if files.pdf is not None:
+        console.print(f"Wrote {files.pdf}", highlight=False)
+    for name, why in files.unavailable.items():
+        console.print(f"[yellow]not available:[/] {name}: {why}", highlight=False)

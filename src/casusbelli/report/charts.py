@@ -1,0 +1,203 @@
+"""Vega-Lite chart specs for the report, as pure functions of analysis data.
+
+Each function takes plain values (mappings, lists of records) and returns a Vega-Lite
+specification as a JSON-ready ``dict`` with its data inlined, so the report needs no files or
+network. Specs are built with Altair, which validates them against the Vega-Lite schema;
+:func:`validate_spec` checks any spec again (the tests use it on every chart in a report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+
+from casusbelli.errors import AnalysisError
+
+__all__ = [
+    "ACH_COLOURS",
+    "calibration_chart",
+    "forecast_chart",
+    "frames_chart",
+    "posterior_chart",
+    "validate_spec",
+    "weights_chart",
+    "xy_chart",
+]
+
+#: Colours of the ACH consistency scale, shared by the matrix table and charts.
+ACH_COLOURS = {
+    "CC": "#1a9850", "C": "#91cf60", "N": "#f7f7f7", "I": "#fc8d59", "II": "#d73027",
+    "NA": "#d9d9d9",
+}
+
+_WIDTH = 420
+
+
+def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec: dict[str, Any] = chart.to_dict()  # altair validates against the schema here
+    return spec
+
+
+def validate_spec(spec: Mapping[str, Any]) -> None:
+    """Raise :class:`~casusbelli.errors.AnalysisError` unless ``spec`` is valid Vega-Lite."""
+    from jsonschema import ValidationError
+
+    try:
+        alt.vegalite.v6.schema.core.Root.validate(dict(spec))
+    except ValidationError as exc:
+        raise AnalysisError(f"invalid Vega-Lite spec: {exc.message}",
+                            field="/".join(map(str, exc.absolute_path)) or None) from exc
+
+
+def posterior_chart(
+    posterior: Mapping[str, float],
+    *,
+    prior: Mapping[str, float] | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "",
+) -> dict[str, Any]:
+    """Horizontal bars of a posterior over hypotheses (prior as tick marks when given)."""
+    if not posterior:
+        raise AnalysisError("posterior_chart needs at least one hypothesis")
+    names = labels or {}
+    rows = [{"hypothesis": names.get(h, h), "posterior": float(p),
+             "prior": float(prior[h]) if prior and h in prior else None}
+            for h, p in posterior.items()]
+    base = alt.Chart(alt.Data(values=rows))
+    y = alt.Y("hypothesis:N", sort="-x", title=None)
+    bars = base.mark_bar(color="#4c78a8").encode(
+        x=alt.X("posterior:Q", scale=alt.Scale(domain=[0, 1]), title="probability"),
+        y=y, tooltip=["hypothesis:N", alt.Tooltip("posterior:Q", format=".3f")])
+    layers: list[alt.Chart] = [bars]
+    if prior:
+        layers.append(base.mark_tick(color="#333", thickness=2).encode(
+            x="prior:Q", y=y, tooltip=[alt.Tooltip("prior:Q", format=".3f")]))
+    chart = alt.layer(*layers).properties(width=_WIDTH, title=title or "Posterior")
+    return _finish(chart)
+
+
+def weights_chart(
+    weights: Mapping[str, float], *, labels: Mapping[str, str] | None = None,
+    title: str = "Theory weights",
+) -> dict[str, Any]:
+    """Bars of theory weights (e.g. from leave-one-case-out predictive scores)."""
+    if not weights:
+        raise AnalysisError("weights_chart needs at least one theory")
+    names = labels or {}
+    rows = [{"theory": names.get(t, t), "weight": float(w)} for t, w in weights.items()]
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(color="#72b7b2").encode(
+        x=alt.X("weight:Q", title="weight"), y=alt.Y("theory:N", sort="-x", title=None),
+        tooltip=["theory:N", alt.Tooltip("weight:Q", format=".3f")],
+    ).properties(width=_WIDTH, title=title)
+    return _finish(chart)
+
+
+def xy_chart(
+    points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str = "outcome",
+    title: str = "",
+) -> dict[str, Any]:
+    """Fuzzy-set XY plot: membership in a solution/path (x) vs the outcome (y), with diagonal.
+
+    ``points`` are records ``{"case": str, "x": float, "y": float}``. Cases above the
+    diagonal (y >= x) are consistent with sufficiency (Ragin 2008, ch. 3).
+    """
+    rows = [{"case": str(p["case"]), "x": float(p["x"]), "y": float(p["y"]),
+             "consistent": bool(float(p["y"]) >= float(p["x"]))} for p in points]
+    if not rows:
+        raise AnalysisError("xy_chart needs at least one case")
+    diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
+        color="#999", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    pts = alt.Chart(alt.Data(values=rows)).mark_circle(size=70, opacity=0.8).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[0, 1]), title=x_title),
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), title=y_title),
+        color=alt.Color("consistent:N", title="y ≥ x",
+                        scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"])),
+        tooltip=["case:N", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f")],
+    )
+    chart = alt.layer(diag, pts).properties(width=300, height=300, title=title or x_title)
+    return _finish(chart)
+
+
+def frames_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    events: Sequence[Mapping[str, Any]] = (),
+    y_title: str = "rate",
+    title: str = "Frames over time",
+) -> dict[str, Any]:
+    """Lines of frame rates over time, with vertical rules at event dates (case starts).
+
+    ``rows`` are ``{"date": "YYYY-MM-DD", "frame": str, "rate": float}``; ``events`` are
+    ``{"date": "YYYY-MM-DD", "label": str}``.
+    """
+    data = [{"date": str(r["date"]), "frame": str(r["frame"]), "rate": float(r["rate"])}
+            for r in rows if r.get("rate") is not None]
+    if not data:
+        raise AnalysisError("frames_chart needs at least one rate")
+    lines = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
+        x=alt.X("date:T", title=None), y=alt.Y("rate:Q", title=y_title),
+        color=alt.Color("frame:N", title="frame"),
+        tooltip=["frame:N", "date:T", alt.Tooltip("rate:Q", format=".3g")],
+    )
+    layers: list[alt.Chart] = [lines]
+    first, last = min(d["date"] for d in data), max(d["date"] for d in data)
+    marks = [{"date": str(e["date"]), "label": str(e["label"])} for e in events
+             if first <= str(e["date"]) <= last]
+    if marks:
+        ev = alt.Chart(alt.Data(values=marks))
+        layers.append(ev.mark_rule(color="#666", strokeDash=[2, 3]).encode(
+            x="date:T", tooltip=["label:N", "date:T"]))
+        layers.append(ev.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=9,
+                                   color="#444").encode(x="date:T", y=alt.value(0),
+                                                        text="label:N"))
+    chart = alt.layer(*layers).properties(width=560, height=260, title=title)
+    return _finish(chart)
+
+
+def forecast_chart(
+    rows: Sequence[Mapping[str, Any]], *, title: str = "Forecasts: P(yes) by theory",
+) -> dict[str, Any]:
+    """Dot plot of each theory's (and the ensemble's) probability per binary question.
+
+    ``rows`` are ``{"question": str, "theory": str, "p": float}``.
+    """
+    data = [{"question": str(r["question"]), "theory": str(r["theory"]), "p": float(r["p"])}
+            for r in rows]
+    if not data:
+        raise AnalysisError("forecast_chart needs at least one forecast")
+    chart = alt.Chart(alt.Data(values=data)).mark_point(filled=True, size=80).encode(
+        x=alt.X("p:Q", scale=alt.Scale(domain=[0, 1]), title="P(yes)"),
+        y=alt.Y("question:N", title=None, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("theory:N", title="theory"),
+        shape=alt.Shape("theory:N", title="theory"),
+        tooltip=["question:N", "theory:N", alt.Tooltip("p:Q", format=".2f")],
+    ).properties(width=_WIDTH, title=title)
+    return _finish(chart)
+
+
+def calibration_chart(
+    bins: Sequence[Mapping[str, Any]], *, title: str = "Calibration",
+) -> dict[str, Any]:
+    """Reliability diagram: observed frequency vs mean forecast per bin, with the diagonal.
+
+    ``bins`` are ``{"forecast": float, "observed": float, "n": int, "series": str}``
+    (``series`` optional, e.g. a theory or "ensemble").
+    """
+    data = [{"forecast": float(b["forecast"]), "observed": float(b["observed"]),
+             "n": int(b.get("n", 1)), "series": str(b.get("series", "forecasts"))}
+            for b in bins]
+    if not data:
+        raise AnalysisError("calibration_chart needs at least one bin")
+    diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
+        color="#999", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    pts = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
+        x=alt.X("forecast:Q", scale=alt.Scale(domain=[0, 1]), title="forecast probability"),
+        y=alt.Y("observed:Q", scale=alt.Scale(domain=[0, 1]), title="observed frequency"),
+        color=alt.Color("series:N", title=None),
+        tooltip=["series:N", alt.Tooltip("forecast:Q", format=".2f"),
+                 alt.Tooltip("observed:Q", format=".2f"), "n:Q"],
+    )
+    chart = alt.layer(diag, pts).properties(width=300, height=300, title=title)
+    return _finish(chart)
