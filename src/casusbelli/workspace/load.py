@@ -774,3 +774,5 @@ def iter_files(root: Path) -> Iterator[Path]:
         d = root / folder
         if d.is_dir():
             yield from sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
+    if (root / "measures").is_dir():
+        yield from sorted((root / "measures").glob("*.parquet"))
