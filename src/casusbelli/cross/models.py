@@ -1,0 +1,693 @@
+r"""Per-theory Bayesian logistic regressions, scored out of sample and weighted by stacking.
+
+For every theory :math:`T` with indicators :math:`x_{i1}, \dots, x_{ik}` (fuzzy memberships in
+[0, 1]) and the binary outcome :math:`y_i` (intervention or not) of case :math:`i`:
+
+.. math::
+
+    y_i \mid \alpha, \beta \sim \mathrm{Bernoulli}\big(\operatorname{logit}^{-1}(\eta_i)\big),
+    \qquad \eta_i = \alpha + \sum_{j=1}^{k} \beta_j z_{ij},
+    \qquad z_{ij} = \frac{x_{ij} - \bar x_j}{2 s_j},
+
+    \alpha \sim \mathcal N(0, 2.5^2), \qquad \beta_j \sim \mathcal N(0, 2.5^2),
+
+where :math:`\bar x_j, s_j` are the mean and standard deviation of the *coded* values of
+indicator :math:`j`. Scaling inputs to mean 0 and standard deviation 0.5 and giving the
+coefficients a prior of scale 2.5 follows Gelman, Jakulin, Pittau & Su (2008), who recommend a
+Cauchy(0, 2.5); we use a normal of the same scale, whose lighter tails shrink harder under
+(quasi-)separation, which 36 cases and 5-6 indicators make likely. The intercept gets the same
+normal prior (Gelman et al. use a Cauchy(0, 10) there). A *base-rate* model (intercept only)
+is the floor every theory must beat.
+
+**Unknown codings** (``None`` in a workspace, ``NaN`` in the arrays given here) are modelled,
+never filled with a constant: an unknown :math:`x_{ij}` is a latent variable with a prior
+:math:`x_{ij} \sim \mathrm{Beta}(a_j, b_j)` (moments of indicator :math:`j`'s coded values, or
+Beta(1, 1) = Uniform(0, 1) when fewer than three values are coded or the moments are not
+those of a Beta), independent of the outcome *a priori*. The latent values are integrated out
+of the likelihood by :math:`M` stratified draws :math:`x_i^{(1)}, \dots, x_i^{(M)}` from that
+prior (common random numbers, fixed by ``rng``):
+
+.. math::
+
+    p(y_i \mid \alpha, \beta) = \int p(y_i \mid \alpha, \beta, x_i)\, p(x_i^{\mathrm{miss}})\,
+    \mathrm d x_i^{\mathrm{miss}}
+    \approx \frac{1}{M} \sum_{m=1}^{M} p\big(y_i \mid \alpha, \beta, x_i^{(m)}\big).
+
+The posterior of :math:`(\alpha, \beta)` is that of the model with one latent variable per
+unknown coding (up to Monte Carlo error), but sampling stays in :math:`k + 1` dimensions and
+the pointwise log likelihood used by PSIS-LOO is the *marginal* one, so a case with unknown
+codings is predicted as a new case with the same unknowns would be. The model assumes that a
+value is unknown independently of what it is and of the outcome (missing completely at
+random): whether a coder found a source is not evidence for any theory.
+
+**Scores.** Posterior draws :math:`\theta^{(s)}` from NUTS (PyMC); PSIS-LOO (Vehtari, Gelman &
+Gabry 2017; Vehtari et al. 2024) gives the expected log pointwise predictive density
+
+.. math::
+
+    \widehat{\mathrm{elpd}}_{\mathrm{loo}} = \sum_{i=1}^{n} \log
+    \frac{\sum_s w_i^{(s)} p(y_i \mid \theta^{(s)})}{\sum_s w_i^{(s)}}, \qquad
+    w_i^{(s)} \propto \frac{1}{p(y_i \mid \theta^{(s)})}\ \text{(Pareto smoothed)},
+
+its standard error :math:`\sqrt{n \operatorname{Var}_i(\widehat{\mathrm{elpd}}_i)}`, and the
+Pareto :math:`\hat k` of every case (:math:`\hat k` above the threshold flags a case whose
+leave-one-out estimate is unreliable). The same weights give each case's leave-one-out
+probability of intervention :math:`\tilde p_i = \sum_s w_i^{(s)} \pi_i^{(s)} / \sum_s
+w_i^{(s)}` and so the leave-one-case-out Brier score (Brier 1950)
+
+.. math:: BS = \frac{1}{n} \sum_{i=1}^{n} (\tilde p_i - y_i)^2 .
+
+Theory weights are stacking weights (Yao, Vehtari, Simpson & Gelman 2018): the
+:math:`w \in \Delta^K` maximising :math:`\sum_i \log \sum_k w_k\, p(y_i \mid y_{-i}, M_k)`,
+computed by :func:`arviz.compare` with ``method="stacking"``, once over the theories alone
+(the weights other engines use) and once with the base-rate model included.
+
+References
+----------
+Brier, G. W. (1950). Verification of forecasts expressed in terms of probability. *Monthly
+Weather Review* 78(1), 1-3.
+Gelman, A., Jakulin, A., Pittau, M. G. & Su, Y.-S. (2008). A weakly informative default prior
+distribution for logistic and other regression models. *Annals of Applied Statistics* 2(4),
+1360-1383. doi:10.1214/08-AOAS191.
+Vehtari, A., Gelman, A. & Gabry, J. (2017). Practical Bayesian model evaluation using
+leave-one-out cross-validation and WAIC. *Statistics and Computing* 27(5), 1413-1432.
+Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024). Pareto smoothed importance
+sampling. *Journal of Machine Learning Research* 25(72), 1-58.
+Yao, Y., Vehtari, A., Simpson, D. & Gelman, A. (2018). Using stacking to average Bayesian
+predictive distributions. *Bayesian Analysis* 13(3), 917-1007.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from casusbelli.errors import AnalysisError
+
+__all__ = [
+    "BASE_RATE",
+    "MODEL_VERSION",
+    "Coefficient",
+    "Comparison",
+    "ModelFit",
+    "ModelSettings",
+    "brier_score",
+    "compare_models",
+    "fit_logistic",
+    "missing_prior",
+]
+
+Progress = Callable[[int, "int | None", str], None]
+
+#: Name of the intercept-only model in every comparison.
+BASE_RATE = "base_rate"
+#: Bumped whenever a change here changes results, so cached results are not reused.
+MODEL_VERSION = 1
+_MISSING_PRIORS = ("empirical", "uniform")
+_MIN_CODED_FOR_MOMENTS = 3
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """How the models are fitted; part of the cache key.
+
+    Attributes
+    ----------
+    draws, tune, chains
+        NUTS draws kept and tuning steps per chain, and the number of chains (run one after
+        the other on one core).
+    seed
+        Seed of the ``numpy.random.Generator`` used when the caller does not pass one.
+    coef_scale, intercept_scale
+        Standard deviations of the normal priors on the standardised coefficients and on the
+        intercept.
+    imputation_draws
+        :math:`M`, the stratified draws that integrate each unknown coding out.
+    missing_prior
+        ``"empirical"`` (Beta matched to the indicator's coded values) or ``"uniform"``.
+    """
+
+    draws: int = 500
+    tune: int = 500
+    chains: int = 2
+    seed: int = 20_250_601
+    coef_scale: float = 2.5
+    intercept_scale: float = 2.5
+    imputation_draws: int = 64
+    missing_prior: str = "empirical"
+
+    def __post_init__(self) -> None:
+        if self.missing_prior not in _MISSING_PRIORS:
+            raise AnalysisError(
+                f"unknown missing_prior {self.missing_prior!r}; expected one of "
+                f"{', '.join(_MISSING_PRIORS)}",
+                field="missing_prior",
+            )
+        for name in ("draws", "tune", "chains", "imputation_draws"):
+            if int(getattr(self, name)) < 1:
+                raise AnalysisError(f"{name} must be at least 1", field=name)
+        if self.chains * self.draws < 100:
+            raise AnalysisError("chains * draws must be at least 100 for PSIS-LOO", field="draws")
+        if self.coef_scale <= 0 or self.intercept_scale <= 0:
+            raise AnalysisError("prior scales must be positive", field="coef_scale")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as a JSON-ready mapping (with the model version)."""
+        return {**asdict(self), "model_version": MODEL_VERSION}
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """Posterior summary of one indicator's coefficient.
+
+    ``mean``, ``sd``, ``low``, ``high`` (a central 90 % interval) are on the membership scale:
+    the change in log-odds of intervention when the indicator moves from 0 to 1.
+    """
+
+    indicator: str
+    mean: float
+    sd: float
+    low: float
+    high: float
+    unknown: int
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    """One model's out-of-sample scores and diagnostics."""
+
+    name: str
+    indicators: tuple[str, ...]
+    elpd_loo: float
+    se: float
+    p_loo: float
+    pareto_k: tuple[float, ...]
+    k_threshold: float
+    loo_probability: tuple[float, ...]
+    brier_loo: float
+    coefficients: tuple[Coefficient, ...]
+    unknown: int
+    max_rhat: float
+    min_ess: float
+    divergences: int
+
+    @property
+    def high_k(self) -> int:
+        """Cases whose Pareto :math:`\\hat k` exceeds the threshold."""
+        return sum(1 for k in self.pareto_k if k > self.k_threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        d = asdict(self)
+        d["indicators"] = list(self.indicators)
+        d["pareto_k"] = list(self.pareto_k)
+        d["loo_probability"] = list(self.loo_probability)
+        d["coefficients"] = [asdict(c) for c in self.coefficients]
+        d["high_k"] = self.high_k
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ModelFit:
+        """Inverse of :meth:`to_dict`."""
+        kw = {k: v for k, v in d.items() if k != "high_k"}
+        kw["indicators"] = tuple(kw["indicators"])
+        kw["pareto_k"] = tuple(kw["pareto_k"])
+        kw["loo_probability"] = tuple(kw["loo_probability"])
+        kw["coefficients"] = tuple(Coefficient(**c) for c in kw["coefficients"])
+        return cls(**kw)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every theory's model and the base-rate model, compared on the same cases.
+
+    ``weights`` are stacking weights over the theories alone (they sum to 1);
+    ``weights_with_base`` include the base-rate model. ``elpd_diff`` and ``dse`` are each
+    model's elpd difference from the best model and its standard error (ArviZ's
+    ``compare``), ``rank`` its rank (0 = best).
+    """
+
+    cases: tuple[str, ...]
+    outcome: tuple[int, ...]
+    models: tuple[ModelFit, ...]
+    weights: Mapping[str, float]
+    weights_with_base: Mapping[str, float]
+    rank: Mapping[str, int]
+    elpd_diff: Mapping[str, float]
+    dse: Mapping[str, float]
+    settings: Mapping[str, Any]
+    cached: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def model(self, name: str) -> ModelFit:
+        """The fit of model ``name`` (a theory id or :data:`BASE_RATE`)."""
+        for m in self.models:
+            if m.name == name:
+                return m
+        raise AnalysisError(f"no model named {name!r} in this comparison")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A stable JSON document (what the cache stores and ``casus compare --json`` prints)."""
+        return {
+            "cases": list(self.cases),
+            "outcome": list(self.outcome),
+            "models": [m.to_dict() for m in self.models],
+            "weights": dict(self.weights),
+            "weights_with_base": dict(self.weights_with_base),
+            "rank": dict(self.rank),
+            "elpd_diff": dict(self.elpd_diff),
+            "dse": dict(self.dse),
+            "settings": dict(self.settings),
+            "cached": self.cached,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], *, cached: bool = False) -> Comparison:
+        """Inverse of :meth:`to_dict`; ``cached`` marks a result read back from the store."""
+        return cls(
+            cases=tuple(d["cases"]),
+            outcome=tuple(int(v) for v in d["outcome"]),
+            models=tuple(ModelFit.from_dict(m) for m in d["models"]),
+            weights=dict(d["weights"]),
+            weights_with_base=dict(d["weights_with_base"]),
+            rank={k: int(v) for k, v in d["rank"].items()},
+            elpd_diff=dict(d["elpd_diff"]),
+            dse=dict(d["dse"]),
+            settings=dict(d["settings"]),
+            cached=cached,
+            notes=tuple(d.get("notes", ())),
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def brier_score(prob: Sequence[float] | np.ndarray, outcome: Sequence[int] | np.ndarray) -> float:
+    r"""Mean Brier score of probabilities for binary outcomes (lower is better).
+
+    .. math:: BS = \frac{1}{N} \sum_{i=1}^{N} (p_i - o_i)^2
+
+    Brier, G. W. (1950). Verification of forecasts expressed in terms of probability.
+    *Monthly Weather Review* 78(1), 1-3.
+    """
+    p = np.asarray(prob, dtype=float)
+    o = np.asarray(outcome, dtype=float)
+    if p.shape != o.shape or p.size == 0:
+        raise AnalysisError("brier_score needs equally long, non-empty probabilities and outcomes")
+    return float(np.mean((p - o) ** 2))
+
+
+def missing_prior(values: np.ndarray, kind: str = "empirical") -> tuple[float, float]:
+    r"""Beta prior :math:`(a, b)` for an indicator's unknown values.
+
+    ``"empirical"`` matches the moments of the coded values :math:`v` (mean :math:`m`,
+    variance :math:`s^2`):
+
+    .. math:: a = m c, \quad b = (1 - m) c, \quad c = \frac{m (1 - m)}{s^2} - 1,
+
+    falling back to Beta(1, 1) when fewer than three values are coded or no Beta has those
+    moments (:math:`s^2 = 0` or :math:`s^2 \ge m(1-m)`); ``"uniform"`` is always Beta(1, 1).
+    """
+    if kind not in _MISSING_PRIORS:
+        raise AnalysisError(f"unknown missing prior {kind!r}; expected one of "
+                            f"{', '.join(_MISSING_PRIORS)}")
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if kind == "uniform" or v.size < _MIN_CODED_FOR_MOMENTS:
+        return 1.0, 1.0
+    m = float(v.mean())
+    s2 = float(v.var(ddof=1))
+    if s2 <= 0 or s2 >= m * (1 - m):
+        return 1.0, 1.0
+    c = m * (1 - m) / s2 - 1
+    return m * c, (1 - m) * c
+
+
+@dataclass(frozen=True)
+class _Design:
+    z_complete: np.ndarray  # (n_complete, k)
+    y_complete: np.ndarray
+    z_missing: np.ndarray  # (n_missing, M, k)
+    y_missing: np.ndarray
+    order: np.ndarray  # positions of [complete..., missing...] in the original case order
+    scale: np.ndarray  # 2 * s_j (membership-scale coefficient = beta / scale)
+    unknown: np.ndarray  # unknown codings per indicator
+
+
+def _design(
+    x: np.ndarray, y: np.ndarray, indicators: Sequence[str], settings: ModelSettings,
+    rng: np.random.Generator, name: str,
+) -> _Design:
+    from scipy import stats
+
+    n, k = x.shape
+    center = np.zeros(k)
+    scale = np.ones(k)
+    for j, ind in enumerate(indicators):
+        col = x[:, j]
+        coded = col[~np.isnan(col)]
+        if coded.size == 0:
+            raise AnalysisError(
+                f"indicator {ind!r} is unknown in every case; it cannot enter a model",
+                field=f"{name}.{ind}",
+                hint="code it for some cases, or remove it from the theory",
+            )
+        if coded.size < 2 or float(coded.std(ddof=1)) == 0.0:
+            raise AnalysisError(
+                f"indicator {ind!r} has the same value ({coded[0]:g}) in every coded case; "
+                "it cannot discriminate between cases",
+                field=f"{name}.{ind}",
+            )
+        if coded.min() < 0 or coded.max() > 1:
+            raise AnalysisError(
+                f"indicator {ind!r} has values outside [0, 1]", field=f"{name}.{ind}"
+            )
+        center[j] = coded.mean()
+        scale[j] = 2 * coded.std(ddof=1)
+    miss = np.isnan(x)
+    has_missing = miss.any(axis=1)
+    complete = np.flatnonzero(~has_missing)
+    missing = np.flatnonzero(has_missing)
+    m_draws = settings.imputation_draws
+    xm = np.repeat(x[missing][:, None, :], m_draws, axis=1)  # (n_missing, M, k)
+    for j in range(k):
+        rows = np.flatnonzero(miss[missing, j])
+        if rows.size == 0:
+            continue
+        a, b = missing_prior(x[:, j], settings.missing_prior)
+        # stratified (Latin hypercube) draws: one per 1/M stratum, shuffled per case
+        u = (np.arange(m_draws)[None, :] + rng.uniform(size=(rows.size, m_draws))) / m_draws
+        u = rng.permuted(u, axis=1)
+        xm[rows, :, j] = stats.beta.ppf(u, a, b)
+    z_complete = (x[complete] - center) / scale
+    z_missing = (xm - center) / scale
+    return _Design(
+        z_complete=z_complete, y_complete=y[complete], z_missing=z_missing,
+        y_missing=y[missing], order=np.concatenate([complete, missing]), scale=scale,
+        unknown=miss.sum(axis=0),
+    )
+
+
+def _log_inv_logit(eta: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0.0, -eta)
+
+
+def _pointwise(alpha: np.ndarray, beta: np.ndarray, d: _Design) -> tuple[np.ndarray, np.ndarray]:
+    """Log likelihood and P(y=1) per draw and case, in the original case order.
+
+    ``alpha``: (S,), ``beta``: (S, k). Returns two (S, n) arrays.
+    """
+    from scipy.special import expit, logsumexp
+
+    s = alpha.shape[0]
+    n = d.order.size
+    ll = np.empty((s, n))
+    prob = np.empty((s, n))
+    nc = d.y_complete.size
+    if nc:
+        eta = alpha[:, None] + beta @ d.z_complete.T  # (S, nc)
+        yc = d.y_complete[None, :]
+        ll[:, d.order[:nc]] = np.where(yc == 1, _log_inv_logit(eta), _log_inv_logit(-eta))
+        prob[:, d.order[:nc]] = expit(eta)
+    if d.y_missing.size:
+        eta = alpha[:, None, None] + np.einsum("sk,imk->sim", beta, d.z_missing)  # (S, nm, M)
+        ym = d.y_missing[None, :, None]
+        lp = np.where(ym == 1, _log_inv_logit(eta), _log_inv_logit(-eta))
+        m_draws = d.z_missing.shape[1]
+        ll[:, d.order[nc:]] = logsumexp(lp, axis=2) - np.log(m_draws)
+        prob[:, d.order[nc:]] = expit(eta).mean(axis=2)
+    return ll, prob
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    loggers = [logging.getLogger(n) for n in ("pymc", "pytensor", "arviz")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, lv in zip(loggers, levels, strict=True):
+            lg.setLevel(lv)
+
+
+def _sample(d: _Design, k: int, settings: ModelSettings, seed: int) -> tuple[np.ndarray, np.ndarray, Any]:
+    """NUTS draws of (alpha, beta) for the marginal model; returns (S,), (S, k), sample stats."""
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    with _quiet(), pm.Model() as model:
+        alpha = pm.Normal("alpha", 0.0, settings.intercept_scale)
+        beta = pm.Normal("beta", 0.0, settings.coef_scale, shape=(k,)) if k else None
+        total = pt.constant(0.0)
+        if d.y_complete.size:
+            eta = alpha + (pt.dot(d.z_complete, beta) if k else 0.0)
+            sign = np.where(d.y_complete == 1, 1.0, -1.0)
+            total = total + (-pm.math.log1pexp(-sign * eta)).sum()
+        if d.y_missing.size:
+            nm, m_draws, _ = d.z_missing.shape
+            flat = d.z_missing.reshape(nm * m_draws, k)
+            eta = (alpha + pt.dot(flat, beta)).reshape((nm, m_draws))
+            sign = np.where(d.y_missing == 1, 1.0, -1.0)[:, None]
+            # p(y_i | theta) = mean_m inv_logit(sign_i * eta_im); no underflow for |eta| < 700
+            total = total + pt.log(pm.math.sigmoid(sign * eta).mean(axis=1)).sum()
+        pm.Potential("likelihood", total)
+        idata = pm.sample(
+            draws=settings.draws, tune=settings.tune, chains=settings.chains, cores=1,
+            random_seed=seed, progressbar=False, compute_convergence_checks=False,
+            model=model,
+        )
+    post = idata.posterior
+    a = post["alpha"].values.reshape(-1)
+    b = post["beta"].values.reshape(a.size, k) if k else np.zeros((a.size, 0))
+    return a, b, idata
+
+
+def _diagnostics(idata: Any) -> tuple[float, float, int]:
+    import arviz as az
+
+    with _quiet():
+        summ = az.summary(idata, kind="diagnostics")
+    rhat = float(np.nanmax(summ["r_hat"].to_numpy())) if "r_hat" in summ else float("nan")
+    ess = float(np.nanmin(summ["ess_bulk"].to_numpy())) if "ess_bulk" in summ else float("nan")
+    div = int(idata.sample_stats["diverging"].values.sum()) if "diverging" in idata.sample_stats else 0
+    return rhat, ess, div
+
+
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    indicators: Sequence[str],
+    name: str,
+    settings: ModelSettings | None = None,
+    rng: np.random.Generator | None = None,
+) -> tuple[ModelFit, Any]:
+    r"""Fit one Bayesian logistic regression and score it by PSIS-LOO (see the module notes).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(n, k)`` memberships in [0, 1]; ``NaN`` marks an unknown coding (modelled as a
+        latent Beta variable and integrated out). ``k = 0`` gives the base-rate model.
+    y : numpy.ndarray
+        ``(n,)`` outcomes in {0, 1}.
+    indicators, name
+        Column names and the model's name (used in messages and results).
+    settings, rng
+        Sampling settings and the random generator (default: ``settings.seed``).
+
+    Returns
+    -------
+    (ModelFit, arviz.InferenceData)
+        Scores, and the draws with a ``log_likelihood`` group for :func:`arviz.compare`.
+    """
+    import arviz as az
+
+    settings = settings or ModelSettings()
+    rng = rng if rng is not None else np.random.default_rng(settings.seed)
+    x = np.asarray(x, dtype=float)
+    y = _check_outcome(y)
+    if x.ndim != 2 or x.shape[0] != y.size or x.shape[1] != len(indicators):
+        raise AnalysisError(
+            f"model {name!r}: predictors have shape {x.shape}, expected ({y.size}, {len(indicators)})"
+        )
+    d = _design(x, y, indicators, settings, rng, name)
+    seed = int(rng.integers(2**31 - 1))
+    alpha, beta, idata = _sample(d, len(indicators), settings, seed)
+    ll, prob = _pointwise(alpha, beta, d)
+    chains, draws = settings.chains, alpha.size // settings.chains
+    ll3 = ll.reshape(chains, draws, -1)
+    scored = az.from_dict(
+        posterior={"alpha": alpha.reshape(chains, draws)},
+        log_likelihood={"y": ll3},
+    )
+    with _quiet():
+        loo = az.loo(scored, pointwise=True)
+        log_w, _ = az.psislw(-ll3.copy())
+    w = np.exp(np.asarray(log_w).reshape(-1, ll.shape[1]))  # normalised per case
+    p_loo = (w * prob).sum(axis=0) / w.sum(axis=0)
+    rhat, ess, div = _diagnostics(idata)
+    coefs = []
+    for j, ind in enumerate(indicators):
+        b = beta[:, j] / d.scale[j]
+        lo, hi = np.quantile(b, [0.05, 0.95])
+        coefs.append(Coefficient(ind, float(b.mean()), float(b.std(ddof=1)), float(lo),
+                                 float(hi), int(d.unknown[j])))
+    fit = ModelFit(
+        name=name,
+        indicators=tuple(indicators),
+        elpd_loo=float(loo.elpd_loo),
+        se=float(loo.se),
+        p_loo=float(loo.p_loo),
+        pareto_k=tuple(float(k) for k in np.asarray(loo.pareto_k)),
+        k_threshold=float(getattr(loo, "good_k", 0.7)),
+        loo_probability=tuple(float(p) for p in p_loo),
+        brier_loo=brier_score(p_loo, y),
+        coefficients=tuple(coefs),
+        unknown=int(d.unknown.sum()),
+        max_rhat=rhat,
+        min_ess=ess,
+        divergences=div,
+    )
+    return fit, scored
+
+
+def _check_outcome(y: Any) -> np.ndarray:
+    arr = np.asarray(y, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise AnalysisError("the outcome must be a non-empty vector of 0/1 values")
+    if np.isnan(arr).any():
+        raise AnalysisError("the outcome is unknown for some cases; drop them before fitting")
+    if not np.isin(arr, (0.0, 1.0)).all():
+        raise AnalysisError("the outcome must be crisp: every value 0 or 1")
+    if arr.min() == arr.max():
+        raise AnalysisError(
+            f"the outcome is {int(arr[0])} in every case; models need positive and negative cases"
+        )
+    return arr.astype(int)
+
+
+def _stacking(scored: Mapping[str, Any], seed: int) -> tuple[dict[str, float], Any]:
+    import arviz as az
+
+    with _quiet():
+        table = az.compare(dict(scored), ic="loo", method="stacking", seed=seed)
+    w = {str(k): float(v) for k, v in table["weight"].items()}
+    total = sum(w.values())
+    return {k: w[k] / total for k in scored}, table
+
+
+def compare_models(
+    data: Mapping[str, np.ndarray],
+    y: np.ndarray,
+    *,
+    indicators: Mapping[str, Sequence[str]],
+    cases: Sequence[str] | None = None,
+    settings: ModelSettings | None = None,
+    rng: np.random.Generator | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Fit every theory's model and the base-rate model, then stack them.
+
+    Parameters
+    ----------
+    data : mapping of str to numpy.ndarray
+        Per theory id, its ``(n, k)`` indicator matrix (``NaN`` = unknown).
+    y : numpy.ndarray
+        ``(n,)`` outcomes in {0, 1}, the same cases in the same order for every theory.
+    indicators : mapping of str to sequence of str
+        Per theory id, the names of its matrix's columns.
+    cases : sequence of str, optional
+        Case ids (default ``case-0``, ``case-1``, ...).
+    settings, rng, progress
+        Sampling settings, the random generator, and a callback ``(advance, total, label)``
+        called once per model.
+
+    Returns
+    -------
+    Comparison
+        Every model's scores; stacking weights over the theories (summing to 1) and over the
+        theories plus the base-rate model.
+
+    Raises
+    ------
+    AnalysisError
+        No theory, a theory with no indicators, an indicator unknown or constant in every
+        case, an outcome that is not 0/1 or is the same everywhere.
+    """
+    settings = settings or ModelSettings()
+    rng = rng if rng is not None else np.random.default_rng(settings.seed)
+    yy = _check_outcome(y)
+    if not data:
+        raise AnalysisError("no theory to compare")
+    if BASE_RATE in data:
+        raise AnalysisError(f"{BASE_RATE!r} is reserved for the intercept-only model")
+    for tid, x in data.items():
+        names = list(indicators.get(tid, ()))
+        if not names:
+            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
+                                field=tid, hint="give the theory at least one indicator")
+        if np.asarray(x).shape != (yy.size, len(names)):
+            raise AnalysisError(
+                f"theory {tid!r}: matrix shape {np.asarray(x).shape}, expected "
+                f"({yy.size}, {len(names)})", field=tid)
+    case_ids = tuple(cases) if cases is not None else tuple(f"case-{i}" for i in range(yy.size))
+    if len(case_ids) != yy.size:
+        raise AnalysisError(f"{len(case_ids)} case ids for {yy.size} outcomes")
+    total = len(data) + 1
+    fits: dict[str, ModelFit] = {}
+    scored: dict[str, Any] = {}
+    names_in_order = [*data, BASE_RATE]
+    for name in names_in_order:
+        if progress:
+            progress(0, total, f"sampling {name}")
+        if name == BASE_RATE:
+            x = np.zeros((yy.size, 0))
+            inds: Sequence[str] = ()
+        else:
+            x = np.asarray(data[name], dtype=float)
+            inds = list(indicators[name])
+        fits[name], scored[name] = fit_logistic(
+            x, yy, indicators=inds, name=name, settings=settings, rng=rng)
+        if progress:
+            progress(1, total, f"{name} done")
+    seed = int(rng.integers(2**31 - 1))
+    theory_scored = {k: v for k, v in scored.items() if k != BASE_RATE}
+    if len(theory_scored) > 1:
+        weights, _ = _stacking(theory_scored, seed)
+    else:
+        weights = {k: 1.0 for k in theory_scored}
+    weights_all, table = _stacking(scored, seed)
+    notes = []
+    for f in fits.values():
+        if f.high_k:
+            bad = [case_ids[i] for i, k in enumerate(f.pareto_k) if k > f.k_threshold]
+            notes.append(
+                f"{f.name}: Pareto k above {f.k_threshold:.2f} for {', '.join(bad)} "
+                "(PSIS-LOO unreliable for these cases)")
+        if f.max_rhat > 1.05 or f.divergences:
+            notes.append(f"{f.name}: sampling diagnostics r_hat={f.max_rhat:.3f}, "
+                         f"divergences={f.divergences}")
+    return Comparison(
+        cases=case_ids,
+        outcome=tuple(int(v) for v in yy),
+        models=tuple(fits[n] for n in names_in_order),
+        weights=weights,
+        weights_with_base=weights_all,
+        rank={str(k): int(v) for k, v in table["rank"].items()},
+        elpd_diff={str(k): float(v) for k, v in table["elpd_diff"].items()},
+        dse={str(k): float(v) for k, v in table["dse"].items()},
+        settings=settings.to_dict(),
+        notes=tuple(notes),
+    )
