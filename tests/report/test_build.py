@@ -1,0 +1,130 @@
+"""The HTML report: renders, escapes hostile text, self-contained, says what is missing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casusbelli.pipeline import Analysis
+from casusbelli.report import build_report
+from casusbelli.report.build import SECTION_TITLES
+from casusbelli.report.charts import validate_spec
+from tests.report.conftest import IMG, SCRIPT
+
+SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc\s*=", re.IGNORECASE)
+REMOTE = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)\s*=\s*["']?(?:https?:)?//""",
+                    re.IGNORECASE)
+
+
+def _assert_self_contained(html: str) -> None:
+    assert not SCRIPT_SRC.search(html), "no <script src=...>: the JS is inlined"
+    assert not REMOTE.search(html), "no remote script, stylesheet, image or frame"
+    assert "vegaEmbed" in html
+
+
+def test_hostile_text_is_escaped_everywhere(hostile_ws, faked_analysis):
+    rep = build_report(hostile_ws, analysis=faked_analysis)
+    html = rep.html
+    assert SCRIPT not in html
+    assert IMG not in html
+    assert "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in html  # case summary, evidence
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # the only <script> elements are the chart specs, the vendored JS and the loader
+    tags = re.findall(r"<script[^>]*>", html)
+    assert all(t in ('<script>', '<script type="application/json" id="spec-chart-%d">' % i)
+               or t.startswith('<script type="application/json" id="spec-chart-')
+               for i, t in enumerate(tags))
+    # specs embed hostile labels with <, > escaped as \u003c, \u003e
+    assert "gpw \\u003cscript\\u003e" in html
+
+
+def test_faked_sections_give_every_chart_kind(hostile_ws, faked_analysis):
+    rep = build_report(hostile_ws, analysis=faked_analysis)
+    titles = [c.title for c in rep.charts]
+    assert any(t.startswith("Posterior: Case one") for t in titles)
+    assert "Theory weights" in titles
+    assert "Frames over time" in titles
+    assert "Forecasts by theory" in titles
+    assert "Calibration" in titles
+    assert any(t.startswith("Solution a") for t in titles)  # XY plot of the QCA solution
+    assert any(t.startswith("Alpha: a") for t in titles)  # XY plot of the theory's path
+    assert rep.unavailable == {}
+    for c in rep.charts:
+        validate_spec(c.spec)
+    html = rep.html
+    assert "0.900" in html and "0.850" in html and "0.800" in html  # inclS, PRI, covS
+    assert "Scored 1 case." in html  # a section's own lines
+    assert "ACH ranks" in html  # and its own tables
+    assert "0.090" in html  # Brier score of alpha
+    _assert_self_contained(html)
+
+
+def test_missing_and_failed_sections_are_named(hostile_ws, mini_analysis):
+    import dataclasses
+
+    a: Analysis = dataclasses.replace(
+        mini_analysis, sections={"cross": {"error": "cross: too few cases"}})
+    rep = build_report(hostile_ws, analysis=a)
+    assert set(rep.unavailable) == set(SECTION_TITLES)
+    assert "the engine could not run: cross: too few cases" in rep.unavailable["cross"]
+    assert "not part of this installation" in rep.unavailable["within"]
+    assert "Not available in this report" in rep.html
+    assert "cross: too few cases" in rep.html
+    # what the workspace itself holds still renders: ACH matrix, case base, bibliography
+    assert 'class="rating" style="background: #d73027">II<' in rep.html
+    assert "Doe, Jane. 2020. <i>A real-looking book</i>." in rep.html
+    _assert_self_contained(rep.html)
+
+
+def test_mini_report_contents(hostile_ws, mini_analysis):
+    rep = build_report(hostile_ws, analysis=mini_analysis)
+    html = rep.html
+    for heading in ("The question and the theories", "The case base", "Within-case results",
+                    "Cross-case results", "Frames over time", "Forecasts", "Methods appendix",
+                    "Bibliography", "Reproducibility"):
+        assert heading in html
+    assert rep.content_hash and rep.content_hash in html
+    assert re.search(r"<td>altair</td><td>\d", html)
+    assert 'href="#src-src1"' in html and 'id="src-src1"' in html  # footnote -> bibliography
+    for c in rep.charts:
+        validate_spec(c.spec)
+    _assert_self_contained(html)
+
+
+def test_builtin_report_renders(builtin_report):
+    html = builtin_report.html
+    assert builtin_report.charts, "the built-in workspace gives at least one chart"
+    for c in builtin_report.charts:
+        validate_spec(c.spec)
+    _assert_self_contained(html)
+    assert "Hungary" in html
+    assert html.count('<li id="src-') >= 10
+    for name in builtin_report.unavailable:
+        assert SECTION_TITLES[name] in html
+
+
+def test_static_render_embeds_svg_and_no_script(hostile_ws, faked_analysis):
+    from casusbelli.report import render_html
+
+    rep = build_report(hostile_ws, analysis=faked_analysis)
+    static = render_html(rep.context, static=True)
+    assert "<script" not in static
+    assert static.count('src="data:image/svg+xml;base64,') == len(rep.charts)
+
+
+@pytest.mark.parametrize("bad", ["missing", "other"])
+def test_unknown_section_shapes_do_not_break(hostile_ws, mini_analysis, bad):
+    import dataclasses
+
+    secs = {"within": {"cases": [1, 2, {"x": None}]}, "cross": {"weights": "not a map"},
+            "discourse": {"corpora": {"a": [{"window": None}]}}, "forecasts": {"scores": []}}
+    if bad == "other":
+        secs["extra"] = {"title": "Extra", "lines": ["hello"], "nested": {"deep": [1.23456789]}}
+    a = dataclasses.replace(mini_analysis, sections=secs)
+    rep = build_report(hostile_ws, analysis=a)
+    assert rep.unavailable == {}
+    assert "No posterior for this case" in rep.html
+    if bad == "other":
+        assert "Other analysis sections" in rep.html and "1.235" in rep.html
