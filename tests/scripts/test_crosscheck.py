@@ -45,6 +45,8 @@ def small_ws(tmp_path: Path):
     for name in ("casus.toml", "indicators.yaml", "sources.yaml"):
         shutil.copy(BUILTIN / name, root / name)
     shutil.copytree(BUILTIN / "theories", root / "theories")
+    shutil.copytree(BUILTIN / "frames", root / "frames")  # the measured indicator needs them
+    shutil.copytree(BUILTIN / "measures", root / "measures")
     cases = root / "cases"
     cases.mkdir()
     specs = {
