@@ -5,6 +5,12 @@ with R's QCA package (Dusa 2019) on the reference datasets kept in ``shared/data
 """
 
 from casusbelli.cross.calibrate import calibrate
+from casusbelli.cross.evaluate import (
+    Intersection,
+    TheoryEvaluation,
+    evaluate_theories,
+    evaluate_theory,
+)
 from casusbelli.cross.qca import (
     MAX_CONDITIONS,
     IntermediateCombo,
@@ -18,24 +24,34 @@ from casusbelli.cross.qca import (
     analyze,
     minimize,
     necessity,
+    outcome_membership,
     sufficiency,
     truth_table,
 )
+from casusbelli.cross.robustness import RobustnessReport, Variant, robustness
 
 __all__ = [
     "MAX_CONDITIONS",
     "IntermediateCombo",
+    "Intersection",
     "Minimization",
     "Model",
     "NecessityFit",
     "QCAResult",
+    "RobustnessReport",
     "TermFit",
+    "TheoryEvaluation",
     "TruthTable",
     "TruthTableRow",
+    "Variant",
     "analyze",
     "calibrate",
+    "evaluate_theories",
+    "evaluate_theory",
     "minimize",
     "necessity",
+    "outcome_membership",
+    "robustness",
     "sufficiency",
     "truth_table",
 ]

@@ -67,6 +67,7 @@ __all__ = [
     "analyze",
     "minimize",
     "necessity",
+    "outcome_membership",
     "sufficiency",
     "truth_table",
 ]
@@ -195,6 +196,7 @@ class IntermediateCombo:
     prime_implicants: tuple[str, ...]
     essential: tuple[str, ...]
     models: tuple[Model, ...]
+    truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Minimization:
     overall: tuple[TermFit, ...]
     combos: tuple[IntermediateCombo, ...] = ()
     numbers: Mapping[str, int] = field(default_factory=dict)
+    truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape ``{"solutions": {type: [model, ...]}}`` plus details."""
@@ -220,6 +223,7 @@ class Minimization:
             "prime_implicants": list(self.prime_implicants),
             "essential": list(self.essential),
             "simplifying_assumptions": {k: list(v) for k, v in self.simplifying_assumptions.items()},
+            "truncated": self.truncated,
             "solutions": {self.solution_type: [m.to_dict() for m in self.models]},
         }
 
@@ -614,81 +618,175 @@ def _row_dominance(chart: np.ndarray) -> list[int]:
     return [i for i in range(len(ints)) if alive[i]]
 
 
-def _all_min_covers(chart: np.ndarray, max_models: int) -> list[tuple[int, ...]]:
-    """Every cover of minimum size of the chart's columns, sorted as R lists them."""
+def _all_min_covers(chart: np.ndarray, max_models: int) -> tuple[list[tuple[int, ...]], bool]:
+    """Every cover of minimum size of the chart's columns, sorted as R lists them.
+
+    Exact: essential implicants are taken, dominated columns dropped (safe for *all* minimum
+    covers), the rest split into independent blocks; each block's minimum size comes from
+    an integer program (HiGHS through :func:`scipy.optimize.milp`) or a small search, then
+    all covers of that size are enumerated (branching on the hardest column for small
+    blocks; repeated integer programs with no-good cuts for large ones). Returns the models
+    and whether the list was cut at ``max_models``.
+    """
     n_terms, n_cols = chart.shape
     if n_cols == 0:
-        return [()]
-    ints = [_to_int(r) for r in chart]
-    universe = (1 << n_cols) - 1
-    union = 0
-    for v in ints:
-        union |= v
-    if union != universe:
+        return [()], False
+    if not chart.any(axis=0).all():
         raise AnalysisError("the prime implicant chart cannot be solved (an uncovered row)")
-    col_terms: list[list[int]] = [list(np.flatnonzero(chart[:, c])) for c in range(n_cols)]
-    # essential implicants
+    ints = [_to_int(r) for r in chart]
+    col_terms = [np.flatnonzero(chart[:, c]).tolist() for c in range(n_cols)]
     essential = sorted({ts[0] for ts in col_terms if len(ts) == 1})
-    covered = 0
+    ess_set = set(essential)
+    covered = np.zeros(n_cols, dtype=bool)
     for e in essential:
-        covered |= ints[e]
-    rest = universe & ~covered
-    cand = [t for t in range(n_terms) if t not in essential and ints[t] & rest]
+        covered |= chart[e]
+    cols = [c for c in range(n_cols) if not covered[c]]
+    # column dominance: a column whose implicants include all of another's is redundant
+    masks = {c: sum(1 << t for t in col_terms[c]) for c in cols}
+    by_size = sorted(cols, key=lambda c: (len(col_terms[c]), c))
+    kept: list[int] = []
+    for c in by_size:
+        mc = masks[c]
+        if not any(masks[d] & ~mc == 0 for d in kept):
+            kept.append(c)
+    if not kept:
+        return [tuple(essential)], False
+    # independent blocks (union-find over implicants sharing a column)
+    parent: dict[int, int] = {}
 
-    def pick(unc: int) -> list[int]:
+    def find(a: int) -> int:
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for c in kept:
+        ts = col_terms[c]
+        for t in ts[1:]:
+            parent[find(t)] = find(ts[0])
+    blocks: dict[int, list[int]] = {}
+    for c in kept:
+        blocks.setdefault(find(col_terms[c][0]), []).append(c)
+    per_block: list[list[tuple[int, ...]]] = []
+    truncated = False
+    for bcols in blocks.values():
+        covers, cut = _block_covers(bcols, col_terms, max_models)
+        truncated |= cut
+        per_block.append(covers)
+    models: set[tuple[int, ...]] = set()
+    for combo in itertools.product(*per_block):
+        chosen = set(ess_set)
+        for part in combo:
+            chosen.update(part)
+        models.add(tuple(sorted(chosen)))
+        if len(models) >= max_models:
+            truncated = truncated or math.prod(len(b) for b in per_block) > max_models
+            break
+    return sorted(models), truncated
+
+
+def _block_covers(
+    bcols: list[int], col_terms: list[list[int]], max_models: int
+) -> tuple[list[tuple[int, ...]], bool]:
+    """All minimum covers of one block of columns (and whether the list was cut)."""
+    local = {c: i for i, c in enumerate(bcols)}
+    terms = sorted({t for c in bcols for t in col_terms[c]})
+    tcov = {t: sum(1 << local[c] for c in bcols if t in col_terms[c]) for t in terms}
+    ccand = [col_terms[c] for c in bcols]
+    universe = (1 << len(bcols)) - 1
+    if len(terms) > 40:
+        return _milp_covers(bcols, col_terms, terms, max_models)
+    size = _block_min_size(bcols, col_terms, terms, tcov, universe)
+    found: set[tuple[int, ...]] = set()
+
+    def rec(unc: int, depth: int, chosen: list[int]) -> None:
+        if unc == 0:
+            found.add(tuple(sorted(chosen)))
+            return
+        if depth == 0 or len(found) > max_models:
+            return
         best: list[int] | None = None
         u = unc
         while u:
             low = u & -u
-            c = low.bit_length() - 1
             u ^= low
-            ts = col_terms[c]
+            ts = ccand[low.bit_length() - 1]
             if best is None or len(ts) < len(best):
                 best = ts
-                if len(best) <= 1:
-                    break
-        return best or []
+        maxcov = max((tcov[t] & unc).bit_count() for t in terms)
+        if unc.bit_count() > depth * maxcov:
+            return
+        for t in best or []:
+            if t not in chosen:
+                chosen.append(t)
+                rec(unc & ~tcov[t], depth - 1, chosen)
+                chosen.pop()
 
-    def feasible(unc: int, depth: int, chosen: list[int], out: list[tuple[int, ...]] | None) -> bool:
-        if unc == 0:
-            if out is not None:
-                out.append(tuple(sorted(chosen)))
-            return True
-        if depth == 0:
-            return False
-        maxcov = max(((ints[t] & unc).bit_count() for t in cand), default=0)
-        if maxcov == 0 or unc.bit_count() > depth * maxcov:
-            return False
-        ok = False
-        for t in pick(unc):
-            if t in chosen:
-                continue
-            chosen.append(t)
-            if feasible(unc & ~ints[t], depth - 1, chosen, out):
-                ok = True
-                if out is None:
-                    chosen.pop()
-                    return True
-            chosen.pop()
-        return ok
+    rec(universe, size, [])
+    out = sorted(found)
+    return out[:max_models], len(out) > max_models
 
-    if rest == 0:
-        return [tuple(essential)]
-    size = 1
-    while not feasible(rest, size, [], None):
-        size += 1
-        if size > len(cand):
-            raise AnalysisError("the prime implicant chart cannot be solved")
+
+def _milp_covers(
+    bcols: list[int], col_terms: list[list[int]], terms: list[int], max_models: int
+) -> tuple[list[tuple[int, ...]], bool]:
+    """Enumerate optimal covers with HiGHS, cutting off each one found (no-good cuts)."""
+    from scipy.optimize import LinearConstraint, milp
+
+    tindex = {t: i for i, t in enumerate(terms)}
+    a = np.zeros((len(bcols), len(terms)))
+    for r, c in enumerate(bcols):
+        for t in col_terms[c]:
+            a[r, tindex[t]] = 1.0
+    rows = [a]
+    lbs = [np.ones(len(bcols))]
+    ubs = [np.full(len(bcols), np.inf)]
     found: list[tuple[int, ...]] = []
-    feasible(rest, size, [], found)
-    models = sorted({tuple(sorted(set(m) | set(essential))) for m in found})
-    if len(models) > max_models:
-        raise AnalysisError(
-            f"{len(models)} equally minimal models exceed max_models={max_models}",
-            field="max_models",
-            hint="raise max_models, or use row_dom=True to reduce the chart",
+    best: int | None = None
+    while True:
+        res = milp(
+            c=np.ones(len(terms)),
+            constraints=LinearConstraint(np.vstack(rows), np.concatenate(lbs), np.concatenate(ubs)),
+            integrality=np.ones(len(terms)),
+            bounds=(0, 1),
         )
-    return models
+        if not res.success:
+            if best is None:
+                raise AnalysisError(f"the prime implicant chart could not be solved: {res.message}")
+            break
+        value = int(round(res.fun))
+        if best is None:
+            best = value
+        elif value > best:
+            break
+        if len(found) == max_models:
+            return sorted(found), True
+        chosen = np.flatnonzero(res.x > 0.5)
+        found.append(tuple(sorted(terms[i] for i in chosen)))
+        cut = np.zeros((1, len(terms)))
+        cut[0, chosen] = 1.0
+        rows.append(cut)
+        lbs.append(np.array([-np.inf]))
+        ubs.append(np.array([len(chosen) - 1.0]))
+    return sorted(found), False
+
+
+def _block_min_size(
+    bcols: list[int],
+    col_terms: list[list[int]],
+    terms: list[int],
+    tcov: Mapping[int, int],
+    universe: int,
+) -> int:
+    """Minimum number of implicants covering a small block (exhaustive by size)."""
+    for size in range(1, len(terms) + 1):
+        for combo in itertools.combinations(terms, size):
+            acc = 0
+            for t in combo:
+                acc |= tcov[t]
+            if acc == universe:
+                return size
+    raise AnalysisError("the prime implicant chart cannot be solved")
 
 
 # --------------------------------------------------------------------------- prime implicants
@@ -786,16 +884,31 @@ def _fit_terms(
 def sufficiency(expression: str, data: pd.DataFrame, outcome: str) -> TermFit:
     """Sufficiency fit (inclS, PRI, covS) of a Boolean expression for an outcome.
 
-    ``outcome`` may start with ``~``. ``cov_unique`` equals ``cov`` (one expression).
+    ``outcome`` may start with ``~``; ``cov_unique`` equals ``cov`` (a single expression).
     """
-    name, negated, _ = _check_data(data, outcome, [c for c in data.columns if c != outcome.lstrip("~ ")][:1] or None)
-    y = data[name].to_numpy(dtype=float)
-    if negated:
-        y = 1.0 - y
-    cols = {c: data[c].to_numpy(dtype=float) for c in data.columns}
+    y = outcome_membership(data, outcome)
+    cols = {str(c): data[c].to_numpy(dtype=float) for c in data.columns}
     x = expression_membership(expression, cols)
     fits, _, _, _ = _fit_terms([expression], x[:, None], y, [()])
     return fits[0]
+
+
+def outcome_membership(data: pd.DataFrame, outcome: str) -> np.ndarray:
+    """Membership in the outcome (``~`` negates), checked for range and missing values."""
+    name = outcome.strip()
+    negated = False
+    while name.startswith("~"):
+        negated = not negated
+        name = name[1:].strip()
+    if name not in data.columns:
+        raise AnalysisError(f"outcome {name!r} not in data", field="outcome")
+    y = data[name].to_numpy(dtype=float)
+    if np.isnan(y).any():
+        k = int(np.flatnonzero(np.isnan(y))[0])
+        raise AnalysisError(f"missing value (NaN) in column {name!r} at row {k}", field=name, line=k)
+    if ((y < 0) | (y > 1)).any():
+        raise AnalysisError(f"outcome {name!r} has values outside [0, 1]", field=name)
+    return 1.0 - y if negated else y
 
 
 # --------------------------------------------------------------------------- minimize
@@ -855,6 +968,7 @@ def _expand(mask: int, val: int, k: int) -> np.ndarray:
 class _Solved:
     pis: list[tuple[int, int]]  # all (sorted) implicants on the chart
     models: list[tuple[int, ...]]  # indices into pis
+    truncated: bool = False
 
 
 def _solve(
@@ -868,7 +982,8 @@ def _solve(
         keep = _row_dominance(chart)
         pis = [pis[i] for i in keep]
         chart = chart[keep]
-    return _Solved(pis, _all_min_covers(chart, max_models))
+    models, truncated = _all_min_covers(chart, max_models)
+    return _Solved(pis, models, truncated)
 
 
 def minimize(
@@ -876,7 +991,7 @@ def minimize(
     include: str = "",
     dir_exp: str | Sequence[str] | Mapping[str, Any] | None = None,
     row_dom: bool = False,
-    max_models: int = 100_000,
+    max_models: int = 100,
     progress: Progress | None = None,
 ) -> Minimization:
     """Minimise a truth table into complex, parsimonious or intermediate models (R's ``minimize``).
@@ -894,7 +1009,8 @@ def minimize(
     row_dom : bool
         Drop prime implicants whose rows are a strict subset of another's (R's ``row.dom``).
     max_models : int
-        Raise :class:`AnalysisError` when more equally minimal models exist.
+        Stop after this many equally minimal models; ``truncated`` then says the list is
+        incomplete (R has no such cap and runs out of time or memory instead).
     progress : callable, optional
         ``progress(advance, total, label)``.
 
@@ -942,7 +1058,7 @@ def minimize(
         raw = [raw[i] for i in keep]
     order = _r_sort(raw, k)
     pis = [raw[i] for i in order]
-    pars = _Solved(pis, _all_min_covers(_covers(pis, explain), max_models))
+    pars = _Solved(pis, *_all_min_covers(_covers(pis, explain), max_models))
     pos_set = set(pos.tolist())
     sa: dict[str, tuple[int, ...]] = {}
     sa_codes: list[np.ndarray] = []
@@ -1007,6 +1123,7 @@ def _intermediate(
                     prime_implicants=sub.prime_implicants,
                     essential=sub.essential,
                     models=sub.models,
+                    truncated=solved.truncated,
                 )
             )
             for m in solved.models:
@@ -1021,7 +1138,8 @@ def _intermediate(
     order = _r_sort(all_terms, k)
     all_terms = [all_terms[i] for i in order]
     models = [tuple(sorted(all_terms.index(t) for t in key)) for key in merged]
-    result = _package(tt, "intermediate", _Solved(all_terms, models), explain, sa, numbers)
+    cut = comp.truncated or pars.truncated or any(c.truncated for c in combos)
+    result = _package(tt, "intermediate", _Solved(all_terms, models, cut), explain, sa, numbers)
     return Minimization(
         solution_type="intermediate",
         outcome=result.outcome,
@@ -1033,6 +1151,7 @@ def _intermediate(
         overall=result.overall,
         combos=tuple(combos),
         numbers=numbers,
+        truncated=cut,
     )
 
 
@@ -1078,6 +1197,7 @@ def _package(
         simplifying_assumptions=dict(sa),
         overall=overall,
         numbers=dict(numbers),
+        truncated=solved.truncated,
     )
 
 

@@ -1,0 +1,199 @@
+r"""Robustness of a QCA solution to cut-offs and calibration (in the spirit of SetMethods' rob.*).
+
+Oana & Schneider (2021; Oana, Schneider & Thomann 2021, ch. 5) test a solution by re-running
+the analysis under other sensible choices (inclusion and frequency cut-offs, calibration
+anchors) and comparing each test solution :math:`S_j` with the initial one :math:`S_0`.
+This module reports, for every variant:
+
+* term overlap: :math:`|terms(S_j) \cap terms(S_0)| / |terms(S_0) \cup terms(S_j)|` (Jaccard);
+* case retention: the share of cases with :math:`s_{0,i} > 0.5` that keep :math:`s_{j,i} > 0.5`;
+* the cases whose solution membership flips across 0.5 (in either direction);
+* the variant's consistency and coverage.
+
+Solutions are evaluated on the baseline data, so that only the solution changes.
+
+References: Oana, I.-E. & Schneider, C. Q. (2021). A robustness test protocol for applied QCA.
+*Sociological Methods & Research*. Oana, I.-E., Schneider, C. Q. & Thomann, E. (2021).
+*Qualitative Comparative Analysis Using R*. Cambridge UP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from casusbelli.cross.boolean import expression_membership
+from casusbelli.cross.qca import (
+    Minimization,
+    Progress,
+    _incl_pri,
+    minimize,
+    outcome_membership,
+    truth_table,
+)
+from casusbelli.errors import AnalysisError
+
+__all__ = ["RobustnessReport", "Variant", "robustness"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One re-run: its settings, solution and comparison with the baseline."""
+
+    label: str
+    settings: Mapping[str, Any]
+    solution: str | None
+    term_overlap: float
+    case_retention: float
+    flipped_in: tuple[str, ...]
+    flipped_out: tuple[str, ...]
+    incl: float | None
+    cov: float | None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape."""
+        return {
+            "label": self.label,
+            "settings": dict(self.settings),
+            "solution": self.solution,
+            "term_overlap": self.term_overlap,
+            "case_retention": self.case_retention,
+            "flipped_in": list(self.flipped_in),
+            "flipped_out": list(self.flipped_out),
+            "inclS": self.incl,
+            "covS": self.cov,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class RobustnessReport:
+    """Baseline solution and every variant compared with it."""
+
+    baseline: str
+    variants: tuple[Variant, ...]
+
+    @property
+    def robust_share(self) -> float:
+        """Share of successful variants whose solution equals the baseline's."""
+        ok = [v for v in self.variants if v.solution is not None]
+        return sum(v.term_overlap == 1.0 for v in ok) / len(ok) if ok else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape."""
+        return {
+            "baseline": self.baseline,
+            "robust_share": self.robust_share,
+            "variants": [v.to_dict() for v in self.variants],
+        }
+
+
+def _solve(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str],
+    incl_cut: float,
+    n_cut: int,
+    kind: str,
+    dir_exp: Any,
+) -> Minimization:
+    tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut)
+    if kind == "complex":
+        return minimize(tt)
+    if kind == "parsimonious":
+        return minimize(tt, include="?")
+    return minimize(tt, include="?", dir_exp=dir_exp)
+
+
+def robustness(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str],
+    incl_cut: float = 0.8,
+    n_cut: int = 1,
+    incl_cuts: Sequence[float] = (),
+    n_cuts: Sequence[int] = (),
+    recalibrations: Mapping[str, Callable[[], pd.DataFrame]] | None = None,
+    solution_type: str = "parsimonious",
+    dir_exp: Any = None,
+    progress: Progress | None = None,
+) -> RobustnessReport:
+    """Re-run a QCA across cut-offs and calibrations and compare with the baseline.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Baseline memberships.
+    outcome, conditions : see :func:`truth_table`.
+    incl_cut, n_cut : baseline cut-offs.
+    incl_cuts, n_cuts : alternative cut-offs, each tried with the other cut-off at baseline.
+    recalibrations : mapping label -> callable returning recalibrated data (same cases).
+    solution_type : {"parsimonious", "complex", "intermediate"}
+    dir_exp : directional expectations for the intermediate solution.
+
+    Returns
+    -------
+    RobustnessReport
+        The first model (M1) of every run is compared; a run that fails (e.g. nothing to
+        explain) is kept with its error message and zero overlap.
+    """
+    if solution_type not in ("parsimonious", "complex", "intermediate"):
+        raise AnalysisError(
+            f"unknown solution_type {solution_type!r}; expected parsimonious, complex or intermediate",
+            field="solution_type",
+        )
+    base = _solve(data, outcome, conditions, incl_cut, n_cut, solution_type, dir_exp)
+    if not base.models:
+        raise AnalysisError("the baseline analysis gives no model")
+    base_model = base.models[0]
+    cols = {str(c): data[c].to_numpy(dtype=float) for c in data.columns}
+    y = outcome_membership(data, outcome)
+    s0 = expression_membership(base_model.expression, cols)
+    ids = np.array([str(i) for i in data.index])
+    in0 = s0 > 0.5
+    runs: list[tuple[str, dict[str, Any], Callable[[], Minimization]]] = []
+    for ic in incl_cuts:
+        runs.append((f"incl_cut={ic}", {"incl_cut": ic, "n_cut": n_cut},
+                     lambda ic=ic: _solve(data, outcome, conditions, ic, n_cut, solution_type, dir_exp)))
+    for nc in n_cuts:
+        runs.append((f"n_cut={nc}", {"incl_cut": incl_cut, "n_cut": nc},
+                     lambda nc=nc: _solve(data, outcome, conditions, incl_cut, nc, solution_type, dir_exp)))
+    for label, make in (recalibrations or {}).items():
+        runs.append((f"calibration={label}", {"calibration": label},
+                     lambda make=make: _solve(make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp)))
+    variants = []
+    for label, settings, run in runs:
+        if progress is not None:
+            progress(1, len(runs), label)
+        try:
+            res = run()
+        except AnalysisError as err:
+            variants.append(Variant(label, settings, None, 0.0, 0.0, (), (), None, None, str(err)))
+            continue
+        model = res.models[0]
+        a, b = set(base_model.terms), set(model.terms)
+        overlap = len(a & b) / len(a | b)
+        s1 = expression_membership(model.expression, cols)
+        in1 = s1 > 0.5
+        retention = float((in0 & in1).sum() / in0.sum()) if in0.any() else float("nan")
+        incl, _ = _incl_pri(s1, y)
+        cov = float(np.minimum(s1, y).sum() / y.sum())
+        variants.append(
+            Variant(
+                label,
+                settings,
+                model.expression,
+                overlap,
+                retention,
+                tuple(ids[~in0 & in1]),
+                tuple(ids[in0 & ~in1]),
+                None if np.isnan(incl) else float(incl),
+                cov,
+            )
+        )
+    return RobustnessReport(base_model.expression, tuple(variants))

@@ -1,0 +1,163 @@
+"""The cross-case section of ``casus analyze``: QCA per theory, theory evaluation, weights.
+
+For every default theory:
+
+* **QCA**: the theory's indicators as conditions, the outcome as outcome, R QCA's defaults
+  for a fuzzy-set analysis here (``incl_cut=0.8``, ``n_cut=1``); QCA cannot use unknown
+  memberships, so a case with an unknown coding among *that theory's* indicators is left
+  out of that theory's analysis (listwise deletion; the count is reported);
+* **theory evaluation**: consistency (inclS) and coverage (covS) of the theory's expected
+  path(s) (``paths`` in its YAML file) as a sufficient condition for the outcome, on the
+  same cases (when the full theory-evaluation engine ``casusbelli.cross.evaluate`` is
+  installed its table is used instead);
+* **weights**: the per-theory Bayesian models (:mod:`casusbelli.cross.models`), read from
+  the store's model cache or fitted once and cached.
+
+Returns data plus ``tables`` and ``lines`` that :func:`casusbelli.cli.render.render_analysis`
+shows without knowing this engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from casusbelli.cross.models import BASE_RATE, ModelSettings
+from casusbelli.cross.weights import compare_workspace, theory_matrices
+from casusbelli.errors import AnalysisError
+from casusbelli.workspace.load import Workspace
+
+__all__ = ["QCA_SETTINGS", "cross_section"]
+
+Progress = Callable[[int, "int | None", str], None]
+
+#: QCA settings used for every theory in ``casus analyze``.
+QCA_SETTINGS: dict[str, Any] = {"incl_cut": 0.8, "n_cut": 1}
+
+
+def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
+    import pandas as pd
+
+    from casusbelli.cross.qca import analyze as qca_analyze
+    from casusbelli.cross.qca import sufficiency
+
+    m = theory_matrices(ws, [tid])
+    x = m.data[tid]
+    conds = list(m.indicators[tid])
+    complete = ~np.isnan(x).any(axis=1)
+    cases = [c for c, keep in zip(m.cases, complete, strict=True) if keep]
+    out: dict[str, Any] = {"theory": tid, "conditions": conds, "cases": len(cases),
+                           "left_out": int((~complete).sum())}
+    if len(cases) < 2:
+        out["error"] = (f"only {len(cases)} case(s) code every indicator of {tid!r}; "
+                        "QCA needs at least two")
+        return out
+    df = pd.DataFrame(x[complete], index=cases, columns=conds)
+    df[ws.outcome] = m.outcome[complete]
+    try:
+        res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
+        sol = res.parsimonious or res.complex
+        if sol is not None and sol.models:
+            best = sol.models[0]
+            out["solution"] = {"type": sol.solution_type, "expression": best.expression,
+                               "inclS": best.incl, "covS": best.cov,
+                               "models": len(sol.models)}
+        else:
+            out["solution"] = None
+    except AnalysisError as exc:
+        out["error"] = str(exc)
+    paths = ws.theories[tid].paths
+    if paths:
+        try:
+            fit = sufficiency(paths, df, ws.outcome)
+            out["expected"] = {"expression": paths, "inclS": fit.incl, "covS": fit.cov}
+        except AnalysisError as exc:
+            out["expected"] = {"expression": paths, "error": str(exc)}
+    return out
+
+
+def _evaluation(ws: Workspace) -> Any:
+    """The full theory-evaluation table, when the engine exists (else ``None``)."""
+    if importlib.util.find_spec("casusbelli.cross.evaluate") is None:
+        return None
+    mod = importlib.import_module("casusbelli.cross.evaluate")
+    fn = getattr(mod, "evaluate_workspace", None)
+    if fn is None:
+        return None
+    result = fn(ws)
+    return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+def cross_section(
+    ws: Workspace, store_url: str | None, progress: Progress | None = None,
+    *, settings: ModelSettings | None = None,
+) -> dict[str, Any]:
+    """QCA per theory, the theory evaluation, and the theory weights for ``casus analyze``.
+
+    The Bayesian models are read from the model cache of the store at ``store_url`` when the
+    workspace content and settings are unchanged; otherwise they are fitted (about half a
+    minute for the built-in workspace) and cached.
+    """
+    ids = ws.theory_ids
+    lines: list[str] = []
+    tables: list[dict[str, Any]] = []
+    qca_rows = []
+    qca: list[dict[str, Any]] = []
+    for tid in ids:
+        if not ws.indicators_of(tid):
+            qca.append({"theory": tid, "error": "no indicators"})
+            continue
+        r = _qca_theory(ws, tid)
+        qca.append(r)
+        sol = r.get("solution") or {}
+        exp = r.get("expected") or {}
+        qca_rows.append([tid, r["cases"], r["left_out"],
+                         sol.get("expression", r.get("error", "no solution")),
+                         sol.get("inclS"), sol.get("covS"),
+                         exp.get("expression"), exp.get("inclS"), exp.get("covS")])
+    tables.append({
+        "title": f"QCA per theory (parsimonious solution, incl_cut {QCA_SETTINGS['incl_cut']}, "
+                 "cases with an unknown coding left out) and each theory's expected path",
+        "columns": ["theory", "cases", "left out", "solution", "inclS", "covS",
+                    "expected path", "path inclS", "path covS"],
+        "rows": qca_rows,
+    })
+    evaluation = None
+    try:
+        evaluation = _evaluation(ws)
+    except AnalysisError as exc:
+        lines.append(f"theory evaluation: {exc}")
+    models: dict[str, Any] | None = None
+    weights: dict[str, float] | None = None
+    try:
+        comp = compare_workspace(ws, store_url, settings=settings, progress=progress)
+        models = comp.to_dict()
+        weights = dict(comp.weights)
+        rows = []
+        for m in sorted(comp.models, key=lambda m: comp.rank.get(m.name, 99)):
+            rows.append([m.name if m.name != BASE_RATE else "base rate (floor)",
+                         m.elpd_loo, m.se, comp.weights.get(m.name),
+                         comp.weights_with_base.get(m.name), m.brier_loo])
+        tables.append({
+            "title": "Per-theory Bayesian models (PSIS-LOO; stacking weights)"
+                     + (" [cached]" if comp.cached else ""),
+            "columns": ["model", "elpd_loo", "se", "weight", "weight (+base)", "LOO Brier"],
+            "rows": rows,
+        })
+        lines.extend(comp.notes)
+    except AnalysisError as exc:
+        lines.append(f"models: {exc}")
+    return {
+        "title": "Cross-case analysis",
+        "qca": qca,
+        "qca_settings": dict(QCA_SETTINGS),
+        "evaluation": evaluation,
+        "models": models,
+        "weights": weights,
+        "tables": tables,
+        "lines": lines,
+    }
