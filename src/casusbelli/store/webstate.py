@@ -1,0 +1,700 @@
+"""The web app's journal: ACH edits, users, sessions, the audit log and login attempts.
+
+These tables (migration ``0004``) are kept across ``casus build``: the workspace files stay the
+source of truth, and the edits made in the web app sit beside them until they are exported back
+to YAML with :func:`export_evidence`.
+
+Every write opens one transaction through :meth:`Store.atomic`. An ACH edit is optimistically
+locked: the caller says which ``version`` of the cell it saw (0 for the file's own value); if
+someone else saved the cell meanwhile, :class:`StaleEditError` carries the newer value and
+nothing is written. Every saved edit appends a row to ``audit_log`` in the same transaction;
+``audit_log`` refuses UPDATE and DELETE through database triggers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import io
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from ruamel.yaml import YAML
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from casusbelli.errors import CasusError, StoreError, UnknownIdError
+from casusbelli.store.db import Store
+from casusbelli.workspace.models import ACH_RATINGS
+
+__all__ = [
+    "FIELDS",
+    "LEVELS",
+    "ROLES",
+    "AccessDeniedError",
+    "AchEdit",
+    "AuditEntry",
+    "LoginError",
+    "LoginSession",
+    "StaleEditError",
+    "TooManyAttemptsError",
+    "User",
+    "add_user",
+    "apply_edits",
+    "audit_entries",
+    "authenticate",
+    "edit_versions",
+    "end_session",
+    "export_evidence",
+    "list_edits",
+    "list_users",
+    "save_edit",
+    "session_user",
+]
+
+#: Fields of an evidence item the ACH editor can change.
+FIELDS: tuple[str, ...] = ("rating", "credibility", "relevance")
+#: Credibility / relevance levels.
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+#: Roles of a team-server account, least powerful first.
+ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
+#: The analyst name of the workspace's own ratings (``ratings:`` in the evidence file).
+DEFAULT_ANALYST = "default"
+
+Field = Literal["rating", "credibility", "relevance"]
+
+_md = MetaData()
+users_t = Table(
+    "users",
+    _md,
+    Column("name", String(120), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+sessions_t = Table(
+    "sessions",
+    _md,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(120), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+)
+edits_t = Table(
+    "ach_edits",
+    _md,
+    Column("case_id", String(80), primary_key=True),
+    Column("item_id", String(80), primary_key=True),
+    Column("field", String(12), primary_key=True),
+    Column("hypothesis", String(80), primary_key=True),
+    Column("analyst", String(120), primary_key=True),
+    Column("value", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("edited_by", String(120), nullable=False),
+    Column("edited_at", String(32), nullable=False),
+)
+audit_t = Table(
+    "audit_log",
+    _md,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("case_id", String(80)),
+    Column("item_id", String(80)),
+    Column("field", String(12)),
+    Column("hypothesis", String(80)),
+    Column("analyst", String(120)),
+    Column("old_value", String(10)),
+    Column("new_value", String(10)),
+    Column("version", Integer),
+    Column("detail", Text),
+)
+attempts_t = Table(
+    "login_attempts",
+    _md,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("ok", Boolean, nullable=False),
+)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class StaleEditError(StoreError):
+    """An ACH edit was based on an old version of the cell; ``current`` is the newer one."""
+
+    def __init__(self, message: str, *, current: AchEdit, attempted: str, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.current = current
+        self.attempted = attempted
+
+
+class AccessDeniedError(CasusError):
+    """The signed-in user may not do this (a viewer writing, an analyst editing another's)."""
+
+
+class LoginError(CasusError):
+    """Unknown user or wrong password (the message never says which)."""
+
+
+class TooManyAttemptsError(CasusError):
+    """Too many failed logins for this user from this address; try again later."""
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class AchEdit:
+    """One edited cell: a rating (per analyst and hypothesis) or an item's credibility/relevance.
+
+    ``hypothesis`` and ``analyst`` are ``""`` for credibility and relevance, which belong to
+    the item, not to an analyst. ``version`` counts the saved edits of the cell (0: the file's
+    own value, never edited).
+    """
+
+    case_id: str
+    item_id: str
+    field: str
+    hypothesis: str
+    analyst: str
+    value: str
+    version: int
+    edited_by: str = ""
+    edited_at: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """The cell this edit belongs to."""
+        return (self.case_id, self.item_id, self.field, self.hypothesis, self.analyst)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class User:
+    """A team-server account (the password hash is never exposed)."""
+
+    name: str
+    role: str
+    created_at: str = ""
+
+    def can(self, role: str) -> bool:
+        """Whether this user has at least ``role``."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+@dataclass(frozen=True)
+class LoginSession:
+    """A signed-in session: the raw cookie token (only shown once), its CSRF token and user."""
+
+    token: str
+    csrf_token: str
+    user: User
+    expires: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the append-only audit log."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    case_id: str | None
+    item_id: str | None
+    field: str | None
+    hypothesis: str | None
+    analyst: str | None
+    old_value: str | None
+    new_value: str | None
+    version: int | None
+    detail: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping."""
+        return dataclasses.asdict(self)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _edit(row: Any) -> AchEdit:
+    return AchEdit(
+        row.case_id,
+        row.item_id,
+        row.field,
+        row.hypothesis,
+        row.analyst,
+        row.value,
+        row.version,
+        row.edited_by,
+        row.edited_at,
+    )
+
+
+# --------------------------------------------------------------------------- ACH edits
+
+
+def list_edits(store: Store, case_id: str | None = None) -> list[AchEdit]:
+    """Every saved ACH edit (of one case, or of all cases), in a stable order."""
+    q = select(edits_t).order_by(
+        edits_t.c.case_id,
+        edits_t.c.item_id,
+        edits_t.c.field,
+        edits_t.c.hypothesis,
+        edits_t.c.analyst,
+    )
+    if case_id is not None:
+        q = q.where(edits_t.c.case_id == case_id)
+    with store.atomic() as s:
+        return [_edit(r) for r in s.execute(q)]
+
+
+def edit_versions(edits: Iterable[AchEdit]) -> dict[tuple[str, str, str, str, str], int]:
+    """Map each edited cell's key to its version (cells absent from the map are at 0)."""
+    return {e.key: e.version for e in edits}
+
+
+def _file_value(
+    ws: Any, case_id: str, item_id: str, field: str, hypothesis: str, analyst: str
+) -> str:
+    """The value a cell has in the workspace files (what version 0 means)."""
+    ev = ws.evidence.get(case_id)
+    if ev is None:
+        raise UnknownIdError(f"no evidence for case {case_id!r}", field="case")
+    item = next((i for i in ev.items if i.id == item_id), None)
+    if item is None:
+        raise UnknownIdError(
+            f"case {case_id!r} has no evidence item {item_id!r}",
+            file=f"evidence/{case_id}.yaml",
+            field="item",
+        )
+    if field in ("credibility", "relevance"):
+        return str(getattr(item, field))
+    hyps = ev.hypotheses or ws.theory_ids
+    if hypothesis not in hyps:
+        raise UnknownIdError(
+            f"case {case_id!r} has no hypothesis {hypothesis!r}; hypotheses: {', '.join(hyps)}",
+            field="hypothesis",
+        )
+    if analyst != DEFAULT_ANALYST and item.analysts and analyst in item.analysts:
+        return str(item.analysts[analyst].get(hypothesis, "NA"))
+    return str(item.ratings.get(hypothesis, "NA"))
+
+
+def _check_value(field: str, value: str) -> None:
+    if field == "rating":
+        if value not in ACH_RATINGS:
+            raise CasusError(
+                f"unknown rating {value!r}; expected one of {', '.join(ACH_RATINGS)}", field="value"
+            )
+    elif field in ("credibility", "relevance"):
+        if value not in LEVELS:
+            raise CasusError(
+                f"unknown {field} {value!r}; expected one of {', '.join(LEVELS)}", field="value"
+            )
+    else:
+        raise CasusError(
+            f"unknown field {field!r}; expected one of {', '.join(FIELDS)}", field="field"
+        )
+
+
+def save_edit(
+    store: Store,
+    ws: Any,
+    *,
+    case_id: str,
+    item_id: str,
+    field: str,
+    value: str,
+    version: int,
+    actor: str,
+    hypothesis: str = "",
+    analyst: str = "",
+) -> AchEdit:
+    """Save one ACH edit if the cell is still at ``version``; append it to the audit log.
+
+    Parameters
+    ----------
+    store
+        The store (migrated to at least ``0004``).
+    ws
+        The loaded workspace: checks that the case, item and hypothesis exist, and gives
+        the file's value of a cell never edited.
+    field
+        ``"rating"`` (needs ``hypothesis`` and ``analyst``), ``"credibility"`` or ``"relevance"``.
+    version
+        The version the editor saw (0: the file's value).
+    actor
+        Who makes the edit (recorded in the edit and in the audit log).
+
+    Raises
+    ------
+    StaleEditError
+        The cell was saved by someone else since ``version``; nothing is written.
+    """
+    _check_value(field, value)
+    if field == "rating":
+        if not hypothesis or not analyst:
+            raise CasusError("a rating edit needs a hypothesis and an analyst", field="hypothesis")
+    else:
+        hypothesis, analyst = "", ""
+    old_file = _file_value(ws, case_id, item_id, field, hypothesis, analyst)
+    key = and_(
+        edits_t.c.case_id == case_id,
+        edits_t.c.item_id == item_id,
+        edits_t.c.field == field,
+        edits_t.c.hypothesis == hypothesis,
+        edits_t.c.analyst == analyst,
+    )
+    now = _now()
+    new = AchEdit(case_id, item_id, field, hypothesis, analyst, value, version + 1, actor, now)
+
+    def stale(current: AchEdit) -> StaleEditError:
+        return StaleEditError(
+            f"{case_id}/{item_id} {field}{' ' + hypothesis if hypothesis else ''} was changed to "
+            f"{current.value!r} by {current.edited_by or 'the workspace file'} (version "
+            f"{current.version}); your value {value!r} (based on version {version}) was not saved",
+            current=current,
+            attempted=value,
+            field=field,
+            hint="the newer value is shown; choose again to overwrite it",
+        )
+
+    def current_of(s: Any) -> AchEdit:
+        row = s.execute(select(edits_t).where(key)).first()
+        if row is None:
+            return AchEdit(case_id, item_id, field, hypothesis, analyst, old_file, 0)
+        return _edit(row)
+
+    try:
+        with store.atomic() as s:
+            cur = current_of(s)
+            if cur.version != version:
+                raise stale(cur)
+            if version == 0:
+                s.execute(insert(edits_t).values(**new.to_dict()))
+            else:
+                res = s.execute(
+                    update(edits_t)
+                    .where(key, edits_t.c.version == version)
+                    .values(value=value, version=version + 1, edited_by=actor, edited_at=now)
+                )
+                if res.rowcount != 1:
+                    raise stale(current_of(s))
+            s.execute(
+                insert(audit_t).values(
+                    at=now,
+                    actor=actor,
+                    action="ach_edit",
+                    case_id=case_id,
+                    item_id=item_id,
+                    field=field,
+                    hypothesis=hypothesis or None,
+                    analyst=analyst or None,
+                    old_value=cur.value,
+                    new_value=value,
+                    version=version + 1,
+                    detail=None,
+                )
+            )
+    except IntegrityError as exc:  # a concurrent first edit of the same cell won the race
+        with store.atomic() as s:
+            raise stale(current_of(s)) from exc
+    return new
+
+
+def apply_edits(ws: Any, edits: Iterable[AchEdit]) -> Any:
+    """A copy of the workspace with the saved edits applied to its evidence (files untouched).
+
+    Ratings of analyst ``"default"`` replace the item's ``ratings``. Another analyst's column
+    starts from that analyst's ratings in the file, or else from the (edited) default ratings,
+    and takes their edits on top; an analyst with no edit in a case adds no column there.
+    """
+    by_case: dict[str, list[AchEdit]] = {}
+    for e in edits:
+        by_case.setdefault(e.case_id, []).append(e)
+    if not by_case:
+        return ws
+    evidence = dict(ws.evidence)
+    for cid, case_edits in by_case.items():
+        ev = evidence.get(cid)
+        if ev is None:
+            continue  # the case lost its evidence file since; the edit is kept, not applied
+        per_item: dict[str, list[AchEdit]] = {}
+        for e in case_edits:
+            per_item.setdefault(e.item_id, []).append(e)
+        analysts = sorted(
+            {e.analyst for e in case_edits if e.field == "rating" and e.analyst != DEFAULT_ANALYST}
+        )
+        items = []
+        for item in ev.items:
+            mine = per_item.get(item.id, [])
+            upd: dict[str, Any] = {}
+            ratings = dict(item.ratings)
+            for e in mine:
+                if e.field == "rating" and e.analyst == DEFAULT_ANALYST:
+                    ratings[e.hypothesis] = e.value
+                elif e.field in ("credibility", "relevance"):
+                    upd[e.field] = e.value
+            upd["ratings"] = ratings
+            if analysts:
+                cols = dict(item.analysts or {})
+                for a in analysts:
+                    col = dict(cols.get(a) or ratings)
+                    for e in mine:
+                        if e.field == "rating" and e.analyst == a:
+                            col[e.hypothesis] = e.value
+                    cols[a] = col
+                upd["analysts"] = cols
+            items.append(item.model_copy(update=upd))
+        evidence[cid] = ev.model_copy(update={"items": items})
+    return dataclasses.replace(ws, evidence=evidence)
+
+
+def export_evidence(ws: Any, store: Store, case_id: str) -> str:
+    """The case's ``evidence/<case>.yaml`` with the saved edits applied, as YAML text.
+
+    The original file is read round-trip (comments, order and quoting kept) and only the edited
+    values change, so ``git diff`` shows exactly what the web app changed.
+    """
+    ev = ws.evidence.get(case_id)
+    if ev is None:
+        raise UnknownIdError(
+            f"no evidence for case {case_id!r}",
+            hint=f"cases with evidence: {', '.join(sorted(ws.evidence)) or 'none'}",
+        )
+    path = ws.root / "evidence" / f"{case_id}.yaml"
+    if not path.exists():
+        cand = [p for p in (ws.root / "evidence").glob("*.y*ml")]
+        path = next((p for p in cand if p.stem == case_id), path)
+    yaml = YAML()  # round-trip
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc}") from exc
+    edited = apply_edits(ws, list_edits(store, case_id)).evidence[case_id]
+    raw_items = {str(it.get("id")): it for it in doc.get("items", [])}
+    for item in edited.items:
+        raw = raw_items.get(item.id)
+        if raw is None:
+            continue
+        for lv in ("credibility", "relevance"):
+            if getattr(item, lv) != raw.get(lv, "medium"):
+                raw[lv] = getattr(item, lv)
+        rmap = raw.setdefault("ratings", {})
+        for h, r in item.ratings.items():
+            if rmap.get(h) != r:
+                rmap[h] = r
+        if item.analysts:
+            amap = raw.setdefault("analysts", {})
+            for a, col in item.analysts.items():
+                target = amap.setdefault(a, {})
+                for h, r in col.items():
+                    if target.get(h) != r:
+                        target[h] = r
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- users, sessions
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("casusbelli-dummy-password")
+
+
+def _user(row: Any) -> User:
+    return User(row.name, row.role, row.created_at)
+
+
+def add_user(
+    store: Store, name: str, password: str, role: str = "analyst", *, actor: str = "cli"
+) -> User:
+    """Create an account (argon2id hash); an existing name gets its password and role replaced."""
+    if role not in ROLES:
+        raise CasusError(
+            f"unknown role {role!r}; expected one of {', '.join(ROLES)}", field="--role"
+        )
+    if not name or len(name) > 120 or name != name.strip() or name == DEFAULT_ANALYST:
+        raise CasusError(
+            f"invalid user name {name!r}",
+            hint=f"1-120 characters, no surrounding spaces, not {DEFAULT_ANALYST!r}",
+        )
+    if len(password) < 8:
+        raise CasusError("password too short: at least 8 characters", field="password")
+    digest = _hasher.hash(password)
+    now = _now()
+    with store.atomic() as s:
+        exists = s.execute(select(users_t.c.name).where(users_t.c.name == name)).first()
+        if exists:
+            s.execute(
+                update(users_t)
+                .where(users_t.c.name == name)
+                .values(password_hash=digest, role=role)
+            )
+            s.execute(delete(sessions_t).where(sessions_t.c.username == name))
+        else:
+            s.execute(
+                insert(users_t).values(name=name, password_hash=digest, role=role, created_at=now)
+            )
+        s.execute(
+            insert(audit_t).values(
+                at=now,
+                actor=actor,
+                action="user_update" if exists else "user_add",
+                analyst=name,
+                new_value=role,
+            )
+        )
+    return User(name, role, now)
+
+
+def list_users(store: Store) -> list[User]:
+    """Every account, by name."""
+    with store.atomic() as s:
+        return [_user(r) for r in s.execute(select(users_t).order_by(users_t.c.name))]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(
+    store: Store,
+    name: str,
+    password: str,
+    *,
+    ip: str = "",
+    max_failures: int = 5,
+    window_seconds: float = 300.0,
+    session_seconds: float = 7 * 86400.0,
+) -> LoginSession:
+    """Check a password and open a session; refuse after too many recent failures.
+
+    Raises
+    ------
+    TooManyAttemptsError
+        ``max_failures`` failed logins for this name from this address within
+        ``window_seconds`` (the password is then not even checked).
+    LoginError
+        Unknown name or wrong password (the same message for both).
+    """
+    now = time.time()
+    with store.atomic() as s:
+        failures = s.execute(
+            select(func.count())
+            .select_from(attempts_t)
+            .where(
+                attempts_t.c.username == name,
+                attempts_t.c.ip == ip,
+                attempts_t.c.ok.is_(False),
+                attempts_t.c.at > now - window_seconds,
+            )
+        ).scalar_one()
+    if failures >= max_failures:
+        raise TooManyAttemptsError(
+            f"too many failed logins for {name!r}; try again in a few minutes",
+            hint=f"{max_failures} failures within {int(window_seconds)} s lock the login",
+        )
+    with store.atomic() as s:
+        row = s.execute(select(users_t).where(users_t.c.name == name)).first()
+    ok = False
+    try:
+        ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password) and row is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    token, csrf = secrets.token_urlsafe(32), secrets.token_hex(32)
+    with store.atomic() as s:
+        s.execute(insert(attempts_t).values(username=name[:120], ip=ip[:64], at=now, ok=ok))
+        if ok:
+            s.execute(
+                insert(sessions_t).values(
+                    token_hash=_token_hash(token),
+                    username=name,
+                    csrf_token=csrf,
+                    created=now,
+                    expires=now + session_seconds,
+                )
+            )
+            s.execute(
+                insert(audit_t).values(at=_now(), actor=name, action="login", detail=f"ip {ip}")
+            )
+            s.execute(delete(sessions_t).where(sessions_t.c.expires < now))
+    if not ok or row is None:
+        raise LoginError("unknown user or wrong password", field="password")
+    return LoginSession(token, csrf, _user(row), now + session_seconds)
+
+
+def session_user(store: Store, token: str) -> tuple[User, str] | None:
+    """The user and CSRF token of a live session cookie, or ``None``."""
+    if not token:
+        return None
+    with store.atomic() as s:
+        row = s.execute(
+            select(users_t.c.name, users_t.c.role, users_t.c.created_at, sessions_t.c.csrf_token)
+            .join(sessions_t, sessions_t.c.username == users_t.c.name)
+            .where(
+                sessions_t.c.token_hash == _token_hash(token), sessions_t.c.expires > time.time()
+            )
+        ).first()
+    if row is None:
+        return None
+    return User(row.name, row.role, row.created_at), row.csrf_token
+
+
+def end_session(store: Store, token: str) -> None:
+    """Log out: forget the session."""
+    with store.atomic() as s:
+        s.execute(delete(sessions_t).where(sessions_t.c.token_hash == _token_hash(token)))
+
+
+def audit_entries(
+    store: Store, *, limit: int = 200, case_id: str | None = None
+) -> list[AuditEntry]:
+    """The newest audit-log rows first."""
+    q = select(audit_t).order_by(audit_t.c.id.desc()).limit(limit)
+    if case_id is not None:
+        q = q.where(audit_t.c.case_id == case_id)
+    with store.atomic() as s:
+        return [AuditEntry(**dict(r._mapping)) for r in s.execute(q)]
+
+
+def same_token(a: str, b: str) -> bool:
+    """Constant-time comparison of two tokens."""
+    return hmac.compare_digest(a.encode(), b.encode())

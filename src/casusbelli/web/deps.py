@@ -1,0 +1,110 @@
+"""Request dependencies as ``Annotated`` aliases, so each route's signature says what it needs.
+
+``StateDep`` (the app's workspace, store and analysis), ``PrincipalDep`` (who is asking, and
+their CSRF token), ``WriterDep`` (a POST with a valid CSRF token from a user who may write).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from casusbelli import __version__
+from casusbelli.store.db import Store
+from casusbelli.store.webstate import apply_edits, list_edits, session_user
+from casusbelli.web.auth import (
+    SESSION_COOKIE,
+    AuthRequiredError,
+    Principal,
+    anonymous_csrf,
+    check_csrf,
+    local_principal,
+)
+
+__all__ = ["AppState", "PrincipalDep", "StateDep", "WriterDep", "get_principal", "get_state"]
+
+
+@dataclass
+class AppState:
+    """Everything a request needs: settings, the loaded workspace, the store, the analysis."""
+
+    settings: Any
+    root: Path
+    ws: Any
+    store: Store
+    analysis: Any
+    secret: bytes
+    templates_dir: Path
+    env: Environment = field(init=False)
+
+    def __post_init__(self) -> None:
+        # autoescape on for every template: evidence text is hostile until escaped
+        self.env = Environment(loader=FileSystemLoader(self.templates_dir), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.globals.update(version=__version__, team=self.settings.team,
+                                workspace_name=self.ws.name)
+
+    def workspace(self) -> Any:
+        """The workspace with every saved ACH edit applied (the files are not touched)."""
+        return apply_edits(self.ws, list_edits(self.store))
+
+    def render(self, request: Request, name: str, context: dict[str, Any], *,
+               status_code: int = 200, headers: dict[str, str] | None = None,
+               partial: bool = False) -> HTMLResponse:
+        """Render a template; ``partial`` renders the ``_name`` fragment htmx swaps in."""
+        principal = getattr(request.state, "principal", None)
+        ctx = {"request": request, "principal": principal,
+               "csrf_token": principal.csrf_token if principal else
+               anonymous_csrf(self.secret, request.state.anon),
+               "path": request.url.path, **context}
+        template = "_" + name if partial and not name.startswith("_") else name
+        html = self.env.get_template(template).render(ctx)
+        return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def get_state(request: Request) -> AppState:
+    """The application's state."""
+    state: AppState = request.app.state.casus
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_principal(request: Request, state: StateDep) -> Principal:
+    """Who is asking: the local user, or the signed-in account on a team server."""
+    if not state.settings.team:
+        p = local_principal(anonymous_csrf(state.secret, request.state.anon))
+    else:
+        token = request.cookies.get(SESSION_COOKIE, "")
+        found = session_user(state.store, token) if token else None
+        if found is None:
+            raise AuthRequiredError("sign in to use this team server",
+                                    hint="POST /api/v1/session or open /login")
+        user, csrf = found
+        p = Principal(user, csrf, team=True, session_token=token)
+    request.state.principal = p
+    return p
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def require_csrf(request: Request, principal: PrincipalDep) -> Principal:
+    """Refuse a write without the CSRF token (header ``X-CSRF-Token`` or form ``csrf_token``)."""
+    sent = request.headers.get("x-csrf-token")
+    if not sent and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else None
+    check_csrf(principal.csrf_token, sent)
+    return principal
+
+
+WriterDep = Annotated[Principal, Depends(require_csrf)]

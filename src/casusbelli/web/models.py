@@ -1,0 +1,338 @@
+"""Pydantic response models of the JSON API (``/api/v1/``), so the OpenAPI document is right."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "AchCell", "AchItem", "AchOut", "AuditOut", "AuditRecord", "CaseList", "CaseOut", "CaseRow",
+    "CodingOut", "ConflictOut", "EditIn", "EditOut", "EditRecord", "ErrorOut", "FramesOut",
+    "ForecastsOut", "Health", "HypothesisScoreOut", "LoginIn", "Overview", "QcaOut", "QuestionOut",
+    "SectionOut", "SectionTable", "SessionOut", "SourceRefOut", "TheoryOut", "TraceOut",
+    "VerdictRow", "WorkspaceInfo",
+]
+
+Scalar = str | int | float | bool | None
+
+
+class ErrorOut(BaseModel):
+    """Any library error: its class, message and where it happened."""
+
+    error: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    hint: str | None = None
+
+
+class Health(BaseModel):
+    """A trivial answer (the load benchmark's baseline)."""
+
+    status: Literal["ok"] = "ok"
+    workspace: str
+    version: str
+
+
+class WorkspaceInfo(BaseModel):
+    """Name, description and content hash of the workspace served."""
+
+    name: str
+    description: str
+    content_hash: str
+    placeholder: bool = False
+    team: bool = False
+
+
+class SectionTable(BaseModel):
+    """A table of an analysis section."""
+
+    title: str = ""
+    columns: list[str] = Field(default_factory=list)
+    rows: list[list[Any]] = Field(default_factory=list)
+
+
+class SectionOut(BaseModel):
+    """One section of ``casus analyze`` (within, cross, discourse, forecasts, ...)."""
+
+    name: str
+    title: str
+    lines: list[str] = Field(default_factory=list)
+    tables: list[SectionTable] = Field(default_factory=list)
+    error: str | None = None
+
+
+class VerdictRow(BaseModel):
+    """Which theory wins in one case with evidence: ACH ranking and posterior."""
+
+    case: str
+    name: str
+    items: int
+    ach_ranking: list[str]
+    posterior: dict[str, float]
+    most_probable: str | None
+
+
+class Overview(BaseModel):
+    """The overview page: the verdict per case, counts and every available analysis section."""
+
+    workspace: WorkspaceInfo
+    counts: dict[str, int]
+    verdict: list[VerdictRow]
+    wins: dict[str, list[str]] = Field(description="theory -> cases where it is most probable")
+    sections: list[SectionOut]
+    missing_sections: list[str]
+    warnings: list[str]
+
+
+class SourceRefOut(BaseModel):
+    """A citation: bibliography id, locator, and the entry's title and year."""
+
+    source: str
+    locator: str | None = None
+    title: str | None = None
+    year: int | None = None
+
+
+class TheoryOut(BaseModel):
+    """A theory with its indicators and how much of them is coded."""
+
+    id: str
+    name: str
+    summary: str
+    paths: str | None = None
+    indicators: list[str]
+    implications: list[dict[str, Any]]
+    predictions: list[str]
+    references: list[SourceRefOut]
+    coded_share: float | None = None
+
+
+class CaseRow(BaseModel):
+    """One row of the cases table."""
+
+    id: str
+    name: str
+    kind: str
+    start: str
+    end: str | None = None
+    target: str
+    coded: int
+    unknown: int
+    missing: int
+    has_evidence: bool
+
+
+class CaseList(BaseModel):
+    """The (filtered) cases table."""
+
+    cases: list[CaseRow]
+    total: int
+    q: str = ""
+    kind: str = ""
+
+
+class CodingOut(BaseModel):
+    """One indicator's coded value in a case, with rationale and sources."""
+
+    indicator: str
+    label: str
+    theory: str
+    value: float | None
+    rationale: str
+    sources: list[SourceRefOut]
+
+
+class AchCell(BaseModel):
+    """One editable rating cell (``version`` 0: the file's value)."""
+
+    hypothesis: str
+    value: str
+    version: int
+
+
+class AchItem(BaseModel):
+    """One evidence row of the ACH matrix."""
+
+    id: str
+    text: str
+    kind: str
+    date: str | None = None
+    credibility: str
+    credibility_version: int
+    relevance: str
+    relevance_version: int
+    sources: list[SourceRefOut]
+    ratings: list[AchCell]
+    diagnosticity: float
+    linchpin: bool
+
+
+class HypothesisScoreOut(BaseModel):
+    """ACH scores of one hypothesis (closer to 0 is better; rank 1 best)."""
+
+    hypothesis: str
+    inconsistency: int
+    weighted_inconsistency: float
+    consistency: int
+    rank: int
+
+
+class TraceOut(BaseModel):
+    """Bayesian process tracing: prior, posterior, and the posterior after each item."""
+
+    hypotheses: list[str]
+    prior: dict[str, float]
+    posterior: dict[str, float]
+    path: list[dict[str, Any]]
+    most_influential: list[str]
+
+
+class AchOut(BaseModel):
+    """The ACH matrix of a case as the requesting analyst sees and edits it, with scores."""
+
+    case: str
+    analyst: str
+    analysts: list[str]
+    hypotheses: list[str]
+    items: list[AchItem]
+    scores: list[HypothesisScoreOut]
+    top: list[str]
+    pooled_scores: list[HypothesisScoreOut] | None = None
+    pooled_top: list[str] | None = None
+    trace: TraceOut | None = None
+    trace_error: str | None = None
+
+
+class CaseOut(BaseModel):
+    """A case: facts, codings with sources, and its ACH matrix when it has evidence."""
+
+    id: str
+    name: str
+    actor: str
+    target: str
+    start: str
+    end: str | None = None
+    kind: str
+    summary: str
+    tags: list[str]
+    sources: list[SourceRefOut]
+    codings: list[CodingOut]
+    ach: AchOut | None = None
+
+
+class EditIn(BaseModel):
+    """An ACH edit: which cell, the new value, and the version the editor saw."""
+
+    item: str = Field(max_length=80)
+    field: Literal["rating", "credibility", "relevance"]
+    hypothesis: str = Field(default="", max_length=80)
+    analyst: str | None = Field(default=None, max_length=120,
+                                description="whose rating (default: the signed-in analyst's)")
+    value: str = Field(max_length=10)
+    version: int = Field(ge=0)
+
+
+class EditRecord(BaseModel):
+    """A saved edit (or the current state of a cell)."""
+
+    case_id: str
+    item_id: str
+    field: str
+    hypothesis: str
+    analyst: str
+    value: str
+    version: int
+    edited_by: str
+    edited_at: str
+
+
+class EditOut(BaseModel):
+    """The saved edit and the case's new ACH matrix and scores."""
+
+    edit: EditRecord
+    ach: AchOut
+
+
+class ConflictOut(ErrorOut):
+    """409: the cell was saved by someone else; ``current`` is the newer value."""
+
+    current: EditRecord
+    attempted: str
+
+
+class QcaOut(BaseModel):
+    """Cross-case results (QCA) when the cross-case engine is part of this installation."""
+
+    available: bool
+    section: SectionOut | None = None
+
+
+class FramesOut(BaseModel):
+    """Discourse frames: definitions and the rates section when available."""
+
+    available: bool
+    frames: list[dict[str, Any]]
+    section: SectionOut | None = None
+    chart: dict[str, Any] | None = Field(default=None, description="Vega-Lite spec")
+
+
+class QuestionOut(BaseModel):
+    """A forecast question with each theory's forecast and its resolution, if resolved."""
+
+    id: str
+    title: str
+    type: str
+    closes: str
+    criteria: str
+    forecasts: dict[str, Any]
+    resolution: Any | None = None
+
+
+class ForecastsOut(BaseModel):
+    """Questions, and the forecasts section (registry, scores) when available."""
+
+    questions: list[QuestionOut]
+    section: SectionOut | None = None
+
+
+class AuditRecord(BaseModel):
+    """A row of the append-only audit log."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    case_id: str | None = None
+    item_id: str | None = None
+    field: str | None = None
+    hypothesis: str | None = None
+    analyst: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+    version: int | None = None
+    detail: str | None = None
+
+
+class AuditOut(BaseModel):
+    """The newest audit-log entries first."""
+
+    entries: list[AuditRecord]
+
+
+class LoginIn(BaseModel):
+    """Credentials for ``POST /api/v1/session``."""
+
+    name: str = Field(max_length=120)
+    password: str = Field(max_length=1024)
+
+
+class SessionOut(BaseModel):
+    """The signed-in user and the CSRF token to send with every write."""
+
+    name: str
+    role: str
+    csrf_token: str
+    team: bool
