@@ -21,7 +21,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CASUS_", extra="ignore")
 
-    db: str | None = Field(default=None, description="Store URL (sqlite:///... or postgresql://...).")
+    db: str | None = Field(
+        default=None, description="Store URL (sqlite:///... or postgresql://...)."
+    )
     data_dir: Path = Field(default_factory=_default_data_dir)
     workspace: str | None = Field(default=None, description="Workspace folder or built-in name.")
 
@@ -50,6 +52,6 @@ def workspace_data_dir(workspace_root: Path, settings: Settings | None = None) -
     """Folder for a workspace's derived data (corpora, ingested threads): beside its store."""
     url = default_store_url(workspace_root, settings)
     if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).parent
+        return Path(url[len("sqlite:///") :]).parent
     settings = settings or Settings()
     return settings.data_dir / workspace_root.resolve().name

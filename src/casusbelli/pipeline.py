@@ -76,21 +76,37 @@ def workspace_summary(ws: Workspace) -> dict[str, Any]:
         th = ws.theories[tid]
         own = ws.indicators_of(tid)
         known = sum(
-            1 for c in ws.cases.values() for i in own
+            1
+            for c in ws.cases.values()
+            for i in own
             if i in c.codings and c.codings[i].value is not None
         )
         theories.append(
-            dict(id=tid, name=th.name, indicators=own, paths=th.paths,
-                 coded_share=round(known / (len(own) * len(ws.cases)), 3)
-                 if own and ws.cases else None)
+            dict(
+                id=tid,
+                name=th.name,
+                indicators=own,
+                paths=th.paths,
+                coded_share=round(known / (len(own) * len(ws.cases)), 3)
+                if own and ws.cases
+                else None,
+            )
         )
     cases = []
     for cid, c in ws.cases.items():
         known = sum(1 for cd in c.codings.values() if cd.value is not None)
         cases.append(
-            dict(id=cid, name=c.name, kind=c.kind, start=c.start, end=c.end,
-                 target=c.target, coded=known, unknown=len(c.codings) - known,
-                 missing=len(inds) - len(c.codings))
+            dict(
+                id=cid,
+                name=c.name,
+                kind=c.kind,
+                start=c.start,
+                end=c.end,
+                target=c.target,
+                coded=known,
+                unknown=len(c.codings) - known,
+                missing=len(inds) - len(c.codings),
+            )
         )
     return {
         "counts": {
@@ -161,9 +177,13 @@ def analyze(
     report: BuildReport = build_store(ws, url)
     step("built store")
     result = Analysis(
-        workspace=dict(name=ws.name, description=ws.config.description,
-                       placeholder=ws.config.placeholder, content_hash=ws.content_hash,
-                       path=str(root)),
+        workspace=dict(
+            name=ws.name,
+            description=ws.config.description,
+            placeholder=ws.config.placeholder,
+            content_hash=ws.content_hash,
+            path=str(root),
+        ),
         store=report.url,
         build=dict(counts=report.counts, seconds=round(report.seconds, 3)),
         summary=workspace_summary(ws),

@@ -10,13 +10,11 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from casusbelli import __version__
 from casusbelli.errors import CasusError, WorkspaceError
@@ -36,13 +34,18 @@ err_console = Console(stderr=True)
 
 WsArg = Annotated[
     str | None,
-    typer.Argument(help="Workspace folder or built-in name (default: the built-in 'russia').",
-                   show_default=False),
+    typer.Argument(
+        help="Workspace folder or built-in name (default: the built-in 'russia').",
+        show_default=False,
+    ),
 ]
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help="Store URL: sqlite:///path or postgresql://... "
-                 "(default: WS/.casus/casus.db, or $CASUS_DB)."),
+    typer.Option(
+        "--db",
+        help="Store URL: sqlite:///path or postgresql://... "
+        "(default: WS/.casus/casus.db, or $CASUS_DB).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document instead of tables.")]
 
@@ -53,13 +56,21 @@ def echo_json(data: Any) -> None:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int | None, str], None]]:
+def progress_bar(
+    label: str, enabled: bool = True
+) -> Iterator[Callable[[int, int | None, str], None]]:
     """A rich progress bar handed to the library as a plain callback."""
     if not enabled or not err_console.is_terminal:
         yield lambda advance, total, text: None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err_console, transient=True) as prog:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as prog:
         task = prog.add_task(label, total=None)
 
         def cb(advance: int, total: int | None, text: str) -> None:
@@ -76,8 +87,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """casusbelli: test rival explanations of military interventions, and score forecasts."""
 
@@ -100,15 +115,23 @@ def main() -> None:
 
 
 # register the commands (each module adds its own to ``app``)
-from casusbelli.cli import core as _core  # noqa: E402,F401
-
 import importlib as _importlib  # noqa: E402
 import importlib.util as _iu  # noqa: E402
+
+from casusbelli.cli import core as _core  # noqa: E402,F401
 
 for _mod in ("ingest", "within", "cross", "discourse", "forecast", "report", "web"):
     # a command module that exists must import cleanly: a broken install is an error
     if _iu.find_spec(f"casusbelli.cli.{_mod}") is not None:
         _importlib.import_module(f"casusbelli.cli.{_mod}")
 
-__all__ = ["app", "console", "echo_json", "err_console", "fail", "main", "progress_bar",
-           "WorkspaceError"]
+__all__ = [
+    "app",
+    "console",
+    "echo_json",
+    "err_console",
+    "fail",
+    "main",
+    "progress_bar",
+    "WorkspaceError",
+]

@@ -47,8 +47,12 @@ def _fmt(v: float | None) -> str:
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create (must be new or empty).")],
-    from_: Annotated[str | None, typer.Option("--from", help="Copy a built-in workspace "
-                                              "(e.g. russia) instead of the template.")] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Copy a built-in workspace (e.g. russia) instead of the template."
+        ),
+    ] = None,
 ) -> None:
     """Create a new workspace: a commented template, or a copy of a built-in one."""
     from casusbelli.workspace.init import init_workspace
@@ -57,8 +61,10 @@ def init(
         files = init_workspace(directory, from_)
     except CasusError as exc:
         fail(exc)
-    console.print(f"Created workspace [bold]{directory}[/] ({len(files)} files). "
-                  f"Next: [cyan]casus validate {directory}[/]")
+    console.print(
+        f"Created workspace [bold]{directory}[/] ({len(files)} files). "
+        f"Next: [cyan]casus validate {directory}[/]"
+    )
 
 
 # --------------------------------------------------------------------------- validate
@@ -80,8 +86,14 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
         from casusbelli.pipeline import workspace_summary
 
         assert workspace is not None
-        echo_json({"ok": True, "errors": [], "workspace": workspace.name,
-                   "counts": workspace_summary(workspace)["counts"]})
+        echo_json(
+            {
+                "ok": True,
+                "errors": [],
+                "workspace": workspace.name,
+                "counts": workspace_summary(workspace)["counts"],
+            }
+        )
         return
     if problems:
         for p in problems:
@@ -101,8 +113,13 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
 
 
 def _problem_dict(p: Any) -> dict[str, Any]:
-    return {"file": p.file, "line": p.line, "column": p.column, "field": p.field,
-            "message": p.message}
+    return {
+        "file": p.file,
+        "line": p.line,
+        "column": p.column,
+        "field": p.field,
+        "message": p.message,
+    }
 
 
 # --------------------------------------------------------------------------- build
@@ -119,8 +136,14 @@ def build(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
     except CasusError as exc:
         fail(exc)
     if json_:
-        echo_json({"store": report.url, "content_hash": report.content_hash,
-                   "counts": report.counts, "seconds": round(report.seconds, 3)})
+        echo_json(
+            {
+                "store": report.url,
+                "content_hash": report.content_hash,
+                "counts": report.counts,
+                "seconds": round(report.seconds, 3),
+            }
+        )
         return
     rows = ", ".join(f"{v} {k}" for k, v in report.counts.items() if v)
     console.print(f"Built [bold]{report.url}[/] in {report.seconds:.2f}s: {rows}")
@@ -158,8 +181,11 @@ def cases(
     rows = workspace_summary(workspace)["cases"]
     if kind:
         if kind not in ("intervention", "negative"):
-            fail(CasusError(f"unknown kind {kind!r}; expected intervention or negative",
-                            field="--kind"))
+            fail(
+                CasusError(
+                    f"unknown kind {kind!r}; expected intervention or negative", field="--kind"
+                )
+            )
         rows = [r for r in rows if r["kind"] == kind]
     if json_:
         echo_json(rows)
@@ -168,16 +194,27 @@ def cases(
     for col in ("id", "name", "kind", "start", "end", "target", "coded", "unknown"):
         t.add_column(col, justify="right" if col in ("coded", "unknown") else "left")
     for r in rows:
-        t.add_row(r["id"], r["name"], r["kind"], r["start"], r["end"] or "", r["target"],
-                  str(r["coded"]), str(r["unknown"]))
+        t.add_row(
+            r["id"],
+            r["name"],
+            r["kind"],
+            r["start"],
+            r["end"] or "",
+            r["target"],
+            str(r["coded"]),
+            str(r["unknown"]),
+        )
     console.print(t)
 
 
 @app.command()
-def show(case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")],
-         ws: Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
-                                                "built-in name.")] = None,
-         json_: JsonOpt = False) -> None:
+def show(
+    case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")],
+    ws: Annotated[
+        str | None, typer.Option("--workspace", "-w", help="Workspace folder or built-in name.")
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
     """Show one case with every coding, its rationale and sources."""
     import difflib
 
@@ -185,15 +222,21 @@ def show(case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")
     case = workspace.cases.get(case_id)
     if case is None:
         guess = difflib.get_close_matches(case_id, list(workspace.cases), n=1)
-        fail(CasusError(f"unknown case id {case_id!r}",
-                        hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them"))
+        fail(
+            CasusError(
+                f"unknown case id {case_id!r}",
+                hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them",
+            )
+        )
         return
     if json_:
         d = {"id": case_id, **case.to_doc()}
         echo_json(d)
         return
-    console.print(f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "
-                  f"{case.start}–{case.end or 'ongoing'}")
+    console.print(
+        f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "
+        f"{case.start}–{case.end or 'ongoing'}"
+    )
     if case.summary:
         console.print(case.summary, highlight=False, markup=False)
     t = Table()
@@ -206,7 +249,8 @@ def show(case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")
             continue
         srcs = "; ".join(
             workspace.sources[r.source].short() + (f", {r.locator}" if r.locator else "")
-            for r in cd.sources if r.source in workspace.sources
+            for r in cd.sources
+            if r.source in workspace.sources
         )
         t.add_row(ind.theory, ind.id, _fmt(cd.value), cd.rationale, srcs)
     console.print(t)
@@ -217,15 +261,20 @@ def theories(ws: WsArg = None, json_: JsonOpt = False) -> None:
     """List the theories with their observable implications."""
     workspace = _load(ws)
     if json_:
-        echo_json([dict(id=tid, **th.model_dump(mode="json", exclude_none=True, exclude={"id"}))
-                   for tid, th in workspace.theories.items()])
+        echo_json(
+            [
+                dict(id=tid, **th.model_dump(mode="json", exclude_none=True, exclude={"id"}))
+                for tid, th in workspace.theories.items()
+            ]
+        )
         return
     t = Table(title="theories")
     for col in ("id", "name", "implications", "expected path"):
         t.add_column(col)
     for tid, th in workspace.theories.items():
-        imps = ", ".join(f"{i.indicator}{'↑' if i.expect == 'high' else '↓'}"
-                         for i in th.implications)
+        imps = ", ".join(
+            f"{i.indicator}{'↑' if i.expect == 'high' else '↓'}" for i in th.implications
+        )
         t.add_row(tid, th.name, imps, th.paths or "")
     console.print(t)
 
@@ -235,8 +284,9 @@ def indicators(ws: WsArg = None, json_: JsonOpt = False) -> None:
     """List the indicators with the theory each belongs to."""
     workspace = _load(ws)
     if json_:
-        echo_json([i.model_dump(mode="json", exclude_none=True)
-                   for i in workspace.indicators.values()])
+        echo_json(
+            [i.model_dump(mode="json", exclude_none=True) for i in workspace.indicators.values()]
+        )
         return
     t = Table(title="indicators")
     for col in ("id", "theory", "kind", "label", "measured"):
@@ -251,8 +301,12 @@ def sources_list(ws: WsArg = None, json_: JsonOpt = False) -> None:
     """List the bibliography."""
     workspace = _load(ws)
     if json_:
-        echo_json([s.model_dump(mode="json", by_alias=True, exclude_none=True)
-                   for s in workspace.sources.values()])
+        echo_json(
+            [
+                s.model_dump(mode="json", by_alias=True, exclude_none=True)
+                for s in workspace.sources.values()
+            ]
+        )
         return
     t = Table(title=f"{len(workspace.sources)} sources")
     for col in ("id", "type", "cite", "title"):
@@ -286,15 +340,27 @@ def sources_import(
 def export(
     ws: WsArg = None,
     db: DbOpt = None,
-    format_: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or json (the case "
-                                         "× indicator matrix).")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write "
-                                                "(default: stdout for csv/json).")] = None,
-    workspace_dir: Annotated[Path | None, typer.Option("--workspace", help="Write the store's "
-                                                       "content back as a workspace folder.")] = None,
+    format_: Annotated[
+        str,
+        typer.Option("--format", "-f", help="csv, parquet or json (the case × indicator matrix)."),
+    ] = "csv",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: stdout for csv/json)."),
+    ] = None,
+    workspace_dir: Annotated[
+        Path | None,
+        typer.Option("--workspace", help="Write the store's content back as a workspace folder."),
+    ] = None,
 ) -> None:
     """Export the case × indicator matrix (for R and pandas), or the whole store as a workspace."""
-    from casusbelli.store import case_matrix, export_matrix, export_workspace, open_store, read_workspace
+    from casusbelli.store import (
+        case_matrix,
+        export_matrix,
+        export_workspace,
+        open_store,
+        read_workspace,
+    )
 
     try:
         root = resolve_workspace(ws)
@@ -305,8 +371,9 @@ def export(
             console.print(f"Wrote {len(files)} files to {workspace_dir}")
             return
         if format_ not in ("csv", "parquet", "json"):
-            raise CasusError(f"unknown format {format_!r}; expected one of csv, parquet, json",
-                             field="--format")
+            raise CasusError(
+                f"unknown format {format_!r}; expected one of csv, parquet, json", field="--format"
+            )
         text = export_matrix(case_matrix(store), format_, output)  # type: ignore[arg-type]
     except CasusError as exc:
         fail(exc)

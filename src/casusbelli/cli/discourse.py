@@ -10,8 +10,10 @@ from rich.table import Table
 from casusbelli.cli import JsonOpt, app, console, echo_json, fail, progress_bar
 from casusbelli.errors import CasusError
 
-WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
-                                           "built-in name (default: russia).")]
+WsOpt = Annotated[
+    str | None,
+    typer.Option("--workspace", "-w", help="Workspace folder or built-in name (default: russia)."),
+]
 
 
 def _ctx(ws: str | None):  # type: ignore[no-untyped-def]
@@ -27,14 +29,22 @@ def _ctx(ws: str | None):  # type: ignore[no-untyped-def]
 
 @app.command()
 def frames(
-    name: Annotated[str, typer.Argument(help="An ingested corpus (casus ingest corpus), or a "
-                                        "workspace's shipped frame counts (measures/NAME).")],
-    frame_ids: Annotated[str | None, typer.Option("--frames", help="Comma-separated frame "
-                                                  "ids (default: all).")] = None,
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="An ingested corpus (casus ingest corpus), or a "
+            "workspace's shipped frame counts (measures/NAME)."
+        ),
+    ],
+    frame_ids: Annotated[
+        str | None, typer.Option("--frames", help="Comma-separated frame ids (default: all).")
+    ] = None,
     by: Annotated[str, typer.Option("--by", help="year, month or document.")] = "year",
     engine: Annotated[str, typer.Option(help="auto, hyperscan, aho, regex or dask.")] = "auto",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (with "
-                                                  "--engine dask; default: a local cluster).")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (with --engine dask; default: a local cluster)."),
+    ] = None,
     lang: Annotated[str | None, typer.Option(help="Only documents in this language.")] = None,
     ws: WsOpt = None,
     json_: JsonOpt = False,
@@ -52,8 +62,16 @@ def frames(
         wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
         if name in store.names():
             with progress_bar("scanning", not json_) as cb:
-                result = scan_corpus(workspace, store, name, engine=engine, frames=wanted,
-                                     cache_dir=cache, scheduler=scheduler, progress=cb)
+                result = scan_corpus(
+                    workspace,
+                    store,
+                    name,
+                    engine=engine,
+                    frames=wanted,
+                    cache_dir=cache,
+                    scheduler=scheduler,
+                    progress=cb,
+                )
             counts = frame_counts_table(result)
             if lang:
                 docs = store.documents(name)
@@ -71,8 +89,9 @@ def frames(
         echo_json(rows)
         return
     key = "document" if by == "document" else "window"
-    t = Table(title=f"Frames in {name}: rate per 10,000 tokens (hits) by {by}",
-              title_justify="left")
+    t = Table(
+        title=f"Frames in {name}: rate per 10,000 tokens (hits) by {by}", title_justify="left"
+    )
     t.add_column(by)
     t.add_column("tokens", justify="right")
     for f in wanted:
@@ -106,10 +125,11 @@ def kwic(
     try:
         workspace, store, cache = _ctx(ws)
         if name not in store.names():
-            raise CasusError(f"no ingested corpus {name!r}",
-                             hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts)")
-        lines = kwic_lines(workspace, store, name, frame, limit=limit, width=width,
-                           cache_dir=cache)
+            raise CasusError(
+                f"no ingested corpus {name!r}",
+                hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts)",
+            )
+        lines = kwic_lines(workspace, store, name, frame, limit=limit, width=width, cache_dir=cache)
     except CasusError as exc:
         fail(exc)
         return

@@ -12,12 +12,15 @@ from casusbelli.cli import JsonOpt, app, console, echo_json, fail, progress_bar
 from casusbelli.config import workspace_data_dir
 from casusbelli.errors import CasusError
 
-ingest_app = typer.Typer(help="Ingest threads, X/Twitter archives and speech corpora.",
-                         no_args_is_help=True)
+ingest_app = typer.Typer(
+    help="Ingest threads, X/Twitter archives and speech corpora.", no_args_is_help=True
+)
 app.add_typer(ingest_app, name="ingest")
 
-WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
-                                           "built-in name (default: russia).")]
+WsOpt = Annotated[
+    str | None,
+    typer.Option("--workspace", "-w", help="Workspace folder or built-in name (default: russia)."),
+]
 
 
 def _data_dir(ws: str | None) -> Path:
@@ -29,12 +32,23 @@ def _data_dir(ws: str | None) -> Path:
 @ingest_app.command("thread")
 def ingest_thread(
     file: Annotated[Path, typer.Argument(help="An unrolled thread as plain text.")],
-    source_id: Annotated[str | None, typer.Option("--source-id", help="Bibliography id the "
-                                                  "posts are cited as (default: file stem).")] = None,
-    style: Annotated[str, typer.Option(help="Numbering layout: auto, slash (' /1'), "
-                                       "fraction-trailing, fraction-leading, blank.")] = "auto",
+    source_id: Annotated[
+        str | None,
+        typer.Option(
+            "--source-id", help="Bibliography id the posts are cited as (default: file stem)."
+        ),
+    ] = None,
+    style: Annotated[
+        str,
+        typer.Option(
+            help="Numbering layout: auto, slash (' /1'), "
+            "fraction-trailing, fraction-leading, blank."
+        ),
+    ] = "auto",
     ws: WsOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and print; store nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and print; store nothing.")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Split an unrolled thread into numbered posts (footers removed) and keep it."""
@@ -51,16 +65,26 @@ def ingest_thread(
         fail(exc)
         return
     if json_:
-        echo_json({"author": doc["author"],
-                   "posts": [{"n": p["n"], "text": p["text"]} for p in doc["posts"]],
-                   "source": source_id, "stored": str(path) if path else None})
+        echo_json(
+            {
+                "author": doc["author"],
+                "posts": [{"n": p["n"], "text": p["text"]} for p in doc["posts"]],
+                "source": source_id,
+                "stored": str(path) if path else None,
+            }
+        )
         return
-    t = Table(title=f"{len(thread.posts)} posts by @{thread.author or '?'} ({thread.style})",
-              title_justify="left")
+    t = Table(
+        title=f"{len(thread.posts)} posts by @{thread.author or '?'} ({thread.style})",
+        title_justify="left",
+    )
     t.add_column("n", justify="right")
     t.add_column("text")
     for p in thread.posts:
-        t.add_row(str(p.n), p.text, )
+        t.add_row(
+            str(p.n),
+            p.text,
+        )
     console.print(t, markup=False)
     console.print("dry run: nothing stored" if dry_run else f"stored {path}", highlight=False)
 
@@ -68,10 +92,11 @@ def ingest_thread(
 @ingest_app.command("tweets")
 def ingest_tweets(
     archive: Annotated[Path, typer.Argument(help="X/Twitter archive: .zip, folder or tweets.js.")],
-    min_posts: Annotated[int, typer.Option(help="Keep threads with at least this many "
-                                           "posts.")] = 2,
+    min_posts: Annotated[int, typer.Option(help="Keep threads with at least this many posts.")] = 2,
     ws: WsOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and print; store nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and print; store nothing.")
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Rebuild an account's threads from an X/Twitter archive (self-reply chains)."""
@@ -91,11 +116,20 @@ def ingest_tweets(
         fail(exc)
         return
     if json_:
-        echo_json([{"author": d["author"], "posts": [{"n": p["n"], "text": p["text"]}
-                                                     for p in d["posts"]]} for d in docs])
+        echo_json(
+            [
+                {
+                    "author": d["author"],
+                    "posts": [{"n": p["n"], "text": p["text"]} for p in d["posts"]],
+                }
+                for d in docs
+            ]
+        )
         return
-    console.print(f"{len(threads)} thread(s), {sum(len(t.posts) for t in threads)} posts"
-                  + ("" if not dry_run else " (dry run: nothing stored)"))
+    console.print(
+        f"{len(threads)} thread(s), {sum(len(t.posts) for t in threads)} posts"
+        + ("" if not dry_run else " (dry run: nothing stored)")
+    )
 
 
 @ingest_app.command("corpus")
@@ -107,8 +141,12 @@ def ingest_corpus(
     id_col: Annotated[str | None, typer.Option("--id-col")] = None,
     title_col: Annotated[str | None, typer.Option("--title-col")] = None,
     lang: Annotated[str, typer.Option("--lang", help="ru, en or auto (Cyrillic share).")] = "auto",
-    on_error: Annotated[str, typer.Option("--on-error", help="skip bad rows (listed) or fail "
-                                          "the whole file (nothing written).")] = "skip",
+    on_error: Annotated[
+        str,
+        typer.Option(
+            "--on-error", help="skip bad rows (listed) or fail the whole file (nothing written)."
+        ),
+    ] = "skip",
     ws: WsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -117,14 +155,24 @@ def ingest_corpus(
 
     try:
         if on_error not in ("skip", "fail"):
-            raise CasusError(f"unknown --on-error {on_error!r}; expected skip or fail",
-                             field="--on-error")
+            raise CasusError(
+                f"unknown --on-error {on_error!r}; expected skip or fail", field="--on-error"
+            )
         if lang not in ("ru", "en", "auto"):
             raise CasusError(f"unknown --lang {lang!r}; expected ru, en or auto", field="--lang")
         store = CorpusStore(_data_dir(ws) / "corpora")
         with progress_bar("ingesting", not json_) as cb:
-            report = store.ingest(file, name, text_col, date_col, id_col=id_col,
-                                  title_col=title_col, lang=lang, on_error=on_error, progress=cb)
+            report = store.ingest(
+                file,
+                name,
+                text_col,
+                date_col,
+                id_col=id_col,
+                title_col=title_col,
+                lang=lang,
+                on_error=on_error,
+                progress=cb,
+            )
     except CasusError as exc:
         fail(exc)
         return
@@ -132,7 +180,9 @@ def ingest_corpus(
     if json_:
         echo_json(d)
         return
-    console.print(" ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, list | dict)),
-                  highlight=False)
+    console.print(
+        " ".join(f"{k}={v}" for k, v in d.items() if not isinstance(v, list | dict)),
+        highlight=False,
+    )
     for prob in d.get("problems", [])[:20]:
         console.print(f"  skipped: {prob}", highlight=False, markup=False)

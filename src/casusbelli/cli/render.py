@@ -23,8 +23,9 @@ def render_table(spec: dict[str, Any]) -> Table:
     for col in spec["columns"]:
         t.add_column(str(col))
     for row in spec["rows"]:
-        t.add_row(*("" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v))
-                    for v in row))
+        t.add_row(
+            *("" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row)
+        )
     return t
 
 
@@ -40,15 +41,21 @@ def render_analysis(result: Analysis, console: Console) -> None:
         f"{c['evidence_items']} evidence items in {c['evidence_sets']} cases; "
         f"{c['questions']} questions; {c['frames']} frames."
     )
-    console.print(f"Store: {result.store}  (content hash {ws['content_hash'][:12]})",
-                  highlight=False)
+    console.print(
+        f"Store: {result.store}  (content hash {ws['content_hash'][:12]})", highlight=False
+    )
     t = Table(title="Theories", title_justify="left")
     for col in ("theory", "name", "indicators", "coded share", "expected path"):
         t.add_column(col)
     for th in result.summary["theories"]:
         share = th["coded_share"]
-        t.add_row(th["id"], th["name"], str(len(th["indicators"])),
-                  "" if share is None else f"{share:.0%}", th["paths"] or "")
+        t.add_row(
+            th["id"],
+            th["name"],
+            str(len(th["indicators"])),
+            "" if share is None else f"{share:.0%}",
+            th["paths"] or "",
+        )
     console.print(t)
     for name, section in result.sections.items():
         console.rule(f"[bold]{section.get('title', name)}[/]")

@@ -29,12 +29,22 @@ def discourse_section(ws: Any, store_url: str, progress: Any = None) -> dict[str
         for y in years:
             by = {r["frame"]: r for r in records if r["window"] == y}
             first = next(iter(by.values()))
-            rows.append([y, first["n_docs"], first["tokens"],
-                         *(None if by[f]["rate"] is None else round(by[f]["rate"], 1)
-                           for f in frames)])
-        tables.append({"title": f"Frame rates per 10,000 tokens by year — corpus {corpus}"
-                                + (f" ({lang})" if lang else ""),
-                       "columns": ["year", "docs", "tokens", *frames], "rows": rows})
+            rows.append(
+                [
+                    y,
+                    first["n_docs"],
+                    first["tokens"],
+                    *(None if by[f]["rate"] is None else round(by[f]["rate"], 1) for f in frames),
+                ]
+            )
+        tables.append(
+            {
+                "title": f"Frame rates per 10,000 tokens by year — corpus {corpus}"
+                + (f" ({lang})" if lang else ""),
+                "columns": ["year", "docs", "tokens", *frames],
+                "rows": rows,
+            }
+        )
     for ind in measured:
         rows = []
         values = {}
@@ -42,18 +52,23 @@ def discourse_section(ws: Any, store_url: str, progress: Any = None) -> dict[str
             cd = case.codings.get(ind.id)
             values[cid] = None if cd is None else cd.value
             if cd is not None and cd.value is not None:
-                rows.append([cid, case.start, cd.value, cd.rationale.split("; ratio ")[-1]
-                             .split(",")[0]])
+                rows.append(
+                    [cid, case.start, cd.value, cd.rationale.split("; ratio ")[-1].split(",")[0]]
+                )
         data["measured"][ind.id] = values
         known = sum(v is not None for v in values.values())
-        tables.append({
-            "title": f"Measured indicator {ind.id} ({known} of {len(values)} cases covered by "
-                     f"the corpus; the rest unknown)",
-            "columns": ["case", "start", "membership", "rate ratio"],
-            "rows": rows,
-        })
+        tables.append(
+            {
+                "title": f"Measured indicator {ind.id} ({known} of {len(values)} cases covered by "
+                f"the corpus; the rest unknown)",
+                "columns": ["case", "start", "membership", "rate ratio"],
+                "rows": rows,
+            }
+        )
     if not measured:
-        return {"title": "Discourse frames", **data,
-                "lines": ["No measured indicator: declare one with `measured:` in "
-                          "indicators.yaml."]}
+        return {
+            "title": "Discourse frames",
+            **data,
+            "lines": ["No measured indicator: declare one with `measured:` in indicators.yaml."],
+        }
     return {"title": "Discourse frames", **data, "tables": tables}

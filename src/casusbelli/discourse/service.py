@@ -39,26 +39,33 @@ __all__ = [
 ]
 
 
-def workspace_lexicon(ws: Any, cache_dir: Path | None = None,
-                      frames: Iterable[str] | None = None) -> Lexicon:
+def workspace_lexicon(
+    ws: Any, cache_dir: Path | None = None, frames: Iterable[str] | None = None
+) -> Lexicon:
     """Expand the workspace's frames (all, or the ids in ``frames``) into a lexicon."""
     wanted = list(frames) if frames is not None else list(ws.frames)
     unknown = [f for f in wanted if f not in ws.frames]
     if unknown:
-        raise AnalysisError(f"unknown frame id {unknown[0]!r}; frames: {', '.join(ws.frames)}",
-                            field="--frames")
+        raise AnalysisError(
+            f"unknown frame id {unknown[0]!r}; frames: {', '.join(ws.frames)}", field="--frames"
+        )
     if not wanted:
         raise AnalysisError("the workspace has no frames (frames/<id>.yaml)")
     lex_frames = [
-        LexFrame(id=fid, label=ws.frames[fid].label, description=ws.frames[fid].description,
-                 terms={k: tuple(v) for k, v in ws.frames[fid].terms.items()})
+        LexFrame(
+            id=fid,
+            label=ws.frames[fid].label,
+            description=ws.frames[fid].description,
+            terms={k: tuple(v) for k, v in ws.frames[fid].terms.items()},
+        )
         for fid in wanted
     ]
     return build_lexicon(lex_frames, cache_dir=cache_dir)
 
 
-def corpus_documents(store: Any, name: str, start: str | None = None,
-                     end: str | None = None) -> list[Document]:
+def corpus_documents(
+    store: Any, name: str, start: str | None = None, end: str | None = None
+) -> list[Document]:
     """The documents of an ingested corpus as :class:`Document` tuples, in date order."""
     df = store.documents(name, start=start, end=end)
     cols = set(df.columns)
@@ -67,19 +74,32 @@ def corpus_documents(store: Any, name: str, start: str | None = None,
     for row in df.itertuples(index=False):
         d = row._asdict()
         date = d.get("date")
-        out.append(Document(
-            doc_id=str(d[id_col]), text=str(d.get("text") or ""),
-            date=None if date is None or (isinstance(date, float) and math.isnan(date))
-            else str(date)[:10],
-            title=d.get("title"), lang=d.get("lang"),
-        ))
+        out.append(
+            Document(
+                doc_id=str(d[id_col]),
+                text=str(d.get("text") or ""),
+                date=None
+                if date is None or (isinstance(date, float) and math.isnan(date))
+                else str(date)[:10],
+                title=d.get("title"),
+                lang=d.get("lang"),
+            )
+        )
     return out
 
 
-def scan_corpus(ws: Any, store: Any, name: str, *, engine: str = "auto",
-                frames: Iterable[str] | None = None, cache_dir: Path | None = None,
-                keep_matches: bool = False, scheduler: str | None = None,
-                progress: Any = None) -> ScanResult:
+def scan_corpus(
+    ws: Any,
+    store: Any,
+    name: str,
+    *,
+    engine: str = "auto",
+    frames: Iterable[str] | None = None,
+    cache_dir: Path | None = None,
+    keep_matches: bool = False,
+    scheduler: str | None = None,
+    progress: Any = None,
+) -> ScanResult:
     """Count every frame in every document of corpus ``name`` (locally, or on Dask)."""
     lex = workspace_lexicon(ws, cache_dir, frames)
     if engine == "dask":
@@ -94,12 +114,14 @@ def scan_corpus(ws: Any, store: Any, name: str, *, engine: str = "auto",
 def frame_counts_table(result: ScanResult, urls: dict[str, str] | None = None) -> pd.DataFrame:
     """Per-document derived counts (no text): doc_id, date, title, url, tokens, one column per
     frame."""
-    df = pd.DataFrame({
-        "doc_id": list(result.doc_ids),
-        "date": list(result.dates),
-        "title": list(result.titles),
-        "tokens": np.asarray(result.tokens, dtype=np.int64),
-    })
+    df = pd.DataFrame(
+        {
+            "doc_id": list(result.doc_ids),
+            "date": list(result.dates),
+            "title": list(result.titles),
+            "tokens": np.asarray(result.tokens, dtype=np.int64),
+        }
+    )
     if urls is not None:
         df["url"] = [urls.get(d) for d in result.doc_ids]
     for k, fid in enumerate(result.frame_ids):
@@ -111,18 +133,22 @@ def load_frame_counts(ws: Any, corpus: str) -> pd.DataFrame:
     """Read ``measures/<corpus>.parquet`` of a workspace."""
     path = Path(ws.root) / "measures" / f"{corpus}.parquet"
     if not path.exists():
-        raise SourceError(f"no frame counts for corpus {corpus!r} (measures/{corpus}.parquet)",
-                          hint="scripts/build_frame_counts.py or `casus frames CORPUS --save` "
-                               "writes them")
+        raise SourceError(
+            f"no frame counts for corpus {corpus!r} (measures/{corpus}.parquet)",
+            hint="scripts/build_frame_counts.py or `casus frames CORPUS --save` writes them",
+        )
     return pd.read_parquet(path)
 
 
-def frame_rates(counts: pd.DataFrame, frame_ids: list[str], by: str = "year") -> list[dict[str, Any]]:
+def frame_rates(
+    counts: pd.DataFrame, frame_ids: list[str], by: str = "year"
+) -> list[dict[str, Any]]:
     """Hits and rate per 10,000 tokens per frame and window (``year``, ``month`` or
     ``document``)."""
     if by not in ("year", "month", "document"):
-        raise AnalysisError(f"unknown window {by!r}; expected year, month or document",
-                            field="--by")
+        raise AnalysisError(
+            f"unknown window {by!r}; expected year, month or document", field="--by"
+        )
     missing = [f for f in frame_ids if f not in counts.columns]
     if missing:
         raise AnalysisError(f"frame {missing[0]!r} is not counted in this corpus")
@@ -133,24 +159,39 @@ def frame_rates(counts: pd.DataFrame, frame_ids: list[str], by: str = "year") ->
             tok = int(r.tokens)
             for f in frame_ids:
                 hits = int(getattr(r, f))
-                rows.append({"frame": f, "document": r.doc_id, "date": dates[i] or None,
-                             "title": r.title, "hits": hits, "tokens": tok,
-                             "rate": hits * 10000 / tok if tok else None})
+                rows.append(
+                    {
+                        "frame": f,
+                        "document": r.doc_id,
+                        "date": dates[i] or None,
+                        "title": r.title,
+                        "hits": hits,
+                        "tokens": tok,
+                        "rate": hits * 10000 / tok if tok else None,
+                    }
+                )
         return rows
     keys = window_keys(dates, by)
     wr = window_rates(counts[frame_ids].to_numpy(), counts["tokens"].to_numpy(), keys, frame_ids)
     return wr.as_records()
 
 
-def kwic_lines(ws: Any, store: Any, corpus: str, frame: str, *, limit: int = 20,
-               width: int = 60, cache_dir: Path | None = None) -> list[KwicLine]:
+def kwic_lines(
+    ws: Any,
+    store: Any,
+    corpus: str,
+    frame: str,
+    *,
+    limit: int = 20,
+    width: int = 60,
+    cache_dir: Path | None = None,
+) -> list[KwicLine]:
     """Keyword-in-context lines of ``frame`` in an ingested corpus."""
     lex = workspace_lexicon(ws, cache_dir)
     if frame not in lex.frame_ids:
         raise AnalysisError(f"unknown frame id {frame!r}", field="FRAME")
     scanner = FrameScanner(lex)
-    return kwic(corpus_documents(store, corpus), scanner, frames=[frame], width=width,
-                limit=limit)
+    return kwic(corpus_documents(store, corpus), scanner, frames=[frame], width=width, limit=limit)
 
 
 # --------------------------------------------------------------------------- measured indicators
@@ -163,14 +204,24 @@ def measure_case(counts: pd.DataFrame, spec: Any, start: str) -> dict[str, Any]:
     """
     from casusbelli.cross.calibrate import calibrate
 
-    frame_ids = [c for c in counts.columns if c not in ("doc_id", "date", "title", "tokens",
-                                                        "url", "lang")]
+    frame_ids = [
+        c for c in counts.columns if c not in ("doc_id", "date", "title", "tokens", "url", "lang")
+    ]
     dated = counts[counts["date"].notna()]
     ind = frame_shift(
-        dated[frame_ids].to_numpy(), dated["tokens"].to_numpy(),
-        dated["date"].astype(str).to_numpy(), frame_ids, list(spec.frames), start[:10]
-        if len(start) >= 10 else (start + "-01")[:10] if len(start) == 7 else start + "-01-01",
-        window_days=spec.window_days, baseline_days=spec.baseline_days, kind="ratio",
+        dated[frame_ids].to_numpy(),
+        dated["tokens"].to_numpy(),
+        dated["date"].astype(str).to_numpy(),
+        frame_ids,
+        list(spec.frames),
+        start[:10]
+        if len(start) >= 10
+        else (start + "-01")[:10]
+        if len(start) == 7
+        else start + "-01-01",
+        window_days=spec.window_days,
+        baseline_days=spec.baseline_days,
+        kind="ratio",
     )
     out: dict[str, Any] = {
         "raw": ind.value,
@@ -178,21 +229,31 @@ def measure_case(counts: pd.DataFrame, spec: Any, start: str) -> dict[str, Any]:
         "baseline": vars(ind.baseline),
         "reason": ind.reason,
     }
-    out["baseline_coverage"] = _month_coverage(dated["date"].astype(str), ind.baseline.start,
-                                               ind.baseline.end)
-    out["window_coverage"] = _month_coverage(dated["date"].astype(str), ind.window.start,
-                                             ind.window.end)
+    out["baseline_coverage"] = _month_coverage(
+        dated["date"].astype(str), ind.baseline.start, ind.baseline.end
+    )
+    out["window_coverage"] = _month_coverage(
+        dated["date"].astype(str), ind.window.start, ind.window.end
+    )
     if min(out["baseline_coverage"], out["window_coverage"]) < spec.min_coverage:
         out["value"] = None
-        out["reason"] = (f"the corpus covers {out['window_coverage']:.0%} of the window's months "
-                         f"and {out['baseline_coverage']:.0%} of the baseline's (needs "
-                         f"{spec.min_coverage:.0%})")
+        out["reason"] = (
+            f"the corpus covers {out['window_coverage']:.0%} of the window's months "
+            f"and {out['baseline_coverage']:.0%} of the baseline's (needs "
+            f"{spec.min_coverage:.0%})"
+        )
         return out
-    if ind.value is None or ind.window.n_docs < spec.min_docs or ind.baseline.n_docs < spec.min_docs:
+    if (
+        ind.value is None
+        or ind.window.n_docs < spec.min_docs
+        or ind.baseline.n_docs < spec.min_docs
+    ):
         out["value"] = None
         if ind.reason is None:
-            out["reason"] = (f"fewer than {spec.min_docs} documents in the window "
-                             f"({ind.window.n_docs}) or the baseline ({ind.baseline.n_docs})")
+            out["reason"] = (
+                f"fewer than {spec.min_docs} documents in the window "
+                f"({ind.window.n_docs}) or the baseline ({ind.baseline.n_docs})"
+            )
         return out
     out["value"] = round(float(calibrate([ind.value], list(spec.calibration))[0]), 3)
     return out
@@ -223,18 +284,22 @@ def measured_codings(ws: Any) -> dict[str, dict[str, dict[str, Any]]]:
             m = measure_case(counts, spec, case.start)
             w, b = m["window"], m["baseline"]
             if m["value"] is None:
-                rationale = (f"unknown: measured from {spec.corpus}; {m['reason']} "
-                             f"(window {w['start']}..{w['end']}: {w['n_docs']} docs; baseline "
-                             f"{b['start']}..{b['end']}: {b['n_docs']} docs)")
+                rationale = (
+                    f"unknown: measured from {spec.corpus}; {m['reason']} "
+                    f"(window {w['start']}..{w['end']}: {w['n_docs']} docs; baseline "
+                    f"{b['start']}..{b['end']}: {b['n_docs']} docs)"
+                )
             else:
-                rationale = (f"measured: {'+'.join(spec.frames)} rate {w['rate']:.2f} per 10k tokens in "
-                             f"{w['start']}..{w['end']} ({w['n_docs']} docs) vs {b['rate']:.2f} in "
-                             f"{b['start']}..{b['end']} ({b['n_docs']} docs); ratio {m['raw']:.2f}, "
-                             f"calibrated with thresholds {list(spec.calibration)}")
+                rationale = (
+                    f"measured: {'+'.join(spec.frames)} rate {w['rate']:.2f} per 10k tokens in "
+                    f"{w['start']}..{w['end']} ({w['n_docs']} docs) vs {b['rate']:.2f} in "
+                    f"{b['start']}..{b['end']} ({b['n_docs']} docs); ratio {m['raw']:.2f}, "
+                    f"calibrated with thresholds {list(spec.calibration)}"
+                )
             out.setdefault(cid, {})[ind.id] = {
-                "value": m["value"], "rationale": rationale,
-                "sources": [{"source": spec.source,
-                             "locator": f"measures/{spec.corpus}.parquet"}],
+                "value": m["value"],
+                "rationale": rationale,
+                "sources": [{"source": spec.source, "locator": f"measures/{spec.corpus}.parquet"}],
                 "measurement": m,
             }
     return out

@@ -17,17 +17,24 @@ __all__ = ["thread_document", "ThreadStore"]
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
 
-def thread_document(thread: Thread, source_id: str | None = None,
-                    provenance: Provenance | None = None) -> dict[str, Any]:
+def thread_document(
+    thread: Thread, source_id: str | None = None, provenance: Provenance | None = None
+) -> dict[str, Any]:
     """The JSON document of a thread: ``{"author", "posts": [{"n", "text"}], ...}``."""
     doc: dict[str, Any] = {
         "author": thread.author,
         "source": source_id,
         "style": thread.style,
-        "posts": [{"n": p.n, "text": p.text, "line": p.line,
-                   **({"id": p.id} if p.id else {}),
-                   **({"created_at": p.created_at.isoformat()} if p.created_at else {})}
-                  for p in thread.posts],
+        "posts": [
+            {
+                "n": p.n,
+                "text": p.text,
+                "line": p.line,
+                **({"id": p.id} if p.id else {}),
+                **({"created_at": p.created_at.isoformat()} if p.created_at else {}),
+            }
+            for p in thread.posts
+        ],
         "footer_removed": list(thread.footer),
     }
     if provenance is not None:
@@ -44,8 +51,10 @@ class ThreadStore:
     def save(self, name: str, doc: dict[str, Any]) -> Path:
         """Write (or replace) thread ``name`` atomically; returns its path."""
         if not _NAME.match(name):
-            raise SourceError(f"invalid thread name {name!r}: use letters, digits, '-' and '_'",
-                              field="--source-id")
+            raise SourceError(
+                f"invalid thread name {name!r}: use letters, digits, '-' and '_'",
+                field="--source-id",
+            )
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / f"{name}.json"
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

@@ -52,50 +52,97 @@ def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
     for i, src in enumerate(ws.sources.values()):
         origin = ws.origins.get(("source", src.id), ("sources.yaml", None))[0]
         rows["sources"].append(
-            dict(id=src.id, position=i, type=src.type, title=src.title, year=src.year(),
-                 file=origin, csl=_dump(src))
+            dict(
+                id=src.id,
+                position=i,
+                type=src.type,
+                title=src.title,
+                year=src.year(),
+                file=origin,
+                csl=_dump(src),
+            )
         )
     for i, ind in enumerate(ws.indicators.values()):
         rows["indicators"].append(
-            dict(id=ind.id, position=i, label=ind.label, description=ind.description,
-                 kind=ind.kind, theory=ind.theory, guide=ind.guide,
-                 measured=_dump(ind.measured) if ind.measured else None)
+            dict(
+                id=ind.id,
+                position=i,
+                label=ind.label,
+                description=ind.description,
+                kind=ind.kind,
+                theory=ind.theory,
+                guide=ind.guide,
+                measured=_dump(ind.measured) if ind.measured else None,
+            )
         )
     for i, (tid, th) in enumerate(ws.theories.items()):
         rows["theories"].append(
-            dict(id=tid, position=i, name=th.name, summary=th.summary, paths=th.paths,
-                 references=[_dump(r) for r in th.references],
-                 implications=[_dump(m) for m in th.implications],
-                 predictions=list(th.predictions))
+            dict(
+                id=tid,
+                position=i,
+                name=th.name,
+                summary=th.summary,
+                paths=th.paths,
+                references=[_dump(r) for r in th.references],
+                implications=[_dump(m) for m in th.implications],
+                predictions=list(th.predictions),
+            )
         )
     for cid, case in ws.cases.items():
         rows["cases"].append(
-            dict(id=cid, name=case.name, actor=case.actor, target=case.target, start=case.start,
-                 end=case.end, kind=case.kind, summary=case.summary, tags=list(case.tags),
-                 sources=[_dump(r) for r in case.sources])
+            dict(
+                id=cid,
+                name=case.name,
+                actor=case.actor,
+                target=case.target,
+                start=case.start,
+                end=case.end,
+                kind=case.kind,
+                summary=case.summary,
+                tags=list(case.tags),
+                sources=[_dump(r) for r in case.sources],
+            )
         )
         for j, (ind_id, coding) in enumerate(case.codings.items()):
             rows["codings"].append(
-                dict(case_id=cid, indicator_id=ind_id, position=j, value=coding.value,
-                     rationale=coding.rationale, sources=[_dump(r) for r in coding.sources])
+                dict(
+                    case_id=cid,
+                    indicator_id=ind_id,
+                    position=j,
+                    value=coding.value,
+                    rationale=coding.rationale,
+                    sources=[_dump(r) for r in coding.sources],
+                )
             )
     for cid, ev in ws.evidence.items():
-        rows["evidence_sets"].append(
-            dict(case_id=cid, hypotheses=ev.hypotheses, prior=ev.prior)
-        )
+        rows["evidence_sets"].append(dict(case_id=cid, hypotheses=ev.hypotheses, prior=ev.prior))
         for j, item in enumerate(ev.items):
             rows["evidence_items"].append(
-                dict(case_id=cid, item_id=item.id, position=j, text=item.text, kind=item.kind,
-                     date=item.date, credibility=item.credibility, relevance=item.relevance,
-                     sources=[_dump(r) for r in item.sources], likelihoods=item.likelihoods,
-                     note=item.note)
+                dict(
+                    case_id=cid,
+                    item_id=item.id,
+                    position=j,
+                    text=item.text,
+                    kind=item.kind,
+                    date=item.date,
+                    credibility=item.credibility,
+                    relevance=item.relevance,
+                    sources=[_dump(r) for r in item.sources],
+                    likelihoods=item.likelihoods,
+                    note=item.note,
+                )
             )
             analysts = {"default": item.ratings, **(item.analysts or {})}
             for analyst, ratings in analysts.items():
                 for hyp, rating in ratings.items():
                     rows["ratings"].append(
-                        dict(case_id=cid, item_id=item.id, analyst=analyst, hypothesis=hyp,
-                             rating=rating)
+                        dict(
+                            case_id=cid,
+                            item_id=item.id,
+                            analyst=analyst,
+                            hypothesis=hyp,
+                            rating=rating,
+                        )
                     )
     for qid, q in ws.questions.items():
         rows["questions"].append(
@@ -117,8 +164,9 @@ def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
 _TABLES = {t.name: t for t in s.Base.metadata.sorted_tables}
 
 
-def _replace_compiled(conn: Any, rows: dict[str, list[dict[str, Any]]],
-                      progress: Progress | None) -> None:
+def _replace_compiled(
+    conn: Any, rows: dict[str, list[dict[str, Any]]], progress: Progress | None
+) -> None:
     for name in s.COMPILED_TABLES:
         conn.execute(delete(_TABLES[name]))
     order = [t.name for t in s.Base.metadata.sorted_tables if t.name in rows]
@@ -169,8 +217,12 @@ def build_store(
     return BuildReport(store.display_url, ws.content_hash, counts, seconds)
 
 
-def _build_sqlite(store: Store, rows: dict[str, list[dict[str, Any]]],
-                  progress: Progress | None, before_swap: Callable[[], None] | None) -> None:
+def _build_sqlite(
+    store: Store,
+    rows: dict[str, list[dict[str, Any]]],
+    progress: Progress | None,
+    before_swap: Callable[[], None] | None,
+) -> None:
     target = store.sqlite_path
     assert target is not None
     target.parent.mkdir(parents=True, exist_ok=True)

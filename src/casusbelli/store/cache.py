@@ -47,8 +47,12 @@ def cache_key(content_hash: str, engine: str, settings: Mapping[str, Any]) -> st
     >>> len(cache_key("abc", "models", {"draws": 500}))
     64
     """
-    doc = json.dumps({"content_hash": content_hash, "engine": engine, "settings": settings},
-                     sort_keys=True, separators=(",", ":"), default=str)
+    doc = json.dumps(
+        {"content_hash": content_hash, "engine": engine, "settings": settings},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(doc.encode("utf-8")).hexdigest()
 
 
@@ -89,10 +93,15 @@ def write_cache(
     """
     if not _usable(store):
         return False
-    row = dict(key=key, engine=engine, workspace=workspace, content_hash=content_hash,
-               settings=dict(settings),
-               created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-               result=dict(result))
+    row = dict(
+        key=key,
+        engine=engine,
+        workspace=workspace,
+        content_hash=content_hash,
+        settings=dict(settings),
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        result=dict(result),
+    )
     try:
         with store.atomic() as session:
             session.execute(delete(MODEL_CACHE).where(MODEL_CACHE.c.key == key))

@@ -162,8 +162,6 @@ def open_store(url: str, *, check: bool = True) -> Store:
     store = Store(url)
     if check:
         if store.sqlite_path is not None and not store.sqlite_path.exists():
-            raise StoreError(
-                f"no store at {store.sqlite_path}", hint="run `casus build` first"
-            )
+            raise StoreError(f"no store at {store.sqlite_path}", hint="run `casus build` first")
         store.check_schema()
     return store

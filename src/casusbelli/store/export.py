@@ -34,8 +34,7 @@ def yaml_dump(data: Any) -> str:
 
 
 def _dump(model: Any) -> Any:
-    return model.model_dump(mode="json", by_alias=True, exclude_none=True,
-                            exclude_defaults=False)
+    return model.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
 
 
 def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
@@ -45,8 +44,10 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
     """
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise CasusError(f"export folder is not empty: {out}",
-                         hint="choose a new folder; files in git stay the source of truth")
+        raise CasusError(
+            f"export folder is not empty: {out}",
+            hint="choose a new folder; files in git stay the source of truth",
+        )
     written: list[Path] = []
 
     def write(rel: str, text: str) -> None:
@@ -62,8 +63,9 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
         doc["prior"] = prior
     write("casus.toml", tomli_w.dumps(doc))
     write("sources.yaml", yaml_dump([_dump(s) for s in stored.sources.values()]))
-    write("indicators.yaml",
-          yaml_dump({"indicators": [_dump(i) for i in stored.indicators.values()]}))
+    write(
+        "indicators.yaml", yaml_dump({"indicators": [_dump(i) for i in stored.indicators.values()]})
+    )
     for tid, th in stored.theories.items():
         write(f"theories/{tid}.yaml", yaml_dump(_dump(th)))
     measured = {i for i, ind in stored.indicators.items() if ind.measured is not None}
@@ -92,8 +94,9 @@ def matrix_frame(matrix: CaseMatrix) -> pd.DataFrame:
     return pd.concat([info.reset_index(drop=True), vals], axis=1)
 
 
-def export_matrix(matrix: CaseMatrix, fmt: Literal["csv", "parquet", "json"], out: Path | None
-                  ) -> str | None:
+def export_matrix(
+    matrix: CaseMatrix, fmt: Literal["csv", "parquet", "json"], out: Path | None
+) -> str | None:
     """Write the matrix as CSV, Parquet or JSON; return the text when ``out`` is None (CSV/JSON)."""
     df = matrix_frame(matrix)
     if fmt == "csv":

@@ -57,13 +57,24 @@ def meta(store: Store) -> dict[str, str]:
 def case_matrix(store: Store) -> CaseMatrix:
     """Read the case × indicator matrix (cases sorted by id, indicators in file order)."""
     with store.atomic() as session:
-        inds = [r.id for r in session.scalars(select(s.IndicatorRow).order_by(s.IndicatorRow.position))]
+        inds = [
+            r.id for r in session.scalars(select(s.IndicatorRow).order_by(s.IndicatorRow.position))
+        ]
         cases = list(session.scalars(select(s.CaseRow).order_by(s.CaseRow.id)))
-        codings = {(c.case_id, c.indicator_id): c.value for c in session.scalars(select(s.CodingRow))}
+        codings = {
+            (c.case_id, c.indicator_id): c.value for c in session.scalars(select(s.CodingRow))
+        }
     values = tuple(tuple(codings.get((c.id, i)) for i in inds) for c in cases)
     info = tuple(
-        dict(id=c.id, name=c.name, kind=c.kind, start=c.start, end=c.end, actor=c.actor,
-             target=c.target)
+        dict(
+            id=c.id,
+            name=c.name,
+            kind=c.kind,
+            start=c.start,
+            end=c.end,
+            actor=c.actor,
+            target=c.target,
+        )
         for c in cases
     )
     return CaseMatrix(tuple(c.id for c in cases), tuple(inds), values, info)
@@ -80,29 +91,50 @@ def read_workspace(store: Store) -> StoredWorkspace:
         }
         indicators = {}
         for r in session.scalars(select(s.IndicatorRow).order_by(s.IndicatorRow.position)):
-            d: dict[str, Any] = dict(id=r.id, label=r.label, description=r.description,
-                                     kind=r.kind, theory=r.theory, guide=r.guide)
+            d: dict[str, Any] = dict(
+                id=r.id,
+                label=r.label,
+                description=r.description,
+                kind=r.kind,
+                theory=r.theory,
+                guide=r.guide,
+            )
             if r.measured is not None:
                 d["measured"] = r.measured
             indicators[r.id] = Indicator.model_validate(d)
         theories = {
             r.id: Theory.model_validate(
-                dict(name=r.name, summary=r.summary, paths=r.paths, references=r.references,
-                     implications=r.implications, predictions=r.predictions)
+                dict(
+                    name=r.name,
+                    summary=r.summary,
+                    paths=r.paths,
+                    references=r.references,
+                    implications=r.implications,
+                    predictions=r.predictions,
+                )
             )
             for r in session.scalars(select(s.TheoryRow).order_by(s.TheoryRow.position))
         }
         codings: dict[str, dict[str, Any]] = {}
-        for c in session.scalars(select(s.CodingRow).order_by(s.CodingRow.case_id,
-                                                              s.CodingRow.position)):
+        for c in session.scalars(
+            select(s.CodingRow).order_by(s.CodingRow.case_id, s.CodingRow.position)
+        ):
             codings.setdefault(c.case_id, {})[c.indicator_id] = dict(
                 value=c.value, rationale=c.rationale, sources=c.sources
             )
         cases = {}
         for r in session.scalars(select(s.CaseRow).order_by(s.CaseRow.id)):
-            cd: dict[str, Any] = dict(name=r.name, actor=r.actor, target=r.target, start=r.start,
-                                      kind=r.kind, summary=r.summary, tags=r.tags,
-                                      sources=r.sources, codings=codings.get(r.id, {}))
+            cd: dict[str, Any] = dict(
+                name=r.name,
+                actor=r.actor,
+                target=r.target,
+                start=r.start,
+                kind=r.kind,
+                summary=r.summary,
+                tags=r.tags,
+                sources=r.sources,
+                codings=codings.get(r.id, {}),
+            )
             if r.end is not None:
                 cd["end"] = r.end
             cases[r.id] = Case.model_validate(cd)
@@ -112,12 +144,22 @@ def read_workspace(store: Store) -> StoredWorkspace:
                 rr.hypothesis
             ] = rr.rating
         items: dict[str, list[dict[str, Any]]] = {}
-        for it in session.scalars(select(s.EvidenceItemRow).order_by(s.EvidenceItemRow.case_id,
-                                                                     s.EvidenceItemRow.position)):
+        for it in session.scalars(
+            select(s.EvidenceItemRow).order_by(
+                s.EvidenceItemRow.case_id, s.EvidenceItemRow.position
+            )
+        ):
             by_analyst = ratings.get((it.case_id, it.item_id), {})
-            d = dict(id=it.item_id, text=it.text, kind=it.kind, sources=it.sources,
-                     credibility=it.credibility, relevance=it.relevance,
-                     ratings=by_analyst.get("default", {}), note=it.note)
+            d = dict(
+                id=it.item_id,
+                text=it.text,
+                kind=it.kind,
+                sources=it.sources,
+                credibility=it.credibility,
+                relevance=it.relevance,
+                ratings=by_analyst.get("default", {}),
+                note=it.note,
+            )
             if it.date is not None:
                 d["date"] = it.date
             if it.likelihoods is not None:
@@ -142,5 +184,6 @@ def read_workspace(store: Store) -> StoredWorkspace:
             r.id: Frame.model_validate(r.doc)
             for r in session.scalars(select(s.FrameRow).order_by(s.FrameRow.id))
         }
-    return StoredWorkspace(config, sources, indicators, theories, cases, evidence, questions,
-                           frames, m)
+    return StoredWorkspace(
+        config, sources, indicators, theories, cases, evidence, questions, frames, m
+    )

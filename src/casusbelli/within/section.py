@@ -34,8 +34,9 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
     ev = ws.evidence.get(case_id)
     if ev is None:
         known = ", ".join(sorted(ws.evidence)) or "none"
-        raise AnalysisError(f"no evidence for case {case_id!r} (cases with evidence: {known})",
-                            field="case")
+        raise AnalysisError(
+            f"no evidence for case {case_id!r} (cases with evidence: {known})", field="case"
+        )
     hyps = tuple(ev.hypotheses or ws.theory_ids)
     names = ["default"]
     for item in ev.items:
@@ -44,8 +45,10 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
                 names.append(a)
     if analyst is not None:
         if analyst not in names:
-            raise AnalysisError(f"unknown analyst {analyst!r} for case {case_id!r}; "
-                                f"analysts: {', '.join(names)}", field="--analyst")
+            raise AnalysisError(
+                f"unknown analyst {analyst!r} for case {case_id!r}; analysts: {', '.join(names)}",
+                field="--analyst",
+            )
         names = [analyst]
     ratings = np.empty((len(names), len(ev.items), len(hyps)), dtype=np.int8)
     for k, name in enumerate(names):
@@ -73,8 +76,9 @@ def case_ach(ws: Any, case_id: str, analyst: str | None = None) -> AchResult:
     return score_ach(evidence_matrix(ws, case_id, analyst))
 
 
-def case_trace(ws: Any, case_id: str, prior: Literal["flat", "workspace"] = "workspace"
-               ) -> TraceResult:
+def case_trace(
+    ws: Any, case_id: str, prior: Literal["flat", "workspace"] = "workspace"
+) -> TraceResult:
     """Bayesian process tracing of one case, under the workspace prior or a flat one.
 
     The prior is the evidence file's own ``prior`` when it has one, else the workspace's.
@@ -106,9 +110,14 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
         ranking = [h.hypothesis for h in sorted(ach.hypotheses, key=lambda h: h.rank)]
         cases[cid] = {
             "items": len(ach.items),
-            "ach": {h.hypothesis: {"inconsistency": h.inconsistency,
-                                   "weighted_inconsistency": h.weighted_inconsistency,
-                                   "rank": h.rank} for h in ach.hypotheses},
+            "ach": {
+                h.hypothesis: {
+                    "inconsistency": h.inconsistency,
+                    "weighted_inconsistency": h.weighted_inconsistency,
+                    "rank": h.rank,
+                }
+                for h in ach.hypotheses
+            },
             "ach_ranking": ranking,
             "linchpins": [i.item_id for i in ach.items if i.linchpin],
             "posterior": post,
@@ -116,17 +125,29 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
             "most_influential": list(tr.most_influential[:3]),
         }
         best = max(post, key=lambda h: post[h])
-        rows.append([cid, len(ach.items), " > ".join(ranking),
-                     ", ".join(f"{h} {p:.2f}" for h, p in post.items()), best])
+        rows.append(
+            [
+                cid,
+                len(ach.items),
+                " > ".join(ranking),
+                ", ".join(f"{h} {p:.2f}" for h, p in post.items()),
+                best,
+            ]
+        )
     if not cases:
-        return {"title": "Within-case (ACH, process tracing)", "cases": {},
-                "lines": ["No case has an evidence file (evidence/<case>.yaml)."]}
+        return {
+            "title": "Within-case (ACH, process tracing)",
+            "cases": {},
+            "lines": ["No case has an evidence file (evidence/<case>.yaml)."],
+        }
     return {
         "title": "Within-case (ACH, process tracing)",
         "cases": cases,
-        "tables": [{
-            "title": "ACH ranking (least inconsistent first) and posterior per case",
-            "columns": ["case", "items", "ACH ranking", "posterior", "most probable"],
-            "rows": rows,
-        }],
+        "tables": [
+            {
+                "title": "ACH ranking (least inconsistent first) and posterior per case",
+                "columns": ["case", "items", "ACH ranking", "posterior", "most probable"],
+                "rows": rows,
+            }
+        ],
     }

@@ -72,8 +72,11 @@ def _names(value: str) -> list[dict[str, str]]:
 def _bib_entry_to_csl(entry: dict[str, Any]) -> dict[str, Any]:
     typ = entry.get("ENTRYTYPE", "misc").lower()
     csl: dict[str, Any] = {"id": entry.get("ID", ""), "type": _BIB_TYPES.get(typ, "document")}
-    clean = {k.lower(): str(v).strip().replace("{", "").replace("}", "")
-             for k, v in entry.items() if k not in ("ENTRYTYPE", "ID")}
+    clean = {
+        k.lower(): str(v).strip().replace("{", "").replace("}", "")
+        for k, v in entry.items()
+        if k not in ("ENTRYTYPE", "ID")
+    }
     if "title" in clean:
         csl["title"] = clean["title"]
     for key in ("author", "editor"):
@@ -127,14 +130,20 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> list[dict[str, Any]]:
     except (ParseException, ValueError, KeyError, IndexError, TypeError) as exc:
         raise SourceError(f"invalid BibTeX: {exc}", file=file) from exc
     if not db.entries and "@" in text:
-        raise SourceError("no BibTeX entry could be read", file=file,
-                          hint="check braces and the @type{key, ...} form")
+        raise SourceError(
+            "no BibTeX entry could be read",
+            file=file,
+            hint="check braces and the @type{key, ...} form",
+        )
     records = [_bib_entry_to_csl(e) for e in db.entries]
     lines = text.splitlines()
     for rec in records:
         rec["_line"] = next(
-            (n for n, ln in enumerate(lines, 1) if re.search(r"@\w+\s*\{\s*" + re.escape(rec["id"])
-                                                            + r"\s*,", ln)),
+            (
+                n
+                for n, ln in enumerate(lines, 1)
+                if re.search(r"@\w+\s*\{\s*" + re.escape(rec["id"]) + r"\s*,", ln)
+            ),
             None,
         )
     return records
@@ -145,8 +154,9 @@ def parse_csl_json(text: str, file: str = "<csl-json>") -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceError(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno,
-                          column=exc.colno) from exc
+        raise SourceError(
+            f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
+        ) from exc
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
@@ -171,8 +181,9 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
     elif path.suffix.lower() == ".json":
         records = parse_csl_json(text, rel)
     else:
-        raise SourceError(f"unknown bibliography format {path.suffix!r}; use .bib or .json",
-                          file=rel)
+        raise SourceError(
+            f"unknown bibliography format {path.suffix!r}; use .bib or .json", file=rel
+        )
     target = workspace / "sources.yaml"
     yaml = YAML()
     yaml.width = 100
@@ -197,16 +208,24 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
             continue
         if rid in known or rid in seen:
             where = "sources.yaml" if rid in known else "this file"
-            problems.append(Problem(f"duplicate source id {rid!r} (already in {where})", rel,
-                                    line, None, f"{field_prefix}.id"))
+            problems.append(
+                Problem(
+                    f"duplicate source id {rid!r} (already in {where})",
+                    rel,
+                    line,
+                    None,
+                    f"{field_prefix}.id",
+                )
+            )
             continue
         seen.add(rid)
         clean_records.append(rec)
     if problems:
         cls = DuplicateIdError if all("duplicate" in p.message for p in problems) else SchemaError
         first = problems[0]
-        raise cls(first.message, problems=problems, file=first.file, line=first.line,
-                  field=first.field)
+        raise cls(
+            first.message, problems=problems, file=first.file, line=first.line, field=first.field
+        )
     for rec in clean_records:
         existing.append(rec)
     buf = io.StringIO()

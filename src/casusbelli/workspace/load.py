@@ -159,9 +159,7 @@ def _friendly(err: dict[str, Any], model: type[BaseModel] | None) -> str:
     if typ == "literal_error":
         return f"expected one of {ctx.get('expected', '?')}, got {shown}"
     if typ == "string_pattern_mismatch":
-        return (
-            f"invalid id {shown}: use letters, digits, '-' and '_', starting with a letter"
-        )
+        return f"invalid id {shown}: use letters, digits, '-' and '_', starting with a letter"
     if typ == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s)"
     if typ == "string_too_short":
@@ -263,8 +261,14 @@ class _Collector:
             for err in exc.errors():
                 loc = prefix + tuple(err["loc"])
                 # pydantic reports model-level validators with an empty loc
-                self.add_at(rel, marks, loc, _friendly(dict(err), model), "schema",
-                            key=err.get("type") == "extra_forbidden")
+                self.add_at(
+                    rel,
+                    marks,
+                    loc,
+                    _friendly(dict(err), model),
+                    "schema",
+                    key=err.get("type") == "extra_forbidden",
+                )
             return None
 
 
@@ -328,8 +332,14 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                 for i, ind in enumerate(parsed.indicators):
                     line = ind_marks.locate(("indicators", i))[0]
                     _claim(
-                        col, origins, "indicator", ind.id, "indicators.yaml", line,
-                        ind_marks, ("indicators", i, "id"),
+                        col,
+                        origins,
+                        "indicator",
+                        ind.id,
+                        "indicators.yaml",
+                        line,
+                        ind_marks,
+                        ("indicators", i, "id"),
                     )
                     indicators[ind.id] = ind
 
@@ -340,9 +350,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     )
     questions, q_docs = _load_folder(root, "questions", Question, "question", col, files, origins)
     frames, fr_docs = _load_folder(root, "frames", Frame, "frame", col, files, origins)
-    signposts, sp_docs = _load_folder(
-        root, "signposts", Signpost, "signpost", col, files, origins
-    )
+    signposts, sp_docs = _load_folder(root, "signposts", Signpost, "signpost", col, files, origins)
 
     # ------------------------------------------------------------ references across files
     def check_ref(ref: SourceRef, rel: str, marks: Marks, loc: tuple[Any, ...]) -> None:
@@ -366,7 +374,10 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             col.add(
                 Problem(
                     f"outcome indicator {config.outcome!r} is not in indicators.yaml",
-                    "casus.toml", None, None, "outcome",
+                    "casus.toml",
+                    None,
+                    None,
+                    "outcome",
                 ),
                 "unknown",
             )
@@ -375,27 +386,47 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     for i, ind in enumerate(indicators.values()):
         if theories and ind.theory not in allowed_owner:
             _unknown(
-                col, "indicators.yaml", ind_marks, ("indicators", i, "theory"), "theory",
-                ind.theory, allowed_owner,
+                col,
+                "indicators.yaml",
+                ind_marks,
+                ("indicators", i, "theory"),
+                "theory",
+                ind.theory,
+                allowed_owner,
             )
         if ind.measured:
             for j, fr in enumerate(ind.measured.frames):
                 if fr not in frames:
                     _unknown(
-                        col, "indicators.yaml", ind_marks,
-                        ("indicators", i, "measured", "frames", j), "frame", fr, frames,
+                        col,
+                        "indicators.yaml",
+                        ind_marks,
+                        ("indicators", i, "measured", "frames", j),
+                        "frame",
+                        fr,
+                        frames,
                     )
             if ind.measured.source not in sources:
-                _unknown(col, "indicators.yaml", ind_marks,
-                         ("indicators", i, "measured", "source"), "source",
-                         ind.measured.source, sources)
+                _unknown(
+                    col,
+                    "indicators.yaml",
+                    ind_marks,
+                    ("indicators", i, "measured", "source"),
+                    "source",
+                    ind.measured.source,
+                    sources,
+                )
             mfile = root / "measures" / f"{ind.measured.corpus}.parquet"
             if mfile.exists():
                 files.append(mfile)
             else:
-                col.add_at("indicators.yaml", ind_marks, ("indicators", i, "measured", "corpus"),
-                           f"no frame counts at measures/{ind.measured.corpus}.parquet",
-                           "missing")
+                col.add_at(
+                    "indicators.yaml",
+                    ind_marks,
+                    ("indicators", i, "measured", "corpus"),
+                    f"no frame counts at measures/{ind.measured.corpus}.parquet",
+                    "missing",
+                )
 
     for tid, th in theories.items():
         rel, marks = th_docs[tid]
@@ -404,8 +435,13 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         for j, imp in enumerate(th.implications):
             if imp.indicator not in indicators:
                 _unknown(
-                    col, rel, marks, ("implications", j, "indicator"), "indicator",
-                    imp.indicator, indicators,
+                    col,
+                    rel,
+                    marks,
+                    ("implications", j, "indicator"),
+                    "indicator",
+                    imp.indicator,
+                    indicators,
                 )
 
     for cid, case in cases.items():
@@ -417,9 +453,15 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                 _unknown(col, rel, marks, ("codings", ind_id), "indicator", ind_id, indicators)
                 continue
             if indicators[ind_id].measured is not None:
-                col.add_at(rel, marks, ("codings", ind_id),
-                           f"indicator {ind_id!r} is measured from frames, not coded by hand; "
-                           "remove this coding", "schema", key=True)
+                col.add_at(
+                    rel,
+                    marks,
+                    ("codings", ind_id),
+                    f"indicator {ind_id!r} is measured from frames, not coded by hand; "
+                    "remove this coding",
+                    "schema",
+                    key=True,
+                )
                 continue
             for j, ref in enumerate(coding.sources):
                 check_ref(ref, rel, marks, ("codings", ind_id, "sources", j))
@@ -436,7 +478,9 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         for j, item in enumerate(ev.items):
             if item.id in seen:
                 col.add_at(
-                    rel, marks, ("items", j, "id"),
+                    rel,
+                    marks,
+                    ("items", j, "id"),
                     f"duplicate evidence item id {item.id!r} (first declared as item "
                     f"{seen[item.id] + 1})",
                     "duplicate",
@@ -445,9 +489,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             for k, ref in enumerate(item.sources):
                 check_ref(ref, rel, marks, ("items", j, "sources", k))
             ratings_sets = [("ratings", item.ratings)]
-            ratings_sets += [
-                (f"analysts.{a}", r) for a, r in (item.analysts or {}).items()
-            ]
+            ratings_sets += [(f"analysts.{a}", r) for a, r in (item.analysts or {}).items()]
             for where, rmap in ratings_sets:
                 loc_base: tuple[Any, ...] = ("items", j) + tuple(where.split("."))
                 for h in rmap:
@@ -456,7 +498,9 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             for h in hyps:
                 if h not in item.ratings:
                     col.add_at(
-                        rel, marks, ("items", j, "ratings"),
+                        rel,
+                        marks,
+                        ("items", j, "ratings"),
                         f"not rated against hypothesis {h!r} (use NA when it does not apply)",
                         "missing",
                     )
@@ -482,8 +526,13 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                 _unknown(col, rel, marks, ("likelihoods", t), "theory", t, theories)
         for t in theories:
             if t not in sp.likelihoods:
-                col.add_at(rel, marks, ("likelihoods",),
-                           f"no likelihood for theory {t!r} (every theory needs one)", "missing")
+                col.add_at(
+                    rel,
+                    marks,
+                    ("likelihoods",),
+                    f"no likelihood for theory {t!r} (every theory needs one)",
+                    "missing",
+                )
         for j, q in enumerate(sp.questions):
             if q not in questions:
                 _unknown(col, rel, marks, ("questions", j), "question", q, questions)
@@ -537,8 +586,15 @@ def _apply_measured(
     from casusbelli.discourse.service import measured_codings
     from casusbelli.errors import CasusError
 
-    stub = Workspace(root=root, config=config, sources=sources, indicators=indicators,
-                     theories={}, cases=cases, frames=frames)
+    stub = Workspace(
+        root=root,
+        config=config,
+        sources=sources,
+        indicators=indicators,
+        theories={},
+        cases=cases,
+        frames=frames,
+    )
     try:
         measured = measured_codings(stub)
     except CasusError as exc:
@@ -547,8 +603,11 @@ def _apply_measured(
     out: dict[str, Case] = {}
     for cid, case in cases.items():
         extra = {
-            ind: Coding(value=c["value"], rationale=c["rationale"],
-                        sources=[SourceRef(**s) for s in c["sources"]])
+            ind: Coding(
+                value=c["value"],
+                rationale=c["rationale"],
+                sources=[SourceRef(**s) for s in c["sources"]],
+            )
             for ind, c in measured.get(cid, {}).items()
         }
         out[cid] = case.model_copy(update={"codings": {**case.codings, **extra}})
@@ -661,8 +720,11 @@ def _load_config(root: Path, col: _Collector, files: list[Path]) -> WorkspaceCon
                         break
             col.add(
                 Problem(
-                    _friendly(dict(err), WorkspaceConfig), "casus.toml", line,
-                    1 if line else None, _dotted(err["loc"]) or None,
+                    _friendly(dict(err), WorkspaceConfig),
+                    "casus.toml",
+                    line,
+                    1 if line else None,
+                    _dotted(err["loc"]) or None,
                 )
             )
         return None
@@ -704,7 +766,9 @@ def _load_folder(
             oid = declared or p.stem
         elif declared is not None and declared != p.stem:
             col.add_at(
-                rel, marks, (id_field,),
+                rel,
+                marks,
+                (id_field,),
                 f"id {declared!r} differs from the file name {p.stem!r} (a {kind}'s id is its "
                 "file stem)",
                 "schema",
@@ -732,8 +796,9 @@ def _claim(
     if key in origins:
         first_file, first_line = origins[key]
         where = f"{first_file}:{first_line}" if first_line else first_file
-        col.add_at(rel, marks, loc, f"duplicate {kind} id {oid!r} (first declared at {where})",
-                   "duplicate")
+        col.add_at(
+            rel, marks, loc, f"duplicate {kind} id {oid!r} (first declared at {where})", "duplicate"
+        )
         return False
     origins[key] = (rel, line)
     return True
@@ -750,8 +815,14 @@ def _unknown(
 ) -> None:
     guess = difflib.get_close_matches(value, list(known), n=1)
     tip = f" (did you mean {guess[0]!r}?)" if guess else ""
-    col.add_at(rel, marks, loc, f"unknown {kind} id {value!r}{tip}", "unknown",
-               key=bool(loc) and loc[-1] == value)
+    col.add_at(
+        rel,
+        marks,
+        loc,
+        f"unknown {kind} id {value!r}{tip}",
+        "unknown",
+        key=bool(loc) and loc[-1] == value,
+    )
 
 
 def _content_hash(root: Path, files: list[Path]) -> str:
