@@ -335,7 +335,7 @@ def _check_data(
         if out.any():
             k = int(np.flatnonzero(out)[0])
             raise AnalysisError(
-                f"value {vals[k]!r} in column {c!r} at row {k} (case {data.index[k]!r}) "
+                f"value {float(vals[k])!r} in column {c!r} at row {k} (case {data.index[k]!r}) "
                 "is outside [0, 1]",
                 field=c,
                 line=k,
@@ -343,7 +343,7 @@ def _check_data(
             )
         if np.all(vals == vals[0]):
             raise AnalysisError(
-                f"column {c!r} is constant ({vals[0]!r} in every case)",
+                f"column {c!r} is constant ({float(vals[0])!r} in every case)",
                 field=c,
                 hint="a constant set cannot distinguish cases; drop it",
             )
