@@ -188,8 +188,9 @@ def current_weights(ws: Workspace, store_url: str,
 def _display(kind: str, value: Any) -> str:
     if kind == "binary":
         return f"{float(value):.2f}"
-    if kind == "multiple_choice":
-        return " ".join(f"{k}:{float(v):.2f}" for k, v in value.items())
+    if kind == "multiple_choice":  # the most likely option (the JSON has them all)
+        top = max(value, key=lambda k: float(value[k]))
+        return f"{top} {float(value[top]):.2f}"
     if "mixture" in value:
         mean, sd = ens.mixture_moments(value["mixture"])
     else:
@@ -675,10 +676,10 @@ class SignpostRank:
     def line(self) -> str:
         """A 'watch for ...' line."""
         if not self.questions:
-            return f"watch for {self.title} [{self.signpost}]: bears on no open question"
+            return f"watch for {self.title} ({self.signpost}): bears on no open question"
         top = self.questions[0]
         what = top["question"] + (f" ({top['option']})" if top.get("option") else "")
-        return (f"watch for {self.title} [{self.signpost}]: P(observed) {self.p_observed:.2f}; "
+        return (f"watch for {self.title} ({self.signpost}): P(observed) {self.p_observed:.2f}; "
                 f"moves {what} by {top['expected_change']:.3f} on average "
                 f"({top['now']:.2f} → {top['if_observed']:.2f} if observed, "
                 f"{top['if_not_observed']:.2f} if not)")
