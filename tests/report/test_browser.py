@@ -57,6 +57,7 @@ def _assert_all_charts_drew(page, n: int) -> None:
         assert marks.count() > 0, f"chart {i + 1} has no marks"
 
 
+@pytest.mark.slow  # runs the full analysis of the built-in workspace
 def test_builtin_report_every_chart_draws(browser, builtin_report, builtin_report_file):
     page, dialogs, errors, requests = _open(browser, builtin_report_file)
     _assert_all_charts_drew(page, len(builtin_report.charts))

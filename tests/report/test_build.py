@@ -93,6 +93,7 @@ def test_mini_report_contents(hostile_ws, mini_analysis):
     _assert_self_contained(html)
 
 
+@pytest.mark.slow  # runs the full analysis of the built-in workspace (~45 s, mostly cross)
 def test_builtin_report_renders(builtin_report):
     html = builtin_report.html
     assert builtin_report.charts, "the built-in workspace gives at least one chart"
