@@ -441,7 +441,9 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(lv)
 
 
-def _sample(d: _Design, k: int, settings: ModelSettings, seed: int) -> tuple[np.ndarray, np.ndarray, Any]:
+def _sample(
+    d: _Design, k: int, settings: ModelSettings, seed: int
+) -> tuple[np.ndarray, np.ndarray, Any]:
     """NUTS draws of (alpha, beta) for the marginal model; returns (S,), (S, k), sample stats."""
     import pymc as pm
     import pytensor.tensor as pt
@@ -480,7 +482,8 @@ def _diagnostics(idata: Any) -> tuple[float, float, int]:
         summ = az.summary(idata, kind="diagnostics")
     rhat = float(np.nanmax(summ["r_hat"].to_numpy())) if "r_hat" in summ else float("nan")
     ess = float(np.nanmin(summ["ess_bulk"].to_numpy())) if "ess_bulk" in summ else float("nan")
-    div = int(idata.sample_stats["diverging"].values.sum()) if "diverging" in idata.sample_stats else 0
+    stats = idata.sample_stats
+    div = int(stats["diverging"].values.sum()) if "diverging" in stats else 0
     return rhat, ess, div
 
 
@@ -520,7 +523,8 @@ def fit_logistic(
     y = _check_outcome(y)
     if x.ndim != 2 or x.shape[0] != y.size or x.shape[1] != len(indicators):
         raise AnalysisError(
-            f"model {name!r}: predictors have shape {x.shape}, expected ({y.size}, {len(indicators)})"
+            f"model {name!r}: predictors have shape {x.shape}, "
+            f"expected ({y.size}, {len(indicators)})"
         )
     d = _design(x, y, indicators, settings, rng, name)
     seed = int(rng.integers(2**31 - 1))

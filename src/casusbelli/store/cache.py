@@ -120,7 +120,8 @@ def clear_cache(store: Store, engine: str | None = None) -> int:
         stmt = stmt.where(MODEL_CACHE.c.engine == engine)
     try:
         with store.atomic() as session:
-            n = session.execute(stmt).rowcount
+            result: Any = session.execute(stmt)
+            n = result.rowcount
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot clear the model cache of {store.display_url}: {exc}") from exc
     return int(n or 0)
