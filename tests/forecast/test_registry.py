@@ -76,12 +76,12 @@ def test_journal_survives_rebuilds(backend, make_workspace, tmp_path, request):
     store.dispose()
     build_store(ws, url)
     build_store(ws, url)
-    store = reg.journal_store(url, create=False)
+    store = reg.existing_journal(url)
     assert store is not None
     assert [f.value for f in reg.read_forecasts(store)] == [0.3]
     store.dispose()
 
 
 def test_reading_a_missing_store_gives_none(tmp_path):
-    assert reg.journal_store(f"sqlite:///{tmp_path / 'absent.db'}", create=False) is None
+    assert reg.existing_journal(f"sqlite:///{tmp_path / 'absent.db'}") is None
     assert not (tmp_path / "absent.db").exists()

@@ -131,7 +131,7 @@ def _day(x: Any, where: str) -> dt.date:
 
 
 def check_value(q: Question, value: Any, where: str = "value") -> Any:
-    """Return ``value`` checked against ``q``'s type; :class:`ForecastError` when it does not fit."""
+    """Return ``value`` checked against ``q``'s type (:class:`ForecastError` if it does not fit)."""
     if q.type == "binary":
         return _prob(value, where)
     if q.type == "multiple_choice":
@@ -173,6 +173,7 @@ def parse_outcome(q: Question, outcome: Any, *, qid: str | None = None) -> Any:
     ``yes``/``no`` (or ``true``/``false``) for binary questions, an option for multiple choice,
     a number for numeric questions, ``YYYY-MM-DD`` for dates. A probability is not an outcome.
     """
+    name = repr(qid or q.id)
     if q.type == "binary":
         if isinstance(outcome, bool):
             return outcome
@@ -217,6 +218,7 @@ def scoring_form(q: Question, value: Any, outcome: Any | None = None) -> tuple[s
     questions become numeric ones over day numbers."""
     if q.type != "date":
         return q.type, value, outcome
+    v: dict[str, Any]
     if "mixture" in value:
         v = {"mixture": [dict(c, mean=_ordinal(c["mean"])) for c in value["mixture"]]}
     else:

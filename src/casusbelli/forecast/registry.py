@@ -26,6 +26,7 @@ __all__ = [
     "append_forecasts",
     "append_observation",
     "append_resolution",
+    "existing_journal",
     "journal_store",
     "read_forecasts",
     "read_observations",
@@ -110,24 +111,30 @@ class Observation:
                     workspace=self.workspace, content_hash=self.content_hash)
 
 
-def journal_store(url: str, *, create: bool = True) -> Store | None:
-    """Open the store at ``url`` with its journal tables.
-
-    With ``create`` the schema is brought up to date (creating an empty SQLite store if need
-    be); without it, ``None`` is returned when a SQLite file does not exist or has no journal
-    yet, so that read-only displays work before the first build.
-    """
+def journal_store(url: str) -> Store:
+    """Open the store at ``url`` with its schema (journal tables included) brought up to date,
+    creating an empty SQLite store if need be."""
     store = Store(url)
-    if not create:
-        if store.is_sqlite and (store.sqlite_path is None or not store.sqlite_path.exists()):
-            store.dispose()
-            return None
-        if not store.has_table("forecasts"):
-            store.dispose()
-            return None
-        return store
     store.migrate()
     return store
+
+
+def existing_journal(url: str) -> Store | None:
+    """Open the store at ``url`` for reading, or ``None`` when a SQLite file does not exist or
+    the store has no journal yet (so that read-only displays work before the first build)."""
+    store = Store(url)
+    if store.is_sqlite and (store.sqlite_path is None or not store.sqlite_path.exists()):
+        store.dispose()
+        return None
+    if not store.has_table("forecasts"):
+        store.dispose()
+        return None
+    return store
+
+
+def _insert(conn: Any, table: Any, row: dict[str, Any]) -> int:
+    key = conn.execute(insert(table), row).inserted_primary_key
+    return int(key[0])
 
 
 def _write(store: Store, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -137,7 +144,7 @@ def _write(store: Store, table: Any, rows: Sequence[dict[str, Any]]) -> list[int
         with store.engine.begin() as conn:
             ids = []
             for row in rows:  # one by one, to get each id on every backend
-                ids.append(int(conn.execute(insert(table), row).inserted_primary_key[0]))
+                ids.append(_insert(conn, table, row))
             return ids
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot write to {table.name} in {store.display_url}: {exc}") from exc
@@ -191,9 +198,8 @@ def append_observation(
     f_rows = [{k: v for k, v in f.to_dict().items() if k != "id"} for f in items]
     try:
         with store.engine.begin() as conn:
-            i = int(conn.execute(insert(j.observations), row).inserted_primary_key[0])
-            ids = [int(conn.execute(insert(j.forecasts), r).inserted_primary_key[0])
-                   for r in f_rows]
+            i = _insert(conn, j.observations, row)
+            ids = [_insert(conn, j.forecasts, r) for r in f_rows]
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot record the observation in {store.display_url}: {exc}") \
             from exc

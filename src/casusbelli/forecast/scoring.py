@@ -375,7 +375,8 @@ def calibration_table(prob: ArrayLike, outcome: ArrayLike, *, bins: int = 5) -> 
     r"""Group binary forecasts into ``bins`` equal-width probability bins.
 
     A calibrated forecaster's events happen about as often as forecast in every bin:
-    :math:`\bar o_b \approx \bar p_b` (the reliability diagram; Gneiting & Katzfuss 2014). Empty bins have ``None`` means. The last bin includes 1.
+    :math:`\bar o_b \approx \bar p_b` (the reliability diagram; Gneiting & Katzfuss 2014).
+    Empty bins have ``None`` means. The last bin includes 1.
 
     Examples
     --------

@@ -85,8 +85,12 @@ def _iso(now: dt.datetime | None) -> str:
 
 def _unknown(kind: str, name: str, known: Mapping[str, Any]) -> ForecastError:
     close = difflib.get_close_matches(name, list(known), n=3)
-    hint = f"did you mean {', '.join(close)}?" if close else (
-        f"known {kind}s: {', '.join(list(known)[:12])}" if known else f"the workspace has no {kind}s")
+    if close:
+        hint = f"did you mean {', '.join(close)}?"
+    elif known:
+        hint = f"known {kind}s: {', '.join(list(known)[:12])}"
+    else:
+        hint = f"the workspace has no {kind}s"
     return ForecastError(f"unknown {kind} {name!r}", field=kind, hint=hint)
 
 
@@ -163,7 +167,7 @@ def current_weights(ws: Workspace, store_url: str,
                     observations: list[reg.Observation] | None = None) -> TheoryWeights:
     """Base weights (cross-case, else equal) updated by every recorded signpost observation."""
     if observations is None:
-        store = reg.journal_store(store_url, create=False)
+        store = reg.existing_journal(store_url)
         observations = reg.read_observations(store) if store else []
         if store:
             store.dispose()
@@ -235,7 +239,7 @@ class ForecastRow:
     theories: dict[str, Any]
     assumed: tuple[str, ...]
     ensemble: Any
-    spread: dict[str, dict[str, float]]
+    spread: dict[str, dict[str, float | None]]
     display: dict[str, str]
 
     def to_dict(self) -> dict[str, Any]:
@@ -337,7 +341,7 @@ def forecast_view(
 
 
 def _journal_resolutions(store_url: str) -> dict[str, reg.Resolution]:
-    store = reg.journal_store(store_url, create=False)
+    store = reg.existing_journal(store_url)
     if store is None:
         return {}
     try:
@@ -565,7 +569,7 @@ def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
     same cases and would carry the outcome into the backtest.
     """
     outcomes = _outcomes(ws, store_url)
-    store = reg.journal_store(store_url, create=False)
+    store = reg.existing_journal(store_url)
     try:
         registry = reg.read_forecasts(store) if store else []
     finally:
@@ -601,7 +605,7 @@ def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
                     value = check_value(q, q.forecasts[who].value, f"forecasts.{who}")
                 times, values, source = [start], [value], "workspace"
             each = [_score_one(q, v, outcome) for v in values]
-            avg = {}
+            avg: dict[str, float | None] = {}
             for rule in ("brier", "log", "crps"):
                 pts = [getattr(s, rule) for s in each]
                 if any(p is None for p in pts):
@@ -717,7 +721,7 @@ def rank_signposts(ws: Workspace, store_url: str, *, question: str | None = None
     (base scenario) of the open questions each bears on; observed ones come last."""
     if question is not None and question not in ws.questions:
         raise _unknown("question", question, ws.questions)
-    store = reg.journal_store(store_url, create=False)
+    store = reg.existing_journal(store_url)
     try:
         observations = reg.read_observations(store) if store else []
     finally:
@@ -751,7 +755,8 @@ def rank_signposts(ws: Workspace, store_url: str, *, question: str | None = None
             lik = {t: post.likelihoods[t] for t in w}
             values.append(sp.value_of_information(qid, w, lik, vecs, norm=norm))  # type: ignore[arg-type]
         ranked.append((sid, values))
-    out_new, out_seen = [], []
+    out_new: list[SignpostRank] = []
+    out_seen: list[SignpostRank] = []
     p_obs_all = {sid: sp.update_weights(weights.current, {t: ws.signposts[sid].likelihoods[t]
                                                           for t in weights.current},
                                         "observed").p_observed
@@ -817,7 +822,7 @@ def observe_signpost(ws: Workspace, store_url: str, signpost: str, status: str, 
         stamp = _iso(now)
         today = _today(now)
         rows: list[reg.IssuedForecast] = []
-        shifts = []
+        shifts: list[dict[str, Any]] = []
         for qid, q in ws.questions.items():
             if not q.forecasts or question_status(q, today, resolved=qid in resolved) in (
                     "closed", "resolved"):
