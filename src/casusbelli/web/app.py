@@ -45,6 +45,8 @@ class WebSettings(BaseModel):
     login_window_seconds: float = 300.0
     session_seconds: float = 7 * 86400.0
     analyze: bool = Field(default=True, description="Run the analysis sections at start.")
+    sections: list[str] | None = Field(
+        default=None, description="Only these analysis sections (default: all available).")
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -57,7 +59,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     root = resolve_workspace(settings.workspace)
     url = settings.db or default_store_url(root, Settings())
     if settings.analyze:
-        analysis = analyze(root, db=url)
+        analysis = analyze(root, db=url, sections=settings.sections)
         ws = load_workspace(root)
     else:
         ws = load_workspace(root)

@@ -47,7 +47,9 @@ def status_of(exc: CasusError) -> tuple[int, str]:
 
 def error_body(exc: CasusError) -> dict[str, Any]:
     """The JSON body of an error response (the shape of :class:`~casusbelli.web.models.ErrorOut`)."""
-    return {"error": type(exc).__name__, "message": str(exc), "file": exc.file,
+    many = isinstance(exc, WorkspaceError) and bool(exc.problems)
+    return {"error": type(exc).__name__, "message": str(exc) if many else exc.message,
+            "file": exc.file,
             "line": exc.line, "field": exc.field, "hint": exc.hint}
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # DEV-TEMP: set to "0003"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,143 @@
+"""The web journal in the store: optimistic locking, audit log immutability, export to YAML."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from casusbelli.errors import CasusError
+from casusbelli.store.build import build_store
+from casusbelli.store.db import Store
+from casusbelli.store.webstate import (
+    StaleEditError,
+    TooManyAttemptsError,
+    add_user,
+    apply_edits,
+    audit_entries,
+    authenticate,
+    export_evidence,
+    list_edits,
+    save_edit,
+)
+from casusbelli.workspace import load_workspace
+from casusbelli.workspace.models import EvidenceSet
+
+from .conftest import EVIDENCE, PASSWORD
+
+
+@pytest.fixture
+def ws(web_ws):
+    return load_workspace(web_ws)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, ws, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'casus.db'}"
+    else:
+        url = request.getfixturevalue("pg_database")
+    build_store(ws, url)
+    s = Store(url)
+    yield s
+    s.dispose()
+
+
+def _rating(store, ws, value, version, analyst="default", actor="alice"):
+    return save_edit(store, ws, case_id="one", item_id="e1", field="rating", hypothesis="beta",
+                     analyst=analyst, value=value, version=version, actor=actor)
+
+
+def test_audit_log_refuses_update_and_delete(store, ws) -> None:
+    _rating(store, ws, "II", 0)
+    for sql in ("UPDATE audit_log SET new_value = 'CC'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with store.engine.begin() as conn:
+                conn.execute(text(sql))
+    assert [e.new_value for e in audit_entries(store)] == ["II"]
+
+
+def test_audit_log_refuses_truncate_on_postgresql(store, ws) -> None:
+    if store.is_sqlite:
+        pytest.skip("SQLite has no TRUNCATE")
+    _rating(store, ws, "II", 0)
+    with pytest.raises(DBAPIError, match="append-only"):
+        with store.engine.begin() as conn:
+            conn.execute(text("TRUNCATE audit_log"))
+
+
+def test_stale_version_raises_with_current_value_and_writes_nothing(store, ws) -> None:
+    _rating(store, ws, "II", 0)
+    with pytest.raises(StaleEditError) as err:
+        _rating(store, ws, "C", 0, actor="bob")
+    assert err.value.current.value == "II" and err.value.current.version == 1
+    assert err.value.current.edited_by == "alice" and err.value.attempted == "C"
+    assert "changed to 'II' by alice" in str(err.value)
+    assert [e.value for e in list_edits(store, "one")] == ["II"]
+    assert len(audit_entries(store)) == 1
+    with pytest.raises(StaleEditError):
+        _rating(store, ws, "C", 5)
+    assert _rating(store, ws, "C", 1).version == 2
+
+
+def test_edits_survive_a_rebuild(store, ws) -> None:
+    _rating(store, ws, "II", 0)
+    build_store(ws, store.url)
+    store.dispose()
+    again = Store(store.url)
+    assert [e.value for e in list_edits(again, "one")] == ["II"]
+    again.dispose()
+
+
+def test_apply_edits_leaves_the_workspace_untouched(store, ws) -> None:
+    _rating(store, ws, "II", 0)
+    _rating(store, ws, "CC", 0, analyst="bob", actor="bob")
+    edited = apply_edits(ws, list_edits(store))
+    item = edited.evidence["one"].items[0]
+    assert item.ratings["beta"] == "II"
+    assert item.analysts == {"bob": {"alpha": "C", "beta": "CC"}}
+    assert ws.evidence["one"].items[0].ratings["beta"] == "I"  # the loaded files are unchanged
+
+
+def test_export_writes_edits_back_keeping_comments(store, ws) -> None:
+    _rating(store, ws, "II", 0)
+    save_edit(store, ws, case_id="one", item_id="e2", field="relevance", value="high",
+              version=0, actor="alice")
+    out = export_evidence(ws, store, "one")
+    assert "# evidence for case one (comments survive the export)" in out
+    assert "# keep this comment" in out
+    assert "<script>alert('xss')</script>" in out  # verbatim
+    from ruamel.yaml import YAML
+
+    doc = EvidenceSet.model_validate(YAML(typ="safe").load(out))
+    assert doc.items[0].ratings == {"alpha": "C", "beta": "II"}
+    assert doc.items[1].relevance == "high"
+    assert doc.items[2].ratings == {"alpha": "I", "beta": "C"}
+    unchanged = [ln for ln in EVIDENCE.splitlines() if "e3" in ln or "A third" in ln]
+    assert all(ln in out for ln in unchanged)
+
+
+def test_accounts_hash_passwords_and_rate_limit(store) -> None:
+    add_user(store, "alice", PASSWORD, "analyst")
+    with store.engine.connect() as conn:
+        digest = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
+    assert digest.startswith("$argon2id$") and PASSWORD not in digest
+    s = authenticate(store, "alice", PASSWORD, ip="1.2.3.4")
+    assert s.user.role == "analyst" and len(s.csrf_token) == 64
+    for _ in range(5):
+        with pytest.raises(CasusError, match="unknown user or wrong password"):
+            authenticate(store, "alice", "bad-password", ip="1.2.3.4")
+    with pytest.raises(TooManyAttemptsError):
+        authenticate(store, "alice", PASSWORD, ip="1.2.3.4")
+    assert authenticate(store, "alice", PASSWORD, ip="5.6.7.8").user.name == "alice"
+
+
+@pytest.mark.parametrize("name,password,role,msg", [
+    ("default", PASSWORD, "analyst", "invalid user name"),
+    (" x", PASSWORD, "analyst", "invalid user name"),
+    ("carol", "short", "analyst", "too short"),
+    ("carol", PASSWORD, "boss", "unknown role 'boss'"),
+])
+def test_add_user_rejects_bad_input(store, name, password, role, msg) -> None:
+    with pytest.raises(CasusError, match=msg):
+        add_user(store, name, password, role)
