@@ -287,7 +287,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
 
     # sources: sources.yaml and sources/*.yaml
     sources: dict[str, Source] = {}
-    origins: dict[tuple[str, str], tuple[str, int | None]] = {}
+    origins: dict[tuple[str, str], tuple[str, Any]] = {}
     src_files = [root / "sources.yaml"] if (root / "sources.yaml").exists() else []
     src_files += sorted((root / "sources").glob("*.yaml")) if (root / "sources").is_dir() else []
     src_marks: dict[str, tuple[Marks, list[Any]]] = {}
@@ -309,8 +309,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             src = col.validate(Source, item, rel, marks, prefix + (i,))
             if src is None:
                 continue
-            line = marks.locate(prefix + (i,))[0]
-            _claim(col, origins, "source", src.id, rel, line, marks, prefix + (i, "id"))
+            _claim(col, origins, "source", src.id, rel, marks, prefix + (i,), prefix + (i, "id"))
             sources[src.id] = src
         src_marks[rel] = (marks, items)
 
@@ -330,15 +329,14 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             parsed = col.validate(IndicatorsFile, data, "indicators.yaml", ind_marks)
             if parsed is not None:
                 for i, ind in enumerate(parsed.indicators):
-                    line = ind_marks.locate(("indicators", i))[0]
                     _claim(
                         col,
                         origins,
                         "indicator",
                         ind.id,
                         "indicators.yaml",
-                        line,
                         ind_marks,
+                        ("indicators", i),
                         ("indicators", i, "id"),
                     )
                     indicators[ind.id] = ind
@@ -568,7 +566,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         frames=frames,
         signposts=signposts,
         content_hash=_content_hash(root, files),
-        origins=origins,
+        origins={k: (v[0], None) for k, v in origins.items()},
     )
     return ws, []
 
@@ -737,7 +735,7 @@ def _load_folder(
     kind: str,
     col: _Collector,
     files: list[Path],
-    origins: dict[tuple[str, str], tuple[str, int | None]],
+    origins: dict[tuple[str, str], tuple[str, Any]],
     id_field: str = "id",
 ) -> tuple[dict[str, M], dict[str, tuple[str, Marks]]]:
     """Load ``folder/*.yaml``; the id is the file stem, and an ``id:`` inside must agree."""
@@ -774,8 +772,8 @@ def _load_folder(
                 "schema",
             )
             continue
-        line = marks.locate((id_field,))[0] if id_field in data else 1
-        if not _claim(col, origins, kind, oid, rel, line, marks, (id_field,)):
+        where = (id_field,) if id_field in data else ()
+        if not _claim(col, origins, kind, oid, rel, marks, where, (id_field,)):
             continue
         out[oid] = obj
         docs[oid] = (rel, marks)
@@ -784,23 +782,30 @@ def _load_folder(
 
 def _claim(
     col: _Collector,
-    origins: dict[tuple[str, str], tuple[str, int | None]],
+    origins: dict[tuple[str, str], tuple[str, Any]],
     kind: str,
     oid: str,
     rel: str,
-    line: int | None,
     marks: Marks | None,
+    where: tuple[Any, ...],
     loc: tuple[Any, ...],
 ) -> bool:
+    """Record where ``kind`` ``oid`` is declared; report a duplicate naming the first place.
+
+    Positions are looked up only for duplicates (the line marks are costly to build).
+    """
     key = (kind, oid)
     if key in origins:
-        first_file, first_line = origins[key]
-        where = f"{first_file}:{first_line}" if first_line else first_file
+        first_file, first = origins[key]
+        first_marks, first_where = first
+        first_line = first_marks.locate(first_where)[0] if first_marks else None
+        place = f"{first_file}:{first_line}" if first_line else first_file
         col.add_at(
-            rel, marks, loc, f"duplicate {kind} id {oid!r} (first declared at {where})", "duplicate"
+            rel, marks, loc, f"duplicate {kind} id {oid!r} (first declared at {place})",
+            "duplicate",
         )
         return False
-    origins[key] = (rel, line)
+    origins[key] = (rel, (marks, where))
     return True
 
 

@@ -26,11 +26,23 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 __all__ = ["MAX_FILE_BYTES", "Marks", "YamlDoc", "read_text", "read_yaml", "to_plain"]
 
 
-@dataclass(frozen=True)
 class Marks:
-    """Line marks of one YAML document: ``locate(("codings", "opening", "value"))``."""
+    """Line marks of one YAML document: ``locate(("codings", "opening", "value"))``.
 
-    root: Any
+    Built from the round-trip parse of the text, which is slow, so it is made only when a
+    position is first asked for (that is, when there is something to report).
+    """
+
+    def __init__(self, root: Any = None, *, text: str | None = None) -> None:
+        self._root = root
+        self._text = text
+
+    @property
+    def root(self) -> Any:
+        """The round-trip node tree (parsed on first use)."""
+        if self._root is None and self._text is not None:
+            self._root = _rt_yaml().load(io.StringIO(self._text))
+        return self._root
 
     def locate(
         self, loc: Sequence[str | int], *, key: bool = False
@@ -138,12 +150,14 @@ def read_yaml(path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES) -> YamlD
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise _FileProblem(Problem("file is empty", rel, 1, 1))
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    # dates stay text: the models validate them (and a bad day gets a located error)
-    yaml.constructor.add_constructor(
-        "tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str
-    )
+    # fast path: libyaml (C) parser; positions are computed later only if needed
+    try:
+        data = _fast_yaml().load(text)
+    except (YAMLError, ValueError):
+        data = _MISSING
+    if data is not _MISSING and data is not None:
+        return YamlDoc(to_plain(data), Marks(text=text))
+    yaml = _rt_yaml()
     try:
         root = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:
@@ -159,6 +173,28 @@ def read_yaml(path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES) -> YamlD
     if root is None:
         raise _FileProblem(Problem("file is empty", rel, 1, 1))
     return YamlDoc(to_plain(root), Marks(root))
+
+
+_MISSING = object()
+
+
+def _rt_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    # dates stay text: the models validate them (and a bad day gets a located error)
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str
+    )
+    return yaml
+
+
+def _fast_yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str
+    )
+    return yaml
 
 
 def to_plain(node: Any) -> Any:
