@@ -1,0 +1,144 @@
+"""Web commands: ``casus serve``, ``casus user add|list`` and ``casus ach-export``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, err_console, fail
+from casusbelli.errors import CasusError
+
+user_app = typer.Typer(help="Team-server accounts (stored in the workspace's store).",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
+                                           "built-in name (default: russia).")]
+
+
+def _store_url(ws: str | None, db: str | None) -> str:
+    from casusbelli.config import default_store_url
+    from casusbelli.workspace.load import resolve_workspace
+
+    return db or default_store_url(resolve_workspace(ws))
+
+
+@app.command()
+def serve(
+    ws: WsArg = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOpt = None,
+    team: Annotated[bool, typer.Option("--team", help="Team server: accounts, roles, sessions "
+                                       "(add accounts with `casus user add`).")] = False,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure "
+                                                 "(when served behind HTTPS).")] = False,
+    sections: Annotated[str | None, typer.Option(help="Only these analysis sections, "
+                                                 "comma-separated (e.g. within,discourse); "
+                                                 "default: all.")] = None,
+) -> None:
+    """Serve the web app (pages, ACH editor, JSON API at /api/v1, docs at /api/docs)."""
+    import uvicorn
+
+    from casusbelli.web import WebSettings, create_app
+
+    try:
+        err_console.print("Loading, building and analysing the workspace...", highlight=False)
+        only = [x.strip() for x in sections.split(",") if x.strip()] if sections else None
+        application = create_app(WebSettings(workspace=ws, db=db, team=team, sections=only,
+                                             secure_cookies=secure_cookies))
+        if team:
+            from casusbelli.store.webstate import list_users
+
+            if not list_users(application.state.casus.store):
+                err_console.print("[yellow]No accounts yet:[/] add one with "
+                                  "`casus user add NAME --role admin`", highlight=False)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if host not in ("127.0.0.1", "localhost", "::1") and not team:
+        err_console.print("[yellow]Warning:[/] serving beyond this machine without --team: "
+                          "anyone who can reach it can edit.", highlight=False)
+    console.print(f"casusbelli on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Account name (also the analyst's name).")],
+    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "analyst",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from stdin.")] = False,
+    ws: WsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Add an account (or reset its password and role); the password is hashed with argon2."""
+    from casusbelli.store.db import Store
+    from casusbelli.store.webstate import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        store = Store(_store_url(ws, db))
+        store.migrate()
+        user = add_user(store, name, password, role)
+        store.dispose()
+    except CasusError as exc:
+        fail(exc)
+        return
+    console.print(f"user {user.name} ({user.role}) saved in {store.display_url}", highlight=False)
+
+
+@user_app.command("list")
+def user_list(ws: WsOpt = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
+    """List the accounts."""
+    from casusbelli.store.db import open_store
+    from casusbelli.store.webstate import list_users
+
+    try:
+        users = list_users(open_store(_store_url(ws, db)))
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_:
+        echo_json([{"name": u.name, "role": u.role, "created_at": u.created_at} for u in users])
+        return
+    t = Table(title=f"{len(users)} accounts")
+    for col in ("name", "role", "created"):
+        t.add_column(col)
+    for u in users:
+        t.add_row(u.name, u.role, u.created_at)
+    console.print(t)
+
+
+@app.command("ach-export")
+def ach_export(
+    case: Annotated[str, typer.Argument(help="Case id with an evidence file.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default: "
+                                                "stdout). May be the workspace's own file.")] = None,
+    ws: WsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write evidence/<CASE>.yaml with the web app's ACH edits applied (comments kept)."""
+    from casusbelli.store.db import open_store
+    from casusbelli.store.webstate import export_evidence
+    from casusbelli.workspace import load_workspace
+    from casusbelli.workspace.load import resolve_workspace
+
+    try:
+        workspace = load_workspace(resolve_workspace(ws))
+        text = export_evidence(workspace, open_store(_store_url(ws, db)), case)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    err_console.print(f"wrote {output}", highlight=False)
