@@ -29,8 +29,9 @@ app = typer.Typer(
 sources_app = typer.Typer(help="List and import bibliography entries.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 
-console = Console()
-err_console = Console(stderr=True)
+# piped output (files, CI logs) gets wide tables instead of rich's 80-column default
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 WsArg = Annotated[
     str | None,

@@ -39,7 +39,20 @@ Progress = Callable[[int, "int | None", str], None]
 QCA_SETTINGS: dict[str, Any] = {"incl_cut": 0.8, "n_cut": 1}
 
 
+#: A theory's indicator enters its QCA only if at least this share of cases code it.
+MIN_CODED_SHARE = 0.75
+
+
 def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
+    """QCA of one theory on the indicators most cases code, and its expected path's fit.
+
+    QCA cannot use unknown memberships. Rather than drop every case with any unknown (which
+    leaves almost nothing for sparsely documented theories), an indicator coded in fewer than
+    :data:`MIN_CODED_SHARE` of the cases is left out of that theory's QCA (it is listed), and
+    then cases with an unknown among the remaining conditions are left out (counted).
+    """
+    import re
+
     import pandas as pd
 
     from casusbelli.cross.qca import analyze as qca_analyze
@@ -47,34 +60,53 @@ def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
 
     m = theory_matrices(ws, [tid])
     x = m.data[tid]
-    conds = list(m.indicators[tid])
-    complete = ~np.isnan(x).any(axis=1)
-    cases = [c for c, keep in zip(m.cases, complete, strict=True) if keep]
-    out: dict[str, Any] = {"theory": tid, "conditions": conds, "cases": len(cases),
-                           "left_out": int((~complete).sum())}
+    all_conds = list(m.indicators[tid])
+    share = 1.0 - np.isnan(x).mean(axis=0)
+    keep = share >= MIN_CODED_SHARE
+    if keep.sum() < 2:
+        keep = np.zeros_like(keep)
+        keep[np.argsort(-share, kind="stable")[:2]] = True
+    conds = [c for c, k in zip(all_conds, keep, strict=True) if k]
+    dropped = {c: round(float(sh), 2) for c, sh, k in zip(all_conds, share, keep, strict=True)
+               if not k}
+    xk = x[:, keep]
+    complete = ~np.isnan(xk).any(axis=1)
+    cases = [c for c, ok in zip(m.cases, complete, strict=True) if ok]
+    out: dict[str, Any] = {"theory": tid, "conditions": conds, "dropped_conditions": dropped,
+                           "cases": len(cases), "left_out": int((~complete).sum())}
     if len(cases) < 2:
-        out["error"] = (f"only {len(cases)} case(s) code every indicator of {tid!r}; "
+        out["error"] = (f"only {len(cases)} case(s) code the indicators of {tid!r}; "
                         "QCA needs at least two")
-        return out
-    df = pd.DataFrame(x[complete], index=cases, columns=conds)
-    df[ws.outcome] = m.outcome[complete]
-    try:
-        res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
-        sol = res.parsimonious or res.complex
-        if sol is not None and sol.models:
-            best = sol.models[0]
-            out["solution"] = {"type": sol.solution_type, "expression": best.expression,
-                               "inclS": best.incl, "covS": best.cov,
-                               "models": len(sol.models)}
-        else:
-            out["solution"] = None
-    except AnalysisError as exc:
-        out["error"] = str(exc)
+    else:
+        df = pd.DataFrame(xk[complete], index=cases, columns=conds)
+        df[ws.outcome] = m.outcome[complete]
+        try:
+            res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
+            sol = res.parsimonious or res.complex
+            if sol is not None and sol.models:
+                best = sol.models[0]
+                out["solution"] = {"type": sol.solution_type, "expression": best.expression,
+                                   "inclS": best.incl, "covS": best.cov,
+                                   "models": len(sol.models)}
+            else:
+                out["solution"] = None
+        except AnalysisError as exc:
+            out["error"] = str(exc)
     paths = ws.theories[tid].paths
     if paths:
+        names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", paths)))
+        idx = [all_conds.index(n) for n in names if n in all_conds]
+        if len(idx) != len(names):
+            out["expected"] = {"expression": paths,
+                               "error": "the path names indicators of another theory"}
+            return out
+        ok = ~np.isnan(x[:, idx]).any(axis=1)
+        pdf = pd.DataFrame(x[ok][:, idx], columns=[all_conds[i] for i in idx])
+        pdf[ws.outcome] = m.outcome[ok]
         try:
-            fit = sufficiency(paths, df, ws.outcome)
-            out["expected"] = {"expression": paths, "inclS": fit.incl, "covS": fit.cov}
+            fit = sufficiency(paths, pdf, ws.outcome)
+            out["expected"] = {"expression": paths, "inclS": fit.incl, "covS": fit.cov,
+                               "cases": int(ok.sum())}
         except AnalysisError as exc:
             out["expected"] = {"expression": paths, "error": str(exc)}
     return out
@@ -115,13 +147,19 @@ def cross_section(
         qca.append(r)
         sol = r.get("solution") or {}
         exp = r.get("expected") or {}
+        if r.get("error"):
+            lines.append(f"QCA {tid}: {r['error']}")
+        if r.get("dropped_conditions"):
+            lines.append(f"QCA {tid}: left out (coded in too few cases): " + ", ".join(
+                f"{c} ({sh:.0%} coded)" for c, sh in r["dropped_conditions"].items()))
         qca_rows.append([tid, r["cases"], r["left_out"],
-                         sol.get("expression", r.get("error", "no solution")),
+                         sol.get("expression", "—" if r.get("error") else "no solution"),
                          sol.get("inclS"), sol.get("covS"),
                          exp.get("expression"), exp.get("inclS"), exp.get("covS")])
     tables.append({
         "title": f"QCA per theory (parsimonious solution, incl_cut {QCA_SETTINGS['incl_cut']}, "
-                 "cases with an unknown coding left out) and each theory's expected path",
+                 f"conditions coded in at least {MIN_CODED_SHARE:.0%} of cases, cases with an unknown "
+                 "among them left out) and each theory's expected path",
         "columns": ["theory", "cases", "left out", "solution", "inclS", "covS",
                     "expected path", "path inclS", "path covS"],
         "rows": qca_rows,
