@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casusbelli.web import WebSettings, create_app
-
 from tests.conftest import MINI_FILES
 
 from .conftest import EVIDENCE, HOSTILE
@@ -72,7 +71,8 @@ def test_hostile_evidence_text_is_escaped(client: TestClient, path: str) -> None
     assert "<script>alert" not in text
     assert "<img src=x" not in text
     if path == "/cases/one":
-        assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in text
+        assert ("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"
+                "&lt;img src=x onerror=alert(2)&gt;") in text
         assert "&#34;onerror=alert(3)&#34; &amp; more." in text
 
 
@@ -98,7 +98,8 @@ def test_overview_gives_verdict_per_case_with_evidence(client: TestClient) -> No
 
 def test_cases_filter_by_text_and_kind(client: TestClient) -> None:
     assert [c["id"] for c in client.get("/api/v1/cases?q=TWO").json()["cases"]] == ["two"]
-    assert [c["id"] for c in client.get("/api/v1/cases?kind=intervention").json()["cases"]] == ["one"]
+    cases = client.get("/api/v1/cases?kind=intervention").json()["cases"]
+    assert [c["id"] for c in cases] == ["one"]
     assert client.get("/api/v1/cases?kind=bogus").status_code == 422
 
 

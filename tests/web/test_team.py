@@ -1,4 +1,4 @@
-"""Team server: sign-in, sessions, roles, own-ratings-only, CSRF, rate limiting, 409 between users."""
+"""Team server: sign-in, sessions, roles, own ratings only, CSRF, rate limits, 409 between users."""
 
 from __future__ import annotations
 

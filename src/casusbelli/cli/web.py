@@ -120,8 +120,9 @@ def user_list(ws: WsOpt = None, db: DbOpt = None, json_: JsonOpt = False) -> Non
 @app.command("ach-export")
 def ach_export(
     case: Annotated[str, typer.Argument(help="Case id with an evidence file.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (default: "
-                                                "stdout). May be the workspace's own file.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write here (default: stdout). May be the workspace's own file.")
+    ] = None,
     ws: WsOpt = None,
     db: DbOpt = None,
 ) -> None:

@@ -412,7 +412,7 @@ def save_edit(
                     .where(key, edits_t.c.version == version)
                     .values(value=value, version=version + 1, edited_by=actor, edited_at=now)
                 )
-                if res.rowcount != 1:
+                if res.rowcount != 1:  # type: ignore[attr-defined]
                     raise stale(current_of(s))
             s.execute(
                 insert(audit_t).values(

@@ -20,8 +20,13 @@ from casusbelli.store.webstate import (
     TooManyAttemptsError,
 )
 from casusbelli.web.auth import AuthRequiredError, CsrfError
+from casusbelli.web.models import ErrorOut
 
-__all__ = ["error_body", "install_error_handlers", "status_of"]
+__all__ = ["AUTH_RESPONSES", "error_body", "install_error_handlers", "status_of"]
+
+#: OpenAPI entry of the 401 every page's API answers on a team server without a session.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Sign-in required (team server)"}}
 
 _STATUS: tuple[tuple[type[CasusError], int, str], ...] = (
     (AuthRequiredError, 401, "Sign-in required"),
@@ -46,7 +51,7 @@ def status_of(exc: CasusError) -> tuple[int, str]:
 
 
 def error_body(exc: CasusError) -> dict[str, Any]:
-    """The JSON body of an error response (the shape of :class:`~casusbelli.web.models.ErrorOut`)."""
+    """The JSON body of an error response (:class:`~casusbelli.web.models.ErrorOut`)."""
     many = isinstance(exc, WorkspaceError) and bool(exc.problems)
     return {"error": type(exc).__name__, "message": str(exc) if many else exc.message,
             "file": exc.file,

@@ -1,7 +1,8 @@
 """Page data built from library calls, shared by each HTML page and its JSON twin.
 
 Nothing here computes an analysis: scores come from :mod:`casusbelli.within.section`, sections
-from :func:`casusbelli.pipeline.analyze`, summaries from :func:`casusbelli.pipeline.workspace_summary`.
+from :func:`casusbelli.pipeline.analyze`, summaries from
+:func:`casusbelli.pipeline.workspace_summary`.
 """
 
 from __future__ import annotations

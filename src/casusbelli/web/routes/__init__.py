@@ -12,7 +12,7 @@ from casusbelli.web.routes import (
     theories,
 )
 
-ROUTERS = [overview.router, theories.router, cases.router, case.router, qca.router,
-           frames.router, forecasts.router, login.router, audit.router]
+ROUTERS = [overview.meta_router, overview.router, theories.router, cases.router, case.router,
+           qca.router, frames.router, forecasts.router, login.router, audit.router]
 
 __all__ = ["ROUTERS"]

@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse
 from casusbelli.store.webstate import AccessDeniedError, audit_entries
 from casusbelli.web.auth import Principal
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import AuditOut, AuditRecord, ErrorOut
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=AUTH_RESPONSES)
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ValidationError
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
 from casusbelli.errors import CasusError
 from casusbelli.store.webstate import StaleEditError, list_edits, save_edit
 from casusbelli.web.auth import Principal
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep, WriterDep
-from casusbelli.web.errors import error_body
+from casusbelli.web.errors import AUTH_RESPONSES, error_body
 from casusbelli.web.models import (
     AchOut,
     CaseOut,
@@ -30,13 +30,14 @@ from casusbelli.web.models import (
 )
 from casusbelli.web.views import ach_view, case_or_404, source_refs, trace_spec
 
-router = APIRouter(tags=["case"])
+router = APIRouter(tags=["case"], responses=AUTH_RESPONSES)
 
 CaseId = Annotated[str, Path(max_length=80, description="The case id (its file stem).")]
 AnalystQ = Annotated[str | None, Query(max_length=120,
                                        description="Whose ratings (default: your own).")]
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorOut}, 404: {"model": ErrorOut}, 409: {"model": ConflictOut},
+    400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
+    409: {"model": ConflictOut},
     422: {"model": ErrorOut}}
 
 
@@ -75,7 +76,8 @@ def case_page(request: Request, case_id: CaseId, state: StateDep, principal: Pri
                                                "saved": None})
 
 
-@router.get("/api/v1/cases/{case_id}", response_model=CaseOut, responses={404: {"model": ErrorOut}})
+@router.get("/api/v1/cases/{case_id}", response_model=CaseOut,
+            responses={404: {"model": ErrorOut}})
 def case_api(case_id: CaseId, state: StateDep, principal: PrincipalDep,
              analyst: AnalystQ = None) -> CaseOut:
     """A case: facts, codings with sources, and its ACH matrix when it has evidence."""

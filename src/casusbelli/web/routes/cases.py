@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse
 
 from casusbelli.pipeline import workspace_summary
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import CaseList, CaseRow
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], responses=AUTH_RESPONSES)
 
 QueryQ = Annotated[str, Query(max_length=200, description="Text in the id, name or target.")]
 QueryKind = Annotated[Literal["", "intervention", "negative"],

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import ForecastsOut, QuestionOut
 from casusbelli.web.views import section_out
 
-router = APIRouter(tags=["forecasts"])
+router = APIRouter(tags=["forecasts"], responses=AUTH_RESPONSES)
 
 
 def build_forecasts(state: AppState) -> ForecastsOut:

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import FramesOut
 from casusbelli.web.views import frames_spec, section_out
 
-router = APIRouter(tags=["frames"])
+router = APIRouter(tags=["frames"], responses=AUTH_RESPONSES)
 
 
 def build_frames(state: AppState) -> FramesOut:

@@ -8,11 +8,12 @@ from fastapi.responses import HTMLResponse
 from casusbelli import __version__
 from casusbelli.pipeline import workspace_summary
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import Health, Overview, VerdictRow, WorkspaceInfo
 from casusbelli.web.views import section_out
 from casusbelli.within.section import within_section
 
-router = APIRouter(tags=["overview"])
+router = APIRouter(tags=["overview"], responses=AUTH_RESPONSES)
 
 #: Sections the overview shows when their engine is installed, in data-flow order.
 EXPECTED_SECTIONS = ("within", "cross", "discourse", "forecasts")
@@ -68,7 +69,11 @@ def overview_api(state: StateDep, principal: PrincipalDep) -> Overview:
     return build_overview(state)
 
 
-@router.get("/api/v1/health", response_model=Health)
+#: Endpoints that need no sign-in.
+meta_router = APIRouter(tags=["meta"])
+
+
+@meta_router.get("/api/v1/health", response_model=Health)
 def health(state: StateDep) -> Health:
     """A trivial answer: the server is up (no sign-in needed)."""
     return Health(workspace=state.ws.name, version=__version__)

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import QcaOut
 from casusbelli.web.views import section_out
 
-router = APIRouter(tags=["qca"])
+router = APIRouter(tags=["qca"], responses=AUTH_RESPONSES)
 
 
 def build_qca(state: AppState) -> QcaOut:

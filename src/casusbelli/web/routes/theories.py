@@ -7,10 +7,11 @@ from fastapi.responses import HTMLResponse
 
 from casusbelli.pipeline import workspace_summary
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
+from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import TheoryOut
 from casusbelli.web.views import source_refs
 
-router = APIRouter(tags=["theories"])
+router = APIRouter(tags=["theories"], responses=AUTH_RESPONSES)
 
 
 def build_theories(state: AppState) -> list[TheoryOut]:
