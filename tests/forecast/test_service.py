@@ -207,3 +207,15 @@ def test_analyze_section_has_tables_and_lines(ws, url):
     assert len(titles) == 2 and "Scores" in titles[1]
     assert any("equal theory weights" in line for line in section["lines"])
     assert section["scores"]["resolved"] == ["past"]
+
+
+def test_cross_case_weights_are_used_when_computed(ws, url, monkeypatch):
+    import casusbelli.cross.weights as cw
+
+    monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 3.0, "beta": 1.0})
+    v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
+    assert v.weights.source == "cross-case" and not v.weights.warnings
+    assert v.rows[0].ensemble == pytest.approx(0.75 * 0.8 + 0.25 * 0.2)
+    monkeypatch.setattr(cw, "weights", lambda ws, store_url: None)
+    v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
+    assert v.weights.source == "equal" and "not computed yet" in v.weights.warnings[0]

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from casusbelli.errors import AnalysisError, ForecastError
+from casusbelli.errors import CasusError, ForecastError
 from casusbelli.forecast import ensemble as ens
 from casusbelli.forecast import registry as reg
 from casusbelli.forecast import scoring as sc
@@ -119,21 +119,30 @@ class TheoryWeights:
 
 
 def _cross_weights(ws: Workspace, store_url: str) -> tuple[dict[str, float] | None, str | None]:
+    """``casusbelli.cross.weights(ws, store_url)`` (a function of the package or of its module
+    ``weights``): a mapping, ``None`` when not computed yet, or an object with ``.weights``."""
     import importlib
 
-    try:
-        cross = importlib.import_module("casusbelli.cross")
-    except ModuleNotFoundError:
-        return None, "cross-case engine not installed"
-    fn = getattr(cross, "weights", None)
-    if fn is not None and not callable(fn):  # a module casusbelli.cross.weights
-        fn = getattr(fn, "weights", None)
-    if fn is None or not callable(fn):
-        return None, "cross-case weights are not available yet"
+    fn: Any = None
+    for name in ("casusbelli.cross.weights", "casusbelli.cross"):
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        cand = getattr(mod, "weights", None)
+        if callable(cand):
+            fn = cand
+            break
+    if fn is None:
+        return None, "the cross-case engine has no theory weights"
     try:
         result = fn(ws, store_url)
-    except AnalysisError as exc:
+    except CasusError as exc:
         return None, f"cross-case weights unavailable: {exc}"
+    if result is None:
+        return None, "cross-case weights not computed yet (run `casus analyze` or `casus compare`)"
     mapping = result if isinstance(result, Mapping) else getattr(result, "weights", None)
     if not isinstance(mapping, Mapping):
         return None, "cross-case weights came back in an unknown shape"
