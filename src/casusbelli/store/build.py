@@ -258,9 +258,9 @@ def _build_sqlite(
 
 
 def _remove_if_dead(path: Path) -> None:
-    """Remove a leftover temporary file of a build whose process is gone."""
+    """Remove a leftover temporary file (or its SQLite journal) of a build whose process is gone."""
     try:
-        pid = int(path.name.rsplit("-", 1)[1])
+        pid = int(path.name.split("building-", 1)[1].split("-", 1)[0])
     except (IndexError, ValueError):
         return
     try:
