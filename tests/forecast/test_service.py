@@ -215,7 +215,13 @@ def test_cross_case_weights_are_used_when_computed(ws, url, monkeypatch):
     monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 3.0, "beta": 1.0})
     v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
     assert v.weights.source == "cross-case" and not v.weights.warnings
-    assert v.rows[0].ensemble == pytest.approx(0.75 * 0.8 + 0.25 * 0.2)
+    # 5% of the uniform weight is mixed in, so no theory's weight is ever exactly 0
+    w_alpha = 0.95 * 0.75 + 0.05 / 2
+    assert v.weights.base["alpha"] == pytest.approx(w_alpha)
+    assert v.rows[0].ensemble == pytest.approx(w_alpha * 0.8 + (1 - w_alpha) * 0.2)
+    monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 1.0, "beta": 0.0})
+    v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
+    assert v.weights.base["beta"] == pytest.approx(0.025)
     monkeypatch.setattr(cw, "weights", lambda ws, store_url: None)
     v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
     assert v.weights.source == "equal" and "not computed yet" in v.weights.warnings[0]

@@ -172,6 +172,10 @@ def check_registered(ws: Workspace, observations: list[reg.Observation]) -> None
                 )
 
 
+#: Share of the uniform weight mixed into the cross-case weights before signpost updates.
+WEIGHT_FLOOR_MIX = 0.05
+
+
 def current_weights(ws: Workspace, store_url: str,
                     observations: list[reg.Observation] | None = None) -> TheoryWeights:
     """Base weights (cross-case, else equal) updated by every recorded signpost observation."""
@@ -189,6 +193,11 @@ def current_weights(ws: Workspace, store_url: str,
         base = ens.equal_weights(theories)
         source = "equal"
         warnings.append(f"equal theory weights: {why}")
+    if source == "cross-case":
+        # stacking can give a theory exactly 0, and Bayes' rule can never raise a 0: keep every
+        # theory in play by mixing in a little of the uniform weight (no theory ruled out for good)
+        k = len(base)
+        base = {t: (1 - WEIGHT_FLOOR_MIX) * v + WEIGHT_FLOOR_MIX / k for t, v in base.items()}
     w = dict(base)
     seen = []
     for obs in observations:
