@@ -2,9 +2,10 @@
 
 Usage: python scripts/screenshots.py [--out docs/img] [--workspace russia]
 
-Starts ``casus serve`` on the workspace (a temporary store, so nothing of yours is touched), on
-a free loopback port, opens the overview in headless chromium and saves ``overview.png``; when a
-case has an evidence file, also ``case-ach.png`` (the ACH editor's scores and the process-tracing chart).
+Starts ``casus serve`` on the workspace (a temporary store, so nothing of yours is touched),
+on a free loopback port, opens the overview in headless chromium and saves ``overview.png``;
+when a case has an evidence file, also ``case-ach.png`` (the ACH scores and the
+process-tracing chart).
 """
 
 from __future__ import annotations
