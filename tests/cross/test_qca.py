@@ -21,7 +21,9 @@ CONDS = ["A", "B", "C", "D"]
 @st.composite
 def crisp_tables(draw):
     n = draw(st.integers(8, 40))
-    rows = draw(st.lists(st.lists(st.integers(0, 1), min_size=5, max_size=5), min_size=n, max_size=n))
+    rows = draw(
+        st.lists(st.lists(st.integers(0, 1), min_size=5, max_size=5), min_size=n, max_size=n)
+    )
     df = pd.DataFrame(rows, columns=[*CONDS, "Y"], index=[f"c{i}" for i in range(n)])
     for c in df.columns:  # keep columns non-constant
         if df[c].nunique() == 1:
@@ -36,7 +38,9 @@ def fuzzy_tables(draw):
     df = pd.DataFrame(np.round(vals, 3), columns=[*CONDS, "Y"], index=[f"c{i}" for i in range(n)])
     for c in df.columns:
         if df[c].nunique() == 1:
-            df.iloc[0, df.columns.get_loc(c)] = 1.0 - df.iloc[0, df.columns.get_loc(c)] if df[c].iloc[0] != 0.5 else 0.9
+            df.iloc[0, df.columns.get_loc(c)] = (
+                1.0 - df.iloc[0, df.columns.get_loc(c)] if df[c].iloc[0] != 0.5 else 0.9
+            )
     return df
 
 
@@ -126,13 +130,22 @@ def test_synthetic_8_conditions_recovers_the_rule(shared_data: Path):
     doc = res.to_dict()
     assert set(doc["solutions"]) == {"complex", "parsimonious", "intermediate"}
     assert doc["solutions"]["parsimonious"][0]["terms"] == ["D*E", "A*B*~C", "F*~G*H"]
-    assert set(doc["solutions"]["parsimonious"][0]["terms_detail"][0]) >= {"term", "inclS", "PRI", "covS", "covU"}
+    assert set(doc["solutions"]["parsimonious"][0]["terms_detail"][0]) >= {
+        "term",
+        "inclS",
+        "PRI",
+        "covS",
+        "covU",
+    }
 
 
 # ------------------------------------------------------------------ bad input
 
+
 def _df():
-    return pd.DataFrame({"A": [0.1, 0.9, 0.6], "B": [1, 0, 1], "Y": [0, 1, 1]}, index=["x", "y", "z"])
+    return pd.DataFrame(
+        {"A": [0.1, 0.9, 0.6], "B": [1, 0, 1], "Y": [0, 1, 1]}, index=["x", "y", "z"]
+    )
 
 
 def test_outcome_not_in_data_names_it():
@@ -152,7 +165,9 @@ def test_values_outside_unit_interval_name_column_and_row():
 def test_nan_names_column_and_row():
     df = _df()
     df.loc["z", "B"] = np.nan
-    with pytest.raises(AnalysisError, match=r"missing value \(NaN\) in column 'B' at row 2 \(case 'z'\)"):
+    with pytest.raises(
+        AnalysisError, match=r"missing value \(NaN\) in column 'B' at row 2 \(case 'z'\)"
+    ):
         truth_table(df, "Y", ["A", "B"])
 
 

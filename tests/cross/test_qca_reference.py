@@ -87,7 +87,9 @@ def _check_models(mine, ref_models) -> None:
             if "cases" in rf:
                 assert list(f.cases) == rf["cases"]
         sp = r["solution_parameters"]
-        assert _close(m.incl, sp["inclS"]) and _close(m.pri, sp["PRI"]) and _close(m.cov, sp["covS"])
+        assert (
+            _close(m.incl, sp["inclS"]) and _close(m.pri, sp["PRI"]) and _close(m.cov, sp["covS"])
+        )
 
 
 @pytest.mark.parametrize("name", [n for n in REF_FILES if "truthTable" in n])
@@ -95,7 +97,9 @@ def test_truth_table_matches_r(shared_data: Path, name: str) -> None:
     ref = _load(shared_data, name)
     outcome, ic = _tt_call(ref["r_call"])
     tref = ref["truth_table"]
-    tt = truth_table(_data(shared_data, ref), outcome, tref["conditions"], incl_cut=ic, complete=True)
+    tt = truth_table(
+        _data(shared_data, ref), outcome, tref["conditions"], incl_cut=ic, complete=True
+    )
     assert [r.row_id for r in tt.observed] == tref["observed_row_ids"]
     assert len(tt.rows) == len(tref["rows"])
     for row, rr in zip(tt.rows, tref["rows"]):
@@ -145,14 +149,18 @@ def test_minimize_matches_r(shared_data: Path, name: str) -> None:
 @pytest.mark.parametrize("name", [n for n in REF_FILES if "necessity" in n])
 def test_necessity_matches_r_pof(shared_data: Path, name: str) -> None:
     ref = _load(shared_data, name)
-    outcome = re.search(r'superSubset\(\w+, outcome = "([^"]+)"', ref["superSubset"]["r_call"]).group(1)
+    outcome = re.search(
+        r'superSubset\(\w+, outcome = "([^"]+)"', ref["superSubset"]["r_call"]
+    ).group(1)
     data = _data(shared_data, ref)
     conds = [c for c in data.columns if c != outcome]
     fits = {f.term: f for f in necessity(data, outcome, conds)}
     for key in ("pof_necessity_single", "pof_necessity_single_negated"):
         for t in ref[key]["result"]["terms"]:
             f = fits[t["term"]]
-            assert _close(f.incl, t["inclN"]) and _close(f.ron, t["RoN"]) and _close(f.cov, t["covN"])
+            assert (
+                _close(f.incl, t["inclN"]) and _close(f.ron, t["RoN"]) and _close(f.cov, t["covN"])
+            )
     for key in ("pof_sufficiency_single", "pof_sufficiency_single_negated"):
         for t in ref[key]["result"]["terms"]:
             f = fits[t["term"]]

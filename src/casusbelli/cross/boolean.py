@@ -2,8 +2,8 @@ r"""Boolean sum-of-products expressions over named sets (``"A*~B + C"``).
 
 A term is a conjunction of literals; a literal is a condition name, negated with a leading
 ``~``. An expression is a disjunction of terms separated by ``+``. Fuzzy-set semantics
-(Zadeh): negation is :math:`1 - x`, conjunction the minimum, disjunction the maximum
-(Ragin 2008, ch. 2; Dusa 2019, ch. 3).
+negation is :math:`1 - x`, conjunction the minimum, disjunction the maximum
+(Ragin 2008; Dusa 2019).
 
 .. math::
 
@@ -83,9 +83,7 @@ def parse_expression(expression: str, conditions: Sequence[str] | None = None) -
                     hint=f"known conditions: {', '.join(order)}",
                 )
             if lit in lits and lits[lit] != value:
-                raise AnalysisError(
-                    f"term {raw!r} holds both {lit} and ~{lit}", field="expression"
-                )
+                raise AnalysisError(f"term {raw!r} holds both {lit} and ~{lit}", field="expression")
             lits[lit] = value
         items = list(lits.items())
         if order is not None:

@@ -1,6 +1,6 @@
 r"""Calibration of raw values into set memberships (direct method; crisp thresholds).
 
-Follows R QCA's ``calibrate()`` (Dusa 2019, ch. 4), which implements Ragin's (2008, ch. 5)
+Follows R QCA's ``calibrate()`` (Dusa 2019), which implements Ragin's (2008)
 direct method: with exclusion, crossover and inclusion thresholds :math:`e, c, i` and the
 inclusion degree of membership ``idm`` (0.95 by default),
 
@@ -79,7 +79,9 @@ def calibrate(
         )
     if type == "crisp":
         if th.size == 0:
-            raise AnalysisError("crisp calibration needs at least one threshold", field="thresholds")
+            raise AnalysisError(
+                "crisp calibration needs at least one threshold", field="thresholds"
+            )
         if (th < arr.min()).any() or (th > arr.max()).any():
             raise AnalysisError("threshold value(s) outside the range of x", field="thresholds")
         return np.searchsorted(np.sort(th), arr, side="right").astype(int)
@@ -96,7 +98,9 @@ def calibrate(
         if decreasing:
             th_ex, th_in = th_in, th_ex
         if th_in == th_cr or th_ex == th_cr:
-            raise AnalysisError("the crossover must differ from the other thresholds", field="thresholds")
+            raise AnalysisError(
+                "the crossover must differ from the other thresholds", field="thresholds"
+            )
         scale = np.log(idm / (1 - idm))
         low = arr < th_cr
         denom = np.where(low, th_ex - th_cr, th_in - th_cr)

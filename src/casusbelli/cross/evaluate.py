@@ -1,8 +1,8 @@
 r"""Theory evaluation: a theory's expected paths intersected with the empirical solution.
 
-Ragin (1987, ch. 8) proposed intersecting a theory :math:`T` with an empirical solution
-:math:`S`; Schneider & Wagemann (2012, ch. 11.3) give the four areas and what each says,
-and SetMethods' ``theory.evaluation`` (Oana, Schneider & Thomann 2021, ch. 9) reports them:
+Ragin (1987) proposed intersecting a theory :math:`T` with an empirical solution
+:math:`S`; Schneider & Wagemann (2012) give the four areas and what each says, and
+SetMethods' ``theory.evaluation`` (Oana, Schneider & Thomann 2021) reports them:
 
 * :math:`T \cdot S` — what theory and findings both expect (theory confirmed);
 * :math:`T \cdot \sim S` — expected by the theory, not found (theory too broad here);
@@ -14,7 +14,8 @@ for the negations); its sufficiency consistency and coverage for :math:`Y` use t
 formulas of :mod:`casusbelli.cross.qca`. Member cases are those with membership above 0.5,
 split into cases in the outcome (:math:`y > 0.5`) and not in it.
 
-References: Ragin, C. C. (1987). *The Comparative Method*. UC Press. Schneider, C. Q. &
+References: Ragin (1987), *The Comparative Method* (as named in the task; not in the
+project bibliography yet). Schneider, C. Q. &
 Wagemann, C. (2012). *Set-Theoretic Methods for the Social Sciences*. Cambridge UP. Oana,
 I.-E., Schneider, C. Q. & Thomann, E. (2021). *Qualitative Comparative Analysis Using R*.
 Cambridge UP.
@@ -165,5 +166,6 @@ def evaluate_theories(
     if not theories:
         raise AnalysisError("no theories given", field="theories")
     return tuple(
-        evaluate_theory(expr, solution, data, outcome, theory_id=tid) for tid, expr in theories.items()
+        evaluate_theory(expr, solution, data, outcome, theory_id=tid)
+        for tid, expr in theories.items()
     )

@@ -4,7 +4,7 @@ The definitions follow R's QCA package by Adrian Dusa (version 3.25; Dusa 2019),
 truth table and its complex (conservative), parsimonious and intermediate solutions agree
 with R's ``truthTable()`` and ``minimize()`` term for term and model for model.
 
-Parameters of fit (Ragin 2006, 2008; Dusa 2019, ch. 5), for a set :math:`X` and outcome
+Parameters of fit (Ragin 2008; Dusa 2019), for a set :math:`X` and outcome
 :math:`Y` with memberships :math:`x_i, y_i`:
 
 .. math::
@@ -26,10 +26,9 @@ membership in a row is the minimum over the conditions of :math:`x` or :math:`1 
 
 Minimisation: the complex solution minimises the positive rows alone with Quine–McCluskey;
 the parsimonious one finds prime implicants of the positive rows plus the remainders,
-level by level as R's CCubes algorithm does (Dusa & Thiem 2015), with R's stopping rule;
+level by level as R's CCubes algorithm does, with R's stopping rule;
 both then solve the prime implicant chart for *all* covers of minimum size. The
-intermediate solution follows R's easy-counterfactual rule (Ragin & Sonnett 2005; Dusa
-2019, ch. 8): a literal of a complex term that is absent from the parsimonious term it
+intermediate solution follows R's easy-counterfactual rule (Ragin 2008; Dusa 2019): a literal of a complex term that is absent from the parsimonious term it
 implies and contradicts a directional expectation is dropped; the remainders covered by
 the resulting terms (and by the parsimonious model) are the easy counterfactuals, added to
 the positive rows before a new Quine–McCluskey pass. Terms and models are sorted as R
@@ -37,8 +36,8 @@ sorts them.
 
 References: Ragin, C. C. (2008). *Redesigning Social Inquiry*. Chicago UP. Dusa, A. (2019).
 *QCA with R*. Springer. Schneider, C. Q. & Wagemann, C. (2012). *Set-Theoretic Methods for
-the Social Sciences*. Cambridge UP. Thiem, A. & Dusa, A. (2013). *Qualitative Comparative
-Analysis with R*. Springer.
+the Social Sciences*. Cambridge UP. Thiem, A. & Duşa, A. (2013). QCA: A package for
+Qualitative Comparative Analysis. *The R Journal* 5(1), 87-97. doi:10.32614/RJ-2013-009.
 """
 
 from __future__ import annotations
@@ -52,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from casusbelli.cross.boolean import expression_membership, parse_expression
+from casusbelli.cross.boolean import expression_membership
 from casusbelli.errors import AnalysisError
 
 __all__ = [
@@ -97,7 +96,7 @@ class TruthTableRow:
     def to_dict(self, conditions: Sequence[str]) -> dict[str, Any]:
         """Return the row as a JSON-ready mapping (R's column names)."""
         d: dict[str, Any] = {"row_id": self.row_id}
-        d.update({c: v for c, v in zip(conditions, self.values)})
+        d.update(dict(zip(conditions, self.values, strict=True)))
         d.update({"OUT": self.out, "n": self.n, "incl": self.incl, "PRI": self.pri})
         d["cases"] = list(self.cases)
         return d
@@ -222,7 +221,9 @@ class Minimization:
             "outcome": self.outcome,
             "prime_implicants": list(self.prime_implicants),
             "essential": list(self.essential),
-            "simplifying_assumptions": {k: list(v) for k, v in self.simplifying_assumptions.items()},
+            "simplifying_assumptions": {
+                k: list(v) for k, v in self.simplifying_assumptions.items()
+            },
             "truncated": self.truncated,
             "solutions": {self.solution_type: [m.to_dict() for m in self.models]},
         }
@@ -451,7 +452,9 @@ def truth_table(
             TruthTableRow(code + 1, tuple(int(b) for b in bits), out, n, incl, pri, members)
         )
     if not any(r.out != "?" for r in rows):
-        raise AnalysisError("there are no configurations, using these cut-off values", field="n_cut")
+        raise AnalysisError(
+            "there are no configurations, using these cut-off values", field="n_cut"
+        )
     observed = tuple(rows)
     shown: list[TruthTableRow]
     if complete:
@@ -483,10 +486,15 @@ def truth_table(
     )
 
 
-def _sort_rows(rows: list[TruthTableRow], sort_by: Sequence[str], decreasing: bool) -> list[TruthTableRow]:
-    keys = {"OUT": lambda r: {"1": 2, "C": 1, "0": 0}.get(r.out, -1), "n": lambda r: r.n,
-            "incl": lambda r: -1.0 if r.incl is None else r.incl,
-            "PRI": lambda r: -1.0 if r.pri is None else r.pri}
+def _sort_rows(
+    rows: list[TruthTableRow], sort_by: Sequence[str], decreasing: bool
+) -> list[TruthTableRow]:
+    keys = {
+        "OUT": lambda r: {"1": 2, "C": 1, "0": 0}.get(r.out, -1),
+        "n": lambda r: r.n,
+        "incl": lambda r: -1.0 if r.incl is None else r.incl,
+        "PRI": lambda r: -1.0 if r.pri is None else r.pri,
+    }
     for key in sort_by:
         if key not in keys:
             raise AnalysisError(f"cannot sort by {key!r}; use OUT, n, incl or PRI", field="sort_by")
@@ -633,7 +641,6 @@ def _all_min_covers(chart: np.ndarray, max_models: int) -> tuple[list[tuple[int,
         return [()], False
     if not chart.any(axis=0).all():
         raise AnalysisError("the prime implicant chart cannot be solved (an uncovered row)")
-    ints = [_to_int(r) for r in chart]
     col_terms = [np.flatnonzero(chart[:, c]).tolist() for c in range(n_cols)]
     essential = sorted({ts[0] for ts in col_terms if len(ts) == 1})
     ess_set = set(essential)
@@ -905,7 +912,9 @@ def outcome_membership(data: pd.DataFrame, outcome: str) -> np.ndarray:
     y = data[name].to_numpy(dtype=float)
     if np.isnan(y).any():
         k = int(np.flatnonzero(np.isnan(y))[0])
-        raise AnalysisError(f"missing value (NaN) in column {name!r} at row {k}", field=name, line=k)
+        raise AnalysisError(
+            f"missing value (NaN) in column {name!r} at row {k}", field=name, line=k
+        )
     if ((y < 0) | (y > 1)).any():
         raise AnalysisError(f"outcome {name!r} has values outside [0, 1]", field=name)
     return 1.0 - y if negated else y
@@ -1070,7 +1079,9 @@ def minimize(
     if dir_exp is None:
         return _package(tt, "parsimonious", pars, explain, sa, numbers)
     assert complex_ is not None
-    return _intermediate(tt, complex_, pars, sa_codes, expect, explain, row_dom, max_models, numbers, sa)
+    return _intermediate(
+        tt, complex_, pars, sa_codes, expect, explain, row_dom, max_models, numbers, sa
+    )
 
 
 def _intermediate(
@@ -1232,8 +1243,8 @@ def necessity(
     r"""Necessity fit of every single condition, then of every negated condition (R's ``pof``).
 
     Returns inclN, RoN, covN (and inclS, PRI, covS for reference) for ``A, B, ...`` then
-    ``~A, ~B, ...``. Formulas in the module docstring (Schneider & Wagemann 2012, ch. 9;
-    Dusa 2019, ch. 5).
+    ``~A, ~B, ...``. Formulas in the module docstring (Schneider & Wagemann 2012;
+    Dusa 2019).
     """
     name, negated, conds = _check_data(data, outcome, conditions)
     y = data[name].to_numpy(dtype=float)

@@ -1,6 +1,6 @@
 r"""Robustness of a QCA solution to cut-offs and calibration (in the spirit of SetMethods' rob.*).
 
-Oana & Schneider (2021; Oana, Schneider & Thomann 2021, ch. 5) test a solution by re-running
+Oana, Schneider & Thomann (2021) test a solution by re-running
 the analysis under other sensible choices (inclusion and frequency cut-offs, calibration
 anchors) and comparing each test solution :math:`S_j` with the initial one :math:`S_0`.
 This module reports, for every variant:
@@ -12,8 +12,7 @@ This module reports, for every variant:
 
 Solutions are evaluated on the baseline data, so that only the solution changes.
 
-References: Oana, I.-E. & Schneider, C. Q. (2021). A robustness test protocol for applied QCA.
-*Sociological Methods & Research*. Oana, I.-E., Schneider, C. Q. & Thomann, E. (2021).
+References: Oana, I.-E., Schneider, C. Q. & Thomann, E. (2021).
 *Qualitative Comparative Analysis Using R*. Cambridge UP.
 """
 
@@ -158,14 +157,33 @@ def robustness(
     in0 = s0 > 0.5
     runs: list[tuple[str, dict[str, Any], Callable[[], Minimization]]] = []
     for ic in incl_cuts:
-        runs.append((f"incl_cut={ic}", {"incl_cut": ic, "n_cut": n_cut},
-                     lambda ic=ic: _solve(data, outcome, conditions, ic, n_cut, solution_type, dir_exp)))
+        runs.append(
+            (
+                f"incl_cut={ic}",
+                {"incl_cut": ic, "n_cut": n_cut},
+                lambda ic=ic: _solve(data, outcome, conditions, ic, n_cut, solution_type, dir_exp),
+            )
+        )
     for nc in n_cuts:
-        runs.append((f"n_cut={nc}", {"incl_cut": incl_cut, "n_cut": nc},
-                     lambda nc=nc: _solve(data, outcome, conditions, incl_cut, nc, solution_type, dir_exp)))
+        runs.append(
+            (
+                f"n_cut={nc}",
+                {"incl_cut": incl_cut, "n_cut": nc},
+                lambda nc=nc: _solve(
+                    data, outcome, conditions, incl_cut, nc, solution_type, dir_exp
+                ),
+            )
+        )
     for label, make in (recalibrations or {}).items():
-        runs.append((f"calibration={label}", {"calibration": label},
-                     lambda make=make: _solve(make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp)))
+        runs.append(
+            (
+                f"calibration={label}",
+                {"calibration": label},
+                lambda make=make: _solve(
+                    make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp
+                ),
+            )
+        )
     variants = []
     for label, settings, run in runs:
         if progress is not None:
