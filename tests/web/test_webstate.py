@@ -57,13 +57,15 @@ def test_audit_log_refuses_update_and_delete(store, ws) -> None:
     assert [e.new_value for e in audit_entries(store)] == ["II"]
 
 
-def test_audit_log_refuses_truncate_on_postgresql(store, ws) -> None:
-    if store.is_sqlite:
-        pytest.skip("SQLite has no TRUNCATE")
+@pytest.mark.postgres
+def test_audit_log_refuses_truncate_on_postgresql(ws, pg_database) -> None:
+    build_store(ws, pg_database)
+    store = Store(pg_database)
     _rating(store, ws, "II", 0)
     with pytest.raises(DBAPIError, match="append-only"):
         with store.engine.begin() as conn:
             conn.execute(text("TRUNCATE audit_log"))
+    store.dispose()
 
 
 def test_stale_version_raises_with_current_value_and_writes_nothing(store, ws) -> None:
