@@ -31,7 +31,8 @@ from casusbelli.cross.weights import compare_workspace, theory_matrices
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
 
-__all__ = ["QCA_SETTINGS", "cross_section"]
+__all__ = ["QCA_SETTINGS", "cross_section", "evaluate_workspace", "path_indicators",
+           "theory_frame"]
 
 Progress = Callable[[int, "int | None", str], None]
 
@@ -112,16 +113,103 @@ def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
     return out
 
 
+def theory_frame(ws: Workspace, tid: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A theory's QCA data: conditions coded in enough cases, complete cases, the outcome.
+
+    ``extra`` names indicators that must be kept whatever their share (e.g. those of the
+    theory's expected path). Returns ``frame`` (a DataFrame indexed by case id, conditions
+    plus the outcome), ``conditions``, ``dropped`` ({indicator: coded share}) and ``left_out``
+    (cases with an unknown among the kept conditions).
+    """
+    import pandas as pd
+
+    m = theory_matrices(ws, [tid])
+    x = m.data[tid]
+    all_conds = list(m.indicators[tid])
+    share = 1.0 - np.isnan(x).mean(axis=0)
+    keep = share >= MIN_CODED_SHARE
+    if keep.sum() < 2:
+        keep = np.zeros_like(keep)
+        keep[np.argsort(-share, kind="stable")[:2]] = True
+    for name in extra:
+        if name in all_conds:
+            keep[all_conds.index(name)] = True
+    conds = [c for c, k in zip(all_conds, keep, strict=True) if k]
+    complete = ~np.isnan(x[:, keep]).any(axis=1)
+    cases = [c for c, ok in zip(m.cases, complete, strict=True) if ok]
+    frame = pd.DataFrame(x[complete][:, keep], index=cases, columns=conds)
+    frame[ws.outcome] = m.outcome[complete]
+    return {
+        "frame": frame,
+        "conditions": conds,
+        "dropped": {c: round(float(sh), 2) for c, sh, k in zip(all_conds, share, keep,
+                                                                 strict=True) if not k},
+        "left_out": int((~complete).sum()),
+    }
+
+
+def path_indicators(expression: str) -> list[str]:
+    """Indicator ids named in a Boolean path expression (``"a*~b + c"`` -> a, b, c)."""
+    import re
+
+    return sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)))
+
+
+def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
+    """Theory evaluation for every default theory with ``paths``, side by side.
+
+    For each theory: the QCA of its own conditions (:func:`theory_frame`, with the path's
+    indicators kept) gives the empirical solution S (parsimonious, else complex); the theory's
+    expected path T is intersected with it (T·S, T·~S, ~T·S, ~T·~S), as SetMethods'
+    ``theory.evaluation`` does (Schneider & Wagemann 2012), with consistency, coverage and
+    member cases of each area.
+    """
+    from casusbelli.cross.evaluate import evaluate_theory
+    from casusbelli.cross.qca import analyze as qca_analyze
+
+    out = []
+    for tid in ws.theory_ids:
+        th = ws.theories[tid]
+        if not th.paths:
+            out.append({"theory_id": tid, "error": "the theory states no expected path"})
+            continue
+        names = path_indicators(th.paths)
+        foreign = [n for n in names if n not in ws.indicators_of(tid)]
+        if foreign:
+            out.append({"theory_id": tid, "theory": th.paths,
+                        "error": f"the path names indicators of another theory: {foreign}"})
+            continue
+        tf = theory_frame(ws, tid, extra=tuple(names))
+        df = tf["frame"]
+        if len(df) < 2:
+            out.append({"theory_id": tid, "theory": th.paths,
+                        "error": f"only {len(df)} case(s) code the theory's indicators"})
+            continue
+        if df[ws.outcome].nunique() < 2:
+            only = "interventions" if df[ws.outcome].iloc[0] >= 0.5 else "negative cases"
+            out.append({"theory_id": tid, "theory": th.paths, "cases": len(df),
+                        "error": f"the {len(df)} cases that code every indicator of the path are "
+                                 f"all {only}: the path cannot be tested until negative cases "
+                                 f"code {', '.join(names)}"})
+            continue
+        try:
+            res = qca_analyze(df, ws.outcome, tf["conditions"], **QCA_SETTINGS)
+            sol = res.parsimonious or res.complex
+            if sol is None or not sol.models:
+                raise AnalysisError("the QCA found no solution")
+            ev = evaluate_theory(th.paths, sol.models[0], df, ws.outcome, theory_id=tid)
+        except AnalysisError as exc:
+            out.append({"theory_id": tid, "theory": th.paths, "error": str(exc)})
+            continue
+        d = ev.to_dict()
+        d.update(cases=len(df), conditions=tf["conditions"], dropped=tf["dropped"])
+        out.append(d)
+    return out
+
+
 def _evaluation(ws: Workspace) -> Any:
-    """The full theory-evaluation table, when the engine exists (else ``None``)."""
-    if importlib.util.find_spec("casusbelli.cross.evaluate") is None:
-        return None
-    mod = importlib.import_module("casusbelli.cross.evaluate")
-    fn = getattr(mod, "evaluate_workspace", None)
-    if fn is None:
-        return None
-    result = fn(ws)
-    return result.to_dict() if hasattr(result, "to_dict") else result
+    """The theory-evaluation table of every theory."""
+    return evaluate_workspace(ws)
 
 
 def cross_section(
@@ -169,6 +257,30 @@ def cross_section(
         evaluation = _evaluation(ws)
     except AnalysisError as exc:
         lines.append(f"theory evaluation: {exc}")
+    if evaluation:
+        ev_rows = []
+        for ev in evaluation:
+            if "error" in ev:
+                lines.append(f"theory evaluation {ev['theory_id']}: {ev['error']}")
+                continue
+            areas = {a["area"]: a for a in ev["intersections"]}
+            ev_rows.append([
+                ev["theory_id"], ev["cases"], ev["theory"], ev["solution"],
+                ev["theory_inclS"], ev["theory_covS"],
+                ", ".join(areas["T*S"]["cases_in_outcome"]) or "—",
+                ", ".join(areas["T*~S"]["cases_in_outcome"]) or "—",
+                ", ".join(areas["~T*S"]["cases_in_outcome"]) or "—",
+                ", ".join(areas["T*~S"]["cases_not_in_outcome"]
+                          + areas["T*S"]["cases_not_in_outcome"]) or "—",
+            ])
+        tables.append({
+            "title": "Theory evaluation: expected path T against the empirical solution S "
+                     "(cases with membership > 0.5)",
+            "columns": ["theory", "cases", "T (expected path)", "S (solution)", "T inclS",
+                        "T covS", "T·S & outcome", "T·~S & outcome", "~T·S & outcome",
+                        "T but no intervention"],
+            "rows": ev_rows,
+        })
     models: dict[str, Any] | None = None
     weights: dict[str, float] | None = None
     try:
