@@ -396,8 +396,13 @@ _DATE_KEYS = ("date", "window", "window_start", "start", "period", "month", "yea
 _RATE_KEYS = ("rate", "per_10k", "per_1000", "per_1k", "share", "value", "score", "z")
 
 
+#: A window with fewer tokens than this is left out of the frames chart (a rate over a handful
+#: of documents is noise: one 2015 page of 496 tokens would otherwise dwarf every other year).
+MIN_WINDOW_TOKENS = 20_000
+
+
 def _discourse(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[str, Any]:
-    out: dict[str, Any] = dict(chart=None, rows=0, frames=[])
+    out: dict[str, Any] = dict(chart=None, rows=0, frames=[], thin_windows=0)
     if not sec:
         return out
     found: list[tuple[str, list[dict[str, Any]]]] = []
@@ -410,6 +415,10 @@ def _discourse(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[s
             rate = next((_num(rec[k]) for k in _RATE_KEYS if _num(rec.get(k)) is not None), None)
             frame = rec.get("frame")
             if date is None or rate is None or not frame:
+                continue
+            tokens = _num(rec.get("tokens"))
+            if tokens is not None and tokens < MIN_WINDOW_TOKENS:
+                out["thin_windows"] += 1
                 continue
             recs.append(dict(date=_iso_date(str(date)), frame=str(frame), rate=rate))
         if recs:
@@ -426,7 +435,8 @@ def _discourse(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[s
               for c in ws.cases.values() if c.kind == "intervention"]
     out["rows"] = len(rows)
     out["frames"] = sorted({r["frame"] for r in rows})
-    out["chart"] = ch.add("Frames over time", lambda: charts.frames_chart(rows, events=events))
+    title = f"Frames over time (rate per 10,000 tokens; windows under {MIN_WINDOW_TOKENS:,} tokens left out)"
+    out["chart"] = ch.add(title, lambda: charts.frames_chart(rows, events=events, title=title))
     return out
 
 
