@@ -50,37 +50,21 @@ def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
     QCA cannot use unknown memberships. Rather than drop every case with any unknown (which
     leaves almost nothing for sparsely documented theories), an indicator coded in fewer than
     :data:`MIN_CODED_SHARE` of the cases is left out of that theory's QCA (it is listed), and
-    then cases with an unknown among the remaining conditions are left out (counted).
+    then cases with an unknown among the remaining conditions are left out (counted); see
+    :func:`theory_frame`. The expected path is evaluated on the cases that code its own
+    indicators.
     """
-    import re
-
-    import pandas as pd
-
     from casusbelli.cross.qca import analyze as qca_analyze
     from casusbelli.cross.qca import sufficiency
 
-    m = theory_matrices(ws, [tid])
-    x = m.data[tid]
-    all_conds = list(m.indicators[tid])
-    share = 1.0 - np.isnan(x).mean(axis=0)
-    keep = share >= MIN_CODED_SHARE
-    if keep.sum() < 2:
-        keep = np.zeros_like(keep)
-        keep[np.argsort(-share, kind="stable")[:2]] = True
-    conds = [c for c, k in zip(all_conds, keep, strict=True) if k]
-    dropped = {c: round(float(sh), 2) for c, sh, k in zip(all_conds, share, keep, strict=True)
-               if not k}
-    xk = x[:, keep]
-    complete = ~np.isnan(xk).any(axis=1)
-    cases = [c for c, ok in zip(m.cases, complete, strict=True) if ok]
-    out: dict[str, Any] = {"theory": tid, "conditions": conds, "dropped_conditions": dropped,
-                           "cases": len(cases), "left_out": int((~complete).sum())}
-    if len(cases) < 2:
-        out["error"] = (f"only {len(cases)} case(s) code the indicators of {tid!r}; "
+    tf = theory_frame(ws, tid)
+    df, conds = tf["frame"], tf["conditions"]
+    out: dict[str, Any] = {"theory": tid, "conditions": conds, "dropped_conditions": tf["dropped"],
+                           "cases": len(df), "left_out": tf["left_out"]}
+    if len(df) < 2:
+        out["error"] = (f"only {len(df)} case(s) code the indicators of {tid!r}; "
                         "QCA needs at least two")
     else:
-        df = pd.DataFrame(xk[complete], index=cases, columns=conds)
-        df[ws.outcome] = m.outcome[complete]
         try:
             res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
             sol = res.parsimonious or res.complex
@@ -95,19 +79,21 @@ def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
             out["error"] = str(exc)
     paths = ws.theories[tid].paths
     if paths:
-        names = sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", paths)))
-        idx = [all_conds.index(n) for n in names if n in all_conds]
-        if len(idx) != len(names):
+        names = path_indicators(paths)
+        if any(n not in ws.indicators_of(tid) for n in names):
             out["expected"] = {"expression": paths,
                                "error": "the path names indicators of another theory"}
             return out
-        ok = ~np.isnan(x[:, idx]).any(axis=1)
-        pdf = pd.DataFrame(x[ok][:, idx], columns=[all_conds[i] for i in idx])
-        pdf[ws.outcome] = m.outcome[ok]
+        pf = theory_frame(ws, tid, extra=tuple(names))["frame"]
+        if pf[ws.outcome].nunique() < 2:
+            out["expected"] = {"expression": paths, "cases": len(pf),
+                               "error": f"the {len(pf)} cases that code the path all have the "
+                                        "same outcome: consistency would be trivial"}
+            return out
         try:
-            fit = sufficiency(paths, pdf, ws.outcome)
+            fit = sufficiency(paths, pf[[*names, ws.outcome]], ws.outcome)
             out["expected"] = {"expression": paths, "inclS": fit.incl, "covS": fit.cov,
-                               "cases": int(ok.sum())}
+                               "cases": len(pf)}
         except AnalysisError as exc:
             out["expected"] = {"expression": paths, "error": str(exc)}
     return out
@@ -240,6 +226,8 @@ def cross_section(
         if r.get("dropped_conditions"):
             lines.append(f"QCA {tid}: left out (coded in too few cases): " + ", ".join(
                 f"{c} ({sh:.0%} coded)" for c, sh in r["dropped_conditions"].items()))
+        if exp.get("error"):
+            lines.append(f"expected path of {tid}: {exp['error']}")
         qca_rows.append([tid, r["cases"], r["left_out"],
                          sol.get("expression", "—" if r.get("error") else "no solution"),
                          sol.get("inclS"), sol.get("covS"),
