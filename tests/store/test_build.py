@@ -25,7 +25,7 @@ from casusbelli.store import (
     read_workspace,
 )
 from casusbelli.workspace import load_workspace
-from tests.conftest import MINI_FILES, REPO
+from tests.conftest import REPO
 
 
 def _sqlite_url(path: Path) -> str:

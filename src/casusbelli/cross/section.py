@@ -19,8 +19,6 @@ shows without knowing this engine.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 

@@ -8,7 +8,6 @@ text: the hit keeps its case and ``ё``. Whitespace runs in the context are show
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
