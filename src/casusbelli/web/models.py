@@ -279,6 +279,28 @@ class FramesOut(BaseModel):
     chart: dict[str, Any] | None = Field(default=None, description="Vega-Lite spec")
 
 
+class KwicLineOut(BaseModel):
+    """One counted hit in context, for checking what a frame counts."""
+
+    doc_id: str
+    date: str | None
+    title: str | None
+    offset: int
+    left: str
+    match: str
+    right: str
+    frame: str
+
+
+class KwicOut(BaseModel):
+    """Keyword-in-context lines of one frame in one ingested corpus."""
+
+    frame: str
+    corpus: str
+    corpora: list[str] = Field(description="Ingested corpora of the workspace")
+    lines: list[KwicLineOut]
+
+
 class QuestionOut(BaseModel):
     """A forecast question with each theory's forecast and its resolution, if resolved."""
 
