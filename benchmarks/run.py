@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated names (qca, ach, discourse, ...)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 180)
     wanted = set(args.only.split(",")) if args.only else None
     rows: list[dict] = []
     for path in sorted(HERE.glob("bench_*.py")):
