@@ -61,9 +61,17 @@ def test_measured_indicator_is_computed_with_provenance(measured_ws):
     assert c.value is not None and c.value > 0.95
     assert "ratio 4.00" in c.rationale
     assert c.sources[0].source == "src1" and c.sources[0].locator == "measures/demo.parquet"
-    # case two (2005) is outside the corpus: unknown, with the reason
+    # case two starts in "2005": a window cannot be placed on a year
     two = ws.cases["two"].codings["m"]
+    assert two.value is None and "known only to the year (2005)" in two.rationale
+
+
+def test_case_outside_the_corpus_is_unknown_with_the_reason(measured_ws):
+    path = measured_ws / "cases" / "two.yaml"
+    path.write_text(path.read_text().replace("start: 2005", "start: 2005-06-01"))
+    two = load_workspace(measured_ws).cases["two"].codings["m"]
     assert two.value is None and two.rationale.startswith("unknown: measured from demo")
+    assert "0 docs" in two.rationale
 
 
 def test_hand_coding_a_measured_indicator_is_an_error(measured_ws):

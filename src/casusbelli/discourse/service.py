@@ -281,6 +281,16 @@ def measured_codings(ws: Any) -> dict[str, dict[str, dict[str, Any]]]:
         if spec.lang and "lang" in counts.columns:
             counts = counts[counts["lang"] == spec.lang]
         for cid, case in ws.cases.items():
+            if len(case.start) == 4:  # a window cannot be placed on a start known to the year
+                out.setdefault(cid, {})[ind.id] = {
+                    "value": None,
+                    "rationale": f"unknown: the case's start is known only to the year "
+                                 f"({case.start}), too coarse for a {spec.window_days}-day window",
+                    "sources": [{"source": spec.source,
+                                 "locator": f"measures/{spec.corpus}.parquet"}],
+                    "measurement": None,
+                }
+                continue
             m = measure_case(counts, spec, case.start)
             w, b = m["window"], m["baseline"]
             if m["value"] is None:
