@@ -103,9 +103,9 @@ def frames(
         first = next(iter(by_frame.values()))
         cells = []
         for f in wanted:
-            r = by_frame.get(f)
-            rate = None if r is None else r["rate"]
-            cells.append("" if rate is None else f"{rate:.1f} ({r['hits']})")  # type: ignore[index]
+            cell = by_frame.get(f)
+            rate = None if cell is None else cell["rate"]
+            cells.append("" if cell is None or rate is None else f"{rate:.1f} ({cell['hits']})")
         t.add_row(w, str(first["tokens"]), *cells)
     console.print(t)
 

@@ -102,8 +102,8 @@ def ach(
     t.add_column("id")
     t.add_column("evidence", max_width=50)
     t.add_column("cred/rel")
-    for h in m.hypotheses:
-        t.add_column(h)
+    for hyp in m.hypotheses:
+        t.add_column(hyp)
     t.add_column("diag.")
     t.add_column("linchpin")
     for i, item in enumerate(result.items):

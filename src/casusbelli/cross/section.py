@@ -151,7 +151,7 @@ def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
     from casusbelli.cross.evaluate import evaluate_theory
     from casusbelli.cross.qca import analyze as qca_analyze
 
-    out = []
+    out: list[dict[str, Any]] = []
     for tid in ws.theory_ids:
         th = ws.theories[tid]
         if not th.paths:

@@ -171,7 +171,7 @@ def frame_rates(
                     }
                 )
         return rows
-    keys = window_keys(dates, by)
+    keys = window_keys(dates, by)  # type: ignore[arg-type]  # checked above
     wr = window_rates(counts[frame_ids].to_numpy(), counts["tokens"].to_numpy(), keys, frame_ids)
     return wr.as_records()
 

@@ -123,21 +123,21 @@ def read_workspace(store: Store) -> StoredWorkspace:
                 value=c.value, rationale=c.rationale, sources=c.sources
             )
         cases = {}
-        for r in session.scalars(select(s.CaseRow).order_by(s.CaseRow.id)):
+        for cr in session.scalars(select(s.CaseRow).order_by(s.CaseRow.id)):
             cd: dict[str, Any] = dict(
-                name=r.name,
-                actor=r.actor,
-                target=r.target,
-                start=r.start,
-                kind=r.kind,
-                summary=r.summary,
-                tags=r.tags,
-                sources=r.sources,
-                codings=codings.get(r.id, {}),
+                name=cr.name,
+                actor=cr.actor,
+                target=cr.target,
+                start=cr.start,
+                kind=cr.kind,
+                summary=cr.summary,
+                tags=cr.tags,
+                sources=cr.sources,
+                codings=codings.get(cr.id, {}),
             )
-            if r.end is not None:
-                cd["end"] = r.end
-            cases[r.id] = Case.model_validate(cd)
+            if cr.end is not None:
+                cd["end"] = cr.end
+            cases[cr.id] = Case.model_validate(cd)
         ratings: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
         for rr in session.scalars(select(s.RatingRow)):
             ratings.setdefault((rr.case_id, rr.item_id), {}).setdefault(rr.analyst, {})[

@@ -105,10 +105,10 @@ def init_workspace(dest: Path, from_builtin: str | None = None) -> list[Path]:
     if from_builtin:
         src = builtin_path(from_builtin)
         for p in iter_files(src):
-            rel = p.relative_to(src)
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p, dest / rel)
-            written.append(dest / rel)
+            rel_path = p.relative_to(src)
+            (dest / rel_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, dest / rel_path)
+            written.append(dest / rel_path)
         return written
     for rel, text in TEMPLATE.items():
         p = dest / rel

@@ -298,10 +298,10 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             continue
         data, marks = doc
         rel = col.rel(p)
+        prefix: tuple[str, ...] = ()
+        items = data
         if isinstance(data, dict) and "sources" in data and len(data) == 1:
             items, prefix = data["sources"], ("sources",)
-        else:
-            items, prefix = data, ()
         if not isinstance(items, list):
             col.add_at(rel, marks, prefix, "expected a list of sources", "schema")
             continue
@@ -531,15 +531,15 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                     f"no likelihood for theory {t!r} (every theory needs one)",
                     "missing",
                 )
-        for j, q in enumerate(sp.questions):
-            if q not in questions:
-                _unknown(col, rel, marks, ("questions", j), "question", q, questions)
+        for j, qid_ref in enumerate(sp.questions):
+            if qid_ref not in questions:
+                _unknown(col, rel, marks, ("questions", j), "question", qid_ref, questions)
         for j, ref in enumerate(sp.sources):
             check_ref(ref, rel, marks, ("sources", j))
 
-    for fid, fr in frames.items():
+    for fid, frame_model in frames.items():
         rel, marks = fr_docs[fid]
-        for j, ex in enumerate(fr.examples):
+        for j, ex in enumerate(frame_model.examples):
             if ex.source not in sources:
                 _unknown(col, rel, marks, ("examples", j, "source"), "source", ex.source, sources)
 
