@@ -251,3 +251,15 @@ def test_bad_toml_names_line(make_workspace):
 def test_missing_workspace_folder(tmp_path):
     with pytest.raises(WorkspaceError, match="workspace folder not found"):
         load_workspace(tmp_path / "nope")
+
+
+def test_unknown_ids_are_reported_even_when_the_file_fails_its_schema(make_workspace):
+    text = MINI_FILES["cases/one.yaml"].replace("summary:", "sumary:")
+    text = text.replace("source: src1, locator", "source: srcX, locator")
+    text = text.replace("  b: {value: null", "  bb: {value: null")
+    problems = problems_of(make_workspace, {"cases/one.yaml": text})
+    got = [(p.field, p.message.split(" (")[0]) for p in problems]
+    assert ("sumary", "unknown field 'sumary'") in got
+    assert ("codings.a.sources[0].source", "unknown source id 'srcX'") in got
+    assert ("codings.bb", "unknown indicator id 'bb'") in got
+    assert len(problems) == 3

@@ -223,6 +223,8 @@ class _Collector:
         self.problems: list[Problem] = []
         self.kinds: set[str] = set()
         self.max_bytes = MAX_FILE_BYTES
+        #: files that failed their schema: (rel, marks, raw data, kind), still checked for ids
+        self.failed: list[tuple[str, Marks, Any, str]] = []
 
     def rel(self, path: Path) -> str:
         try:
@@ -546,6 +548,11 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
     for th_rel, th in ((th_docs[t][0], th) for t, th in theories.items()):
         del th_rel, th  # (paths are checked by the cross-case engine, which parses them)
 
+    # a file that failed its schema is still checked for unknown ids, so that one run of
+    # `casus validate` lists every problem
+    for rel, marks, data, kind in col.failed:
+        _check_raw_refs(col, rel, marks, data, kind, sources, indicators)
+
     if col.problems or config is None:
         return None, sorted(col.problems, key=_problem_order)
 
@@ -644,6 +651,41 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
             hint="run `casus validate` to list every problem",
         )
     return ws
+
+
+def _raw_source_refs(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every ``{source: id}`` citation in raw YAML data, with its location."""
+    if isinstance(node, dict):
+        ref = node.get("source")
+        if isinstance(ref, str):
+            yield loc + ("source",), ref
+        for k, v in node.items():
+            yield from _raw_source_refs(v, loc + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _raw_source_refs(v, loc + (i,))
+
+
+def _check_raw_refs(
+    col: _Collector,
+    rel: str,
+    marks: Marks,
+    data: Any,
+    kind: str,
+    sources: dict[str, Source],
+    indicators: dict[str, Indicator],
+) -> None:
+    """Unknown source and indicator ids in a file whose schema check failed."""
+    if sources:
+        for loc, ref in _raw_source_refs(data):
+            if ref not in sources:
+                _unknown(col, rel, marks, loc, "source", ref, sources)
+    codings = data.get("codings") if isinstance(data, dict) else None
+    if kind == "case" and isinstance(codings, dict) and indicators:
+        for ind_id in codings:
+            if ind_id not in indicators:
+                _unknown(col, rel, marks, ("codings", ind_id), "indicator", str(ind_id),
+                         indicators)
 
 
 def _kind_of(p: Problem) -> str:
@@ -757,6 +799,7 @@ def _load_folder(
             continue
         obj = col.validate(model, data, rel, marks)
         if obj is None:
+            col.failed.append((rel, marks, data, kind))
             continue
         declared = getattr(obj, id_field, None)
         oid = p.stem
