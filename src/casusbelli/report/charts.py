@@ -120,6 +120,22 @@ def xy_chart(
     return _finish(chart)
 
 
+def _segment_years(data: list[dict[str, Any]]) -> None:
+    """Label runs of consecutive years per frame (``segment``), breaking at gaps."""
+    by_frame: dict[str, list[dict[str, Any]]] = {}
+    for d in data:
+        by_frame.setdefault(d["frame"], []).append(d)
+    for frame, items in by_frame.items():
+        items.sort(key=lambda d: d["date"])
+        seg, prev = 0, None
+        for d in items:
+            year = int(d["date"][:4]) if d["date"][:4].isdigit() else None
+            if prev is not None and year is not None and year - prev > 1:
+                seg += 1
+            d["segment"] = f"{frame}#{seg}"
+            prev = year
+
+
 def frames_chart(
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -130,21 +146,25 @@ def frames_chart(
     """Lines of frame rates over time, with vertical rules at event dates (case starts).
 
     ``rows`` are ``{"date": "YYYY-MM-DD", "frame": str, "rate": float}``; ``events`` are
-    ``{"date": "YYYY-MM-DD", "label": str}``.
+    ``{"date": "YYYY-MM-DD", "label": str}``. Yearly windows are joined by a line only when
+    they are consecutive years, so a gap in the corpus shows as a gap, not as a trend.
     """
     data = [{"date": str(r["date"]), "frame": str(r["frame"]), "rate": float(r["rate"])}
             for r in rows if r.get("rate") is not None]
     if not data:
         raise AnalysisError("frames_chart needs at least one rate")
+    _segment_years(data)
     lines = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
         x=alt.X("date:T", title=None), y=alt.Y("rate:Q", title=y_title),
         color=alt.Color("frame:N", title="frame"),
+        detail="segment:N",
         tooltip=["frame:N", "date:T", alt.Tooltip("rate:Q", format=".3g")],
     )
     layers: list[alt.Chart] = [lines]
     first, last = min(d["date"] for d in data), max(d["date"] for d in data)
+    # a yearly window labelled YYYY-01-01 covers the whole year: keep that year's events
     marks = [{"date": str(e["date"]), "label": str(e["label"])} for e in events
-             if first <= str(e["date"]) <= last]
+             if first[:4] <= str(e["date"])[:4] <= last[:4]]
     if marks:
         ev = alt.Chart(alt.Data(values=marks))
         layers.append(ev.mark_rule(color="#666", strokeDash=[2, 3]).encode(
