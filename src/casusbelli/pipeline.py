@@ -50,6 +50,8 @@ class Analysis:
     summary: dict[str, Any]
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: the loaded workspace (not part of the JSON document), so callers need not load it again
+    ws: Workspace | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A stable JSON document (``schema_version`` says its shape)."""
@@ -187,6 +189,7 @@ def analyze(
         store=report.url,
         build=dict(counts=report.counts, seconds=round(report.seconds, 3)),
         summary=workspace_summary(ws),
+        ws=ws,
     )
     if ws.config.placeholder:
         result.warnings.append("this workspace is marked as placeholder content, not a real coding")

@@ -588,7 +588,7 @@ def build_report(
     if analysis is None:
         analysis = analyze(workspace, db=db, progress=progress)
     if ws is None:
-        ws = load_workspace(analysis.workspace.get("path") or workspace)
+        ws = analysis.ws or load_workspace(analysis.workspace.get("path") or workspace)
     ch = _Charts()
     unavailable: dict[str, str] = {}
     secs: dict[str, dict[str, Any] | None] = {}

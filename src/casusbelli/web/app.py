@@ -60,7 +60,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     url = settings.db or default_store_url(root, Settings())
     if settings.analyze:
         analysis = analyze(root, db=url, sections=settings.sections)
-        ws = load_workspace(root)
+        ws = analysis.ws or load_workspace(root)
     else:
         ws = load_workspace(root)
         report = build_store(ws, url)
