@@ -207,4 +207,11 @@ def analyze(
             result.sections[name] = {"error": str(exc)}
             result.warnings.append(f"{name}: {exc}")
         step(f"{name} done")
+    if sections is None or "verdict" in sections:
+        from casusbelli.verdict import verdict_section
+
+        result.sections = {
+            "verdict": verdict_section(result.summary, result.sections, ws.theory_ids),
+            **result.sections,
+        }
     return result
