@@ -121,7 +121,7 @@ import importlib.util as _iu  # noqa: E402
 
 from casusbelli.cli import core as _core  # noqa: E402,F401
 
-for _mod in ("ingest", "within", "cross", "qca", "discourse", "forecast", "report", "web"):
+for _mod in ("ingest", "within", "cross", "audit", "qca", "discourse", "forecast", "report", "web"):
     # a command module that exists must import cleanly: a broken install is an error
     if _iu.find_spec(f"casusbelli.cli.{_mod}") is not None:
         _importlib.import_module(f"casusbelli.cli.{_mod}")

@@ -196,6 +196,8 @@ class ModelFit:
     max_rhat: float
     min_ess: float
     divergences: int
+    #: each case's leave-one-out elpd (the terms of ``elpd_loo``), for paired differences
+    elpd_pointwise: tuple[float, ...] = ()
 
     @property
     def high_k(self) -> int:
@@ -208,6 +210,7 @@ class ModelFit:
         d["indicators"] = list(self.indicators)
         d["pareto_k"] = list(self.pareto_k)
         d["loo_probability"] = list(self.loo_probability)
+        d["elpd_pointwise"] = list(self.elpd_pointwise)
         d["coefficients"] = [asdict(c) for c in self.coefficients]
         d["high_k"] = self.high_k
         return d
@@ -219,6 +222,7 @@ class ModelFit:
         kw["indicators"] = tuple(kw["indicators"])
         kw["pareto_k"] = tuple(kw["pareto_k"])
         kw["loo_probability"] = tuple(kw["loo_probability"])
+        kw["elpd_pointwise"] = tuple(kw.get("elpd_pointwise", ()))
         kw["coefficients"] = tuple(Coefficient(**c) for c in kw["coefficients"])
         return cls(**kw)
 
@@ -343,8 +347,10 @@ class _Design:
 
 def _design(
     x: np.ndarray, y: np.ndarray, indicators: Sequence[str], settings: ModelSettings,
-    rng: np.random.Generator, name: str,
+    rng: np.random.Generator, name: str, shift: np.ndarray | None = None,
 ) -> _Design:
+    """The scaled design; ``shift`` (one number per case) is added to that case's imputed
+    draws (clipped to [0, 1]): a pattern-mixture departure from missing at random."""
     from scipy import stats
 
     n, k = x.shape
@@ -386,6 +392,8 @@ def _design(
         u = (np.arange(m_draws)[None, :] + rng.uniform(size=(rows.size, m_draws))) / m_draws
         u = rng.permuted(u, axis=1)
         xm[rows, :, j] = stats.beta.ppf(u, a, b)
+        if shift is not None:
+            xm[rows, :, j] = np.clip(xm[rows, :, j] + shift[missing][rows, None], 0.0, 1.0)
     z_complete = (x[complete] - center) / scale
     z_missing = (xm - center) / scale
     return _Design(
@@ -404,7 +412,7 @@ def _pointwise(alpha: np.ndarray, beta: np.ndarray, d: _Design) -> tuple[np.ndar
 
     ``alpha``: (S,), ``beta``: (S, k). Returns two (S, n) arrays.
     """
-    from scipy.special import expit, logsumexp
+    from scipy.special import expit
 
     s = alpha.shape[0]
     n = d.order.size
@@ -413,17 +421,51 @@ def _pointwise(alpha: np.ndarray, beta: np.ndarray, d: _Design) -> tuple[np.ndar
     nc = d.y_complete.size
     if nc:
         eta = alpha[:, None] + beta @ d.z_complete.T  # (S, nc)
-        yc = d.y_complete[None, :]
-        ll[:, d.order[:nc]] = np.where(yc == 1, _log_inv_logit(eta), _log_inv_logit(-eta))
+        sign = np.where(d.y_complete == 1, 1.0, -1.0)[None, :]
+        ll[:, d.order[:nc]] = _log_inv_logit(sign * eta)
         prob[:, d.order[:nc]] = expit(eta)
     if d.y_missing.size:
         eta = alpha[:, None, None] + np.einsum("sk,imk->sim", beta, d.z_missing)  # (S, nm, M)
-        ym = d.y_missing[None, :, None]
-        lp = np.where(ym == 1, _log_inv_logit(eta), _log_inv_logit(-eta))
-        m_draws = d.z_missing.shape[1]
-        ll[:, d.order[nc:]] = logsumexp(lp, axis=2) - np.log(m_draws)
+        sign = np.where(d.y_missing == 1, 1.0, -1.0)[None, :, None]
+        lp = _log_inv_logit(sign * eta)
+        top = lp.max(axis=2, keepdims=True)
+        ll[:, d.order[nc:]] = (np.log(np.exp(lp - top).mean(axis=2)) + top[..., 0])
         prob[:, d.order[nc:]] = expit(eta).mean(axis=2)
     return ll, prob
+
+
+def _log_likelihood_grad(alpha: float, beta: np.ndarray, d: _Design) -> tuple[float, np.ndarray]:
+    r"""Total log likelihood and its gradient in :math:`(\alpha, \beta)` for one draw.
+
+    For a complete case, :math:`\partial \log \sigma(s\eta)/\partial \eta = s(1 -
+    \sigma(s\eta))`; for a case with unknowns, :math:`\log \frac1M \sum_m \sigma(s\eta_m)`
+    has gradient :math:`\sum_m r_m s (1 - \sigma(s\eta_m))\, (1, z_m)` with
+    :math:`r_m = \sigma(s\eta_m) / \sum_{m'} \sigma(s\eta_{m'})`.
+    """
+    from scipy.special import expit
+
+    k = beta.size
+    total = 0.0
+    g = np.zeros(1 + k)
+    if d.y_complete.size:
+        sign = np.where(d.y_complete == 1, 1.0, -1.0)
+        eta = alpha + d.z_complete @ beta
+        total += float(_log_inv_logit(sign * eta).sum())
+        r = sign * expit(-sign * eta)
+        g[0] += r.sum()
+        g[1:] += d.z_complete.T @ r
+    if d.y_missing.size:
+        sign = np.where(d.y_missing == 1, 1.0, -1.0)[:, None]
+        eta = alpha + d.z_missing @ beta  # (nm, M)
+        lp = _log_inv_logit(sign * eta)
+        top = lp.max(axis=1, keepdims=True)
+        e = np.exp(lp - top)
+        total += float((np.log(e.mean(axis=1)) + top[:, 0]).sum())
+        resp = e / e.sum(axis=1, keepdims=True)
+        r = resp * sign * expit(-sign * eta)  # (nm, M)
+        g[0] += r.sum()
+        g[1:] += np.einsum("im,imk->k", r, d.z_missing)
+    return total, g
 
 
 @contextmanager
@@ -563,6 +605,7 @@ def fit_logistic(
         max_rhat=rhat,
         min_ess=ess,
         divergences=div,
+        elpd_pointwise=tuple(float(v) for v in np.asarray(loo.loo_i)),
     )
     return fit, scored
 

@@ -39,7 +39,10 @@ class TheoryMatrices:
 
 
 def theory_matrices(ws: Workspace, theories: Sequence[str] | None = None) -> TheoryMatrices:
-    """The outcome vector and each theory's case x indicator matrix (``NaN`` = unknown).
+    """The outcome vector and each theory's case x predictor matrix (``NaN`` = unknown).
+
+    A theory's columns are its cross-case predictors (:meth:`Workspace.predictors_of`):
+    indicators observable before the decision and codeable for every case.
 
     Cases whose outcome is unknown are dropped (and listed in ``dropped``); a coding that is
     absent or ``null`` is ``NaN``.
@@ -68,10 +71,13 @@ def theory_matrices(ws: Workspace, theories: Sequence[str] | None = None) -> The
     indicators: dict[str, tuple[str, ...]] = {}
     data: dict[str, np.ndarray] = {}
     for tid in ids:
-        own = tuple(ws.indicators_of(tid))
+        own = tuple(ind for ind, _ in ws.predictors_of(tid))
         if not own:
-            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
-                                field=tid, hint="give the theory at least one indicator")
+            raise AnalysisError(
+                f"theory {tid!r} has no cross-case predictor; it cannot be modelled",
+                field=tid,
+                hint="give the theory an indicator observable before the decision and "
+                "codeable for every case (timing: before, applies: all)")
         x = np.full((len(keep), len(own)), np.nan)
         for i, cid in enumerate(keep):
             codings = ws.cases[cid].codings

@@ -112,6 +112,7 @@ def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
                     value=coding.value,
                     rationale=coding.rationale,
                     sources=[_dump(r) for r in coding.sources],
+                    applicable=coding.applicable,
                 )
             )
     for cid, ev in ws.evidence.items():

@@ -120,7 +120,8 @@ def read_workspace(store: Store) -> StoredWorkspace:
             select(s.CodingRow).order_by(s.CodingRow.case_id, s.CodingRow.position)
         ):
             codings.setdefault(c.case_id, {})[c.indicator_id] = dict(
-                value=c.value, rationale=c.rationale, sources=c.sources
+                value=c.value, rationale=c.rationale, sources=c.sources,
+                applicable=c.applicable,
             )
         cases = {}
         for cr in session.scalars(select(s.CaseRow).order_by(s.CaseRow.id)):

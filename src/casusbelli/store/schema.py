@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["COMPILED_TABLES", "Base"]
@@ -90,7 +90,7 @@ class CaseRow(Base):
 
 
 class CodingRow(Base):
-    """One indicator's value in one case (``value`` NULL when unknown)."""
+    """One indicator's value in one case (``value`` NULL when unknown or n/a)."""
 
     __tablename__ = "codings"
     case_id: Mapped[str] = mapped_column(
@@ -103,6 +103,8 @@ class CodingRow(Base):
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     rationale: Mapped[str] = mapped_column(Text)
     sources: Mapped[list[Any]] = mapped_column(JSON)
+    #: False for ``n/a`` (not applicable; ``value`` is then NULL too)
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class EvidenceSetRow(Base):

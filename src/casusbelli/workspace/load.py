@@ -98,6 +98,41 @@ class Workspace:
         """Indicator ids that belong to ``theory``, in file order."""
         return [i.id for i in self.indicators.values() if i.theory == theory]
 
+    def predictors_of(self, theory: str) -> list[tuple[str, int]]:
+        """The cross-case predictors of ``theory`` with the sign it expects (+1, -1 or 0).
+
+        A theory's predictors are the indicators its implications name (with ``expect: high``
+        as +1 and ``low`` as -1); a theory with no implications uses its own indicators with a
+        free sign (0). Only indicators that are observable before the decision and codeable
+        for every case (:attr:`Indicator.predictor`) are kept; the rest stay within-case.
+        """
+        th = self.theories[theory]
+        if th.implications:
+            pairs = [(m.indicator, 1 if m.expect == "high" else -1) for m in th.implications]
+        else:
+            pairs = [(i, 0) for i in self.indicators_of(theory)]
+        seen: set[str] = set()
+        out = []
+        for ind, sign in pairs:
+            spec = self.indicators.get(ind)
+            if spec is None or not spec.predictor or ind in seen:
+                continue
+            seen.add(ind)
+            out.append((ind, sign))
+        return out
+
+    def excluded_of(self, theory: str) -> list[str]:
+        """Indicators of ``theory`` (own or implied) that cross-case engines leave out, because
+        they describe the intervention (``timing: after``) or can be n/a."""
+        th = self.theories[theory]
+        ids = [m.indicator for m in th.implications] + self.indicators_of(theory)
+        out: list[str] = []
+        for ind in ids:
+            spec = self.indicators.get(ind)
+            if spec is not None and not spec.predictor and ind not in out:
+                out.append(ind)
+        return out
+
 
 def builtin_path(name: str) -> Path:
     """Return the folder of a built-in workspace that ships inside the package."""

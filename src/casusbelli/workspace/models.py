@@ -45,6 +45,7 @@ __all__ = [
     "Implication",
     "Indicator",
     "IndicatorsFile",
+    "NOT_APPLICABLE",
     "MeasuredSpec",
     "PartialDate",
     "Question",
@@ -260,6 +261,27 @@ class Indicator(_Model):
     theory: Id = Field(description="The theory it belongs to, or 'outcome' / 'descriptor'.")
     guide: str = Field(default="", description="Coding guide: what 0, 0.33, 0.67 and 1 mean.")
     measured: MeasuredSpec | None = None
+    timing: Literal["before", "after"] = Field(
+        default="before",
+        description="'before': observable before the decision, so it can predict it; 'after': "
+        "describes the intervention or how it was justified (within-case and descriptive use "
+        "only, never a cross-case predictor).",
+    )
+    applies: Literal["all", "intervention"] = Field(
+        default="all",
+        description="'all': codeable for a case where nothing happened; 'intervention': only "
+        "meaningful once an intervention happened (negative cases code it n/a).",
+    )
+
+    @property
+    def predictor(self) -> bool:
+        """Whether cross-case engines may use it: observable before the decision and codeable
+        for every case (not the outcome, not a descriptor)."""
+        return (
+            self.timing == "before"
+            and self.applies == "all"
+            and self.theory not in ("outcome", "descriptor")
+        )
 
 
 class IndicatorsFile(_Model):
@@ -294,12 +316,38 @@ class Theory(_Model):
 
 
 # --------------------------------------------------------------------------- cases/*.yaml
+#: How a workspace file writes "not applicable" (distinct from unknown, ``null``, and from 0).
+NOT_APPLICABLE = "n/a"
+
+
 class Coding(_Model):
-    """One indicator's value in one case: a fuzzy membership or unknown (``null``)."""
+    """One indicator's value in one case: a fuzzy membership, unknown (``null``), or not
+    applicable (``n/a``: the concept does not exist for this case, e.g. the risk an
+    intervention accepted, in a case with no intervention).
+
+    In the model, ``n/a`` is ``value=None`` with ``applicable=False``; engines that read
+    ``value`` see it as missing, and cross-case engines never use indicators that can be n/a.
+    """
 
     value: Membership | None
     rationale: NonEmptyStr
     sources: list[SourceRef] = Field(default_factory=list)
+    applicable: bool = Field(
+        default=True, description="False when the file says value: n/a (set by the loader)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_applicable(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("value"), str):
+            if data["value"].strip().lower() == NOT_APPLICABLE:
+                return {**data, "value": None, "applicable": False}
+        return data
+
+    @property
+    def known(self) -> bool:
+        """A value in [0, 1] (neither unknown nor n/a)."""
+        return self.value is not None
 
 
 class Case(_Model):
@@ -322,7 +370,9 @@ class Case(_Model):
         coding values as ``None`` (an unknown is data, not an absence)."""
         doc = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         for ind_id, coding in self.codings.items():
-            doc["codings"][ind_id]["value"] = coding.value
+            cd = doc["codings"][ind_id]
+            cd["value"] = coding.value if coding.applicable else NOT_APPLICABLE
+            cd.pop("applicable", None)
         return doc
 
     @model_validator(mode="after")
