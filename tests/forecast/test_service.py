@@ -209,19 +209,12 @@ def test_analyze_section_has_tables_and_lines(ws, url):
     assert section["scores"]["resolved"] == ["past"]
 
 
-def test_cross_case_weights_are_used_when_computed(ws, url, monkeypatch):
+def test_forecasts_do_not_borrow_the_intervention_model_weights(ws, url, monkeypatch):
     import casusbelli.cross.weights as cw
 
     monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 3.0, "beta": 1.0})
     v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
-    assert v.weights.source == "cross-case" and not v.weights.warnings
-    # 5% of the uniform weight is mixed in, so no theory's weight is ever exactly 0
-    w_alpha = 0.95 * 0.75 + 0.05 / 2
-    assert v.weights.base["alpha"] == pytest.approx(w_alpha)
-    assert v.rows[0].ensemble == pytest.approx(w_alpha * 0.8 + (1 - w_alpha) * 0.2)
-    monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 1.0, "beta": 0.0})
-    v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
-    assert v.weights.base["beta"] == pytest.approx(0.025)
-    monkeypatch.setattr(cw, "weights", lambda ws, store_url: None)
-    v = forecast_view(ws, url, question="live", scenario="base", now=NOW)
-    assert v.weights.source == "equal" and "not computed yet" in v.weights.warnings[0]
+    assert v.weights.source == "equal"
+    assert v.weights.base == {"alpha": 0.5, "beta": 0.5}
+    assert "different question" in v.weights.warnings[0]
+    assert v.rows[0].ensemble == pytest.approx(0.5 * 0.8 + 0.5 * 0.2)

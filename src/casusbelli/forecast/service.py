@@ -8,8 +8,8 @@ URL, does one job, and returns a frozen dataclass with ``to_dict()``. The maths 
 :mod:`~casusbelli.forecast.registry`.
 
 Theory weights
-    The cross-case weights from ``casusbelli.cross.weights(ws, store_url)`` when that function
-    exists and succeeds, else equal weights (with a warning); then updated by Bayes' rule with
+    Equal weights (the output says why: the cross-case model weights score a different
+    question, and no out-of-sample forecast has resolved yet); then updated by Bayes' rule with
     every recorded signpost observation, in the order recorded, using the likelihoods
     registered with the observation.
 """
@@ -118,38 +118,12 @@ class TheoryWeights:
                     warnings=list(self.warnings))
 
 
-def _cross_weights(ws: Workspace, store_url: str) -> tuple[dict[str, float] | None, str | None]:
-    """``casusbelli.cross.weights(ws, store_url)`` (a function of the package or of its module
-    ``weights``): a mapping, ``None`` when not computed yet, or an object with ``.weights``."""
-    import importlib
-
-    fn: Any = None
-    for name in ("casusbelli.cross.weights", "casusbelli.cross"):
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-        cand = getattr(mod, "weights", None)
-        if callable(cand):
-            fn = cand
-            break
-    if fn is None:
-        return None, "the cross-case engine has no theory weights"
-    try:
-        result = fn(ws, store_url)
-    except CasusError as exc:
-        return None, f"cross-case weights unavailable: {exc}"
-    if result is None:
-        return None, "cross-case weights not computed yet (run `casus analyze` or `casus compare`)"
-    mapping = result if isinstance(result, Mapping) else getattr(result, "weights", None)
-    if not isinstance(mapping, Mapping):
-        return None, "cross-case weights came back in an unknown shape"
-    out = {t: float(mapping[t]) for t in ws.theory_ids if t in mapping}
-    if len(out) != len(ws.theory_ids) or sum(out.values()) <= 0:
-        return None, "cross-case weights do not cover every theory"
-    return ens.normalize_weights(out), None
+#: Why forecasts do not borrow the cross-case weights.
+EQUAL_WEIGHTS_REASON = (
+    "equal theory weights: the cross-case weights score whether an intervention happens, a "
+    "different question from these; forecast-performance weights need resolved out-of-sample "
+    "questions, which do not exist yet"
+)
 
 
 def check_registered(ws: Workspace, observations: list[reg.Observation]) -> None:
@@ -172,9 +146,6 @@ def check_registered(ws: Workspace, observations: list[reg.Observation]) -> None
                 )
 
 
-#: Share of the uniform weight mixed into the cross-case weights before signpost updates.
-WEIGHT_FLOOR_MIX = 0.05
-
 
 def current_weights(ws: Workspace, store_url: str,
                     observations: list[reg.Observation] | None = None) -> TheoryWeights:
@@ -186,18 +157,9 @@ def current_weights(ws: Workspace, store_url: str,
             store.dispose()
     check_registered(ws, observations)
     theories = list(ws.theory_ids)
-    base, why = _cross_weights(ws, store_url)
-    warnings = []
-    source = "cross-case"
-    if base is None:
-        base = ens.equal_weights(theories)
-        source = "equal"
-        warnings.append(f"equal theory weights: {why}")
-    if source == "cross-case":
-        # stacking can give a theory exactly 0, and Bayes' rule can never raise a 0: keep every
-        # theory in play by mixing in a little of the uniform weight (no theory ruled out for good)
-        k = len(base)
-        base = {t: (1 - WEIGHT_FLOOR_MIX) * v + WEIGHT_FLOOR_MIX / k for t, v in base.items()}
+    base = ens.equal_weights(theories)
+    source = "equal"
+    warnings = [EQUAL_WEIGHTS_REASON]
     w = dict(base)
     seen = []
     for obs in observations:
