@@ -628,7 +628,7 @@ def _check_item_metadata(
         line, column = marks.locate(("items", j), key=False) if marks else (None, None)
         problem = Problem(
             f"evidence item {item.id!r} does not state {what}", rel, line, column,
-            f"items.{j}.{fld}",
+            _dotted(("items", j, fld)),
         )
         if strict:
             col.add(problem, "missing")
@@ -640,7 +640,7 @@ def _check_item_metadata(
             Problem(
                 f"evidence item {item.id!r}: date unknown, so it is left out of the "
                 "pre-decision view",
-                rel, line, column, f"items.{j}.date",
+                rel, line, column, _dotted(("items", j, "date")),
             )
         )
 
