@@ -1,4 +1,4 @@
-"""Dependence-aware process tracing: clusters, interpretations, the pre-decision view, sensitivity."""
+"""Dependence-aware process tracing: clusters, interpretations, pre-decision view, sensitivity."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def test_a_cluster_of_differing_restatements_moves_no_more_than_its_strongest_it
 
 def test_depends_on_and_shared_sources_join_transitively():
     ids = ["a", "b", "c", "d", "e"]
-    groups = clusters_of(ids, [["s1"], ["s1", "s2"], ["s2"], ["s3"], ["s4"]], [[], [], [], ["e"], []])
+    groups = clusters_of(
+        ids, [["s1"], ["s1", "s2"], ["s2"], ["s3"], ["s4"]], [[], [], [], ["e"], []]
+    )
     assert groups == ((0, 1, 2), (3, 4))
 
 
@@ -95,7 +97,9 @@ def test_pre_decision_posterior_uses_only_items_knowable_before_the_date():
 def test_pre_decision_restricts_a_cluster_to_its_early_items():
     lk = [[0.8, 0.2], [0.1, 0.9]]
     res = trace_evidence(
-        lk, sources=[["speech"], ["speech"]], knowable=["2020-01-01", "2020-06-01"],
+        lk,
+        sources=[["speech"], ["speech"]],
+        knowable=["2020-01-01", "2020-06-01"],
         decision_date="2020-03",
     )
     assert len(res.clusters) == 1
@@ -170,17 +174,23 @@ def test_analyst_spread_appears_only_with_several_analysts():
                 st.lists(st.floats(0.01, 1.0), min_size=3, max_size=3), min_size=n, max_size=n
             ),
             st.lists(st.sampled_from(["s1", "s2", "s3", "s4"]), min_size=n, max_size=n),
-            st.lists(st.sampled_from(["2019", "2020-05", "2021-01-02", None]), min_size=n,
-                     max_size=n),
+            st.lists(
+                st.sampled_from(["2019", "2020-05", "2021-01-02", None]), min_size=n, max_size=n
+            ),
         )
     )
 )
 def test_every_posterior_sums_to_one(args):
     lk, src, know = args
     res = trace_evidence(lk, sources=[[s] for s in src], knowable=know, decision_date="2020-06")
-    posts = [res.posterior, res.flat_posterior, res.posterior_independent,
-             res.posterior_before_decision, *(p for _, p in res.sensitivity.tempered),
-             *(c.posterior_after for c in res.clusters)]
+    posts = [
+        res.posterior,
+        res.flat_posterior,
+        res.posterior_independent,
+        res.posterior_before_decision,
+        *(p for _, p in res.sensitivity.tempered),
+        *(c.posterior_after for c in res.clusters),
+    ]
     for p in posts:
         assert p.sum() == pytest.approx(1.0) and (p >= 0).all()
     for w in res.sensitivity.worst_case:
@@ -256,12 +266,17 @@ def test_builtin_workspace_states_metadata_and_decision_dates():
     for cid in ("ukraine-2014", "syria-2015", "ukraine-2022"):
         ev = ws.evidence[cid]
         assert ev.decision_date is not None
-        assert all(i.kind in ("observation", "official_statement", "interpretation")
-                   for i in ev.items)
+        assert all(
+            i.kind in ("observation", "official_statement", "interpretation") for i in ev.items
+        )
     # only the seed thread's items have no date, and they are said to be unknown
     undated = {(c, i.id) for c, ev in ws.evidence.items() for i in ev.items if i.date is None}
-    assert all(i.sources[0].source == "seedthread" for c, ev in ws.evidence.items()
-               for i in ev.items if (c, i.id) in undated)
+    assert all(
+        i.sources[0].source == "seedthread"
+        for c, ev in ws.evidence.items()
+        for i in ev.items
+        if (c, i.id) in undated
+    )
 
 
 def test_cli_trace_json_on_ukraine_2022_gives_both_posteriors_and_the_band():
@@ -275,7 +290,11 @@ def test_cli_trace_json_on_ukraine_2022_gives_both_posteriors_and_the_band():
     assert sorted(c["id"] for c in big) == ["e04+e08+e09+e13", "e11+e12"]
     s = d["sensitivity"]
     assert set(s["tempered"]) == {"0.5", "0.25"} and [w["k"] for w in s["worst_case"]] == [
-        1, 2, 3, 4, 5
+        1,
+        2,
+        3,
+        4,
+        5,
     ]
     assert all(w["method"] == "exact" for w in s["worst_case"])
     assert sum(d["posterior_before_decision"].values()) == pytest.approx(1.0)

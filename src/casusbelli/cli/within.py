@@ -185,7 +185,9 @@ def trace(
         return
     d = result.to_dict()
     if json_:
-        items = [dict(it, decibans=it["decibans_vs_rest"], test_type=it["tests"]) for it in d["items"]]
+        items = [
+            dict(it, decibans=it["decibans_vs_rest"], test_type=it["tests"]) for it in d["items"]
+        ]
         echo_json({"case": case, **d, "items": items})
         return
     _print_trace(d, str(case or matrix))

@@ -448,7 +448,12 @@ def _day(value: str | None, last: bool) -> tuple[int, int, int] | None:
     """First or last calendar day a partial date (YYYY, YYYY-MM, YYYY-MM-DD) can mean."""
     if value is None:
         return None
-    parts = [int(x) for x in str(value).split("-")]
+    try:
+        parts = [int(x) for x in str(value).split("-")]
+    except ValueError:
+        parts = []
+    if not 1 <= len(parts) <= 3:
+        raise AnalysisError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
     if len(parts) == 3:
         return parts[0], parts[1], parts[2]
     if len(parts) == 2:
@@ -687,7 +692,10 @@ def worst_case(
 ) -> tuple[float, tuple[int, ...], Literal["exact", "greedy"], int]:
     r"""Lowest posterior of hypothesis ``leader`` after removing any ``k`` clusters.
 
-    .. math:: \min_{|S| = k} \operatorname{softmax}\Big(\log\pi + \sum_{c \notin S} \ell_c\Big)_{\text{leader}}
+    .. math::
+
+        \min_{|S| = k}\ \operatorname{softmax}
+        \Big(\log\pi + \sum_{c \notin S} \ell_c\Big)_{\text{leader}}
 
     Enumerates every subset when :math:`\binom{C}{k} \le` ``exact_limit``; otherwise removes
     clusters greedily (each step the one that lowers the leader most), which gives an upper bound
@@ -792,8 +800,12 @@ def trace_evidence(
     hyps, ids, pi = detail.hypotheses, detail.item_ids, detail.prior
     kinds_t = tuple(kinds) if kinds is not None else (None,) * n
     know_t = tuple(knowable) if knowable is not None else (None,) * n
-    for name, seq in (("kinds", kinds_t), ("knowable", know_t), ("sources", sources),
-                      ("depends_on", depends_on)):
+    for name, seq in (
+        ("kinds", kinds_t),
+        ("knowable", know_t),
+        ("sources", sources),
+        ("depends_on", depends_on),
+    ):
         if seq is not None and len(seq) != n:
             raise AnalysisError(f"{name} has {len(seq)} entries for {n} items", field=name)
     include = tuple(with_interpretations or kd != INTERPRETATION for kd in kinds_t)
@@ -817,7 +829,9 @@ def trace_evidence(
     groups = tuple(sorted(groups, key=first_known))
     loglk = np.log(lk)
 
-    def combine(log_rows: NDArray[np.float64], grps: Sequence[Sequence[int]]) -> NDArray[np.float64]:
+    def combine(
+        log_rows: NDArray[np.float64], grps: Sequence[Sequence[int]]
+    ) -> NDArray[np.float64]:
         if not grps:
             return np.zeros((0, m))
         return np.stack([log_rows[list(g)].mean(axis=0) for g in grps])
@@ -832,9 +846,7 @@ def trace_evidence(
     loo = _softmax(logpi + total - lc)
     influence = 0.5 * np.abs(loo - posterior).sum(axis=1)
     vs_rest = _vs_rest(lc, pi)
-    cids = tuple(
-        ids[g[0]] if len(g) == 1 else "+".join(ids[k] for k in g) for g in groups
-    )
+    cids = tuple(ids[g[0]] if len(g) == 1 else "+".join(ids[k] for k in g) for g in groups)
     clusters = tuple(
         Cluster(
             id=cids[c],
@@ -851,10 +863,11 @@ def trace_evidence(
         for k in g:
             cluster_of[k] = cids[c]
 
-    post_before, before_ids = None, ()
-    if decision_date is not None:
-        cut = _day(decision_date, False)
-        early = {k for k in inc_idx if (d := _day(know_t[k], True)) is not None and d < cut}  # type: ignore[operator]
+    post_before: NDArray[np.float64] | None = None
+    before_ids: tuple[str, ...] = ()
+    cut = _day(decision_date, False)
+    if cut is not None:
+        early = {k for k in inc_idx if (d := _day(know_t[k], True)) is not None and d < cut}
         before_ids = tuple(ids[k] for k in range(n) if k in early)
         sub = [tuple(k for k in g if k in early) for g in groups]
         post_before = _softmax(logpi + combine(loglk, [g for g in sub if g]).sum(axis=0))
@@ -864,7 +877,9 @@ def trace_evidence(
     worst = []
     for k in range(1, min(max_k, len(groups)) + 1):
         value, removed, method, count = worst_case(lc, pi, leader, k, exact_limit=exact_limit)
-        worst.append(WorstCase(k, hyps[leader], value, tuple(cids[c] for c in removed), method, count))
+        worst.append(
+            WorstCase(k, hyps[leader], value, tuple(cids[c] for c in removed), method, count)
+        )
     a_names, a_post = None, None
     if analyst_likelihoods is not None:
         alk = np.asarray(analyst_likelihoods, dtype=np.float64)
@@ -875,8 +890,10 @@ def trace_evidence(
             )
         if alk.shape[0] >= 2:
             _check_likelihoods(alk, "analyst_likelihoods")
-            a_names = tuple(analysts) if analysts is not None else tuple(
-                f"A{a + 1}" for a in range(alk.shape[0])
+            a_names = (
+                tuple(analysts)
+                if analysts is not None
+                else tuple(f"A{a + 1}" for a in range(alk.shape[0]))
             )
             a_post = np.stack(
                 [_softmax(logpi + combine(np.log(x), groups).sum(axis=0)) for x in alk]
