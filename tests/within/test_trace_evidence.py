@@ -131,8 +131,12 @@ def test_worst_case_is_exact_on_a_small_set():
     lc = np.log(lk)
     for w in res.sensitivity.worst_case:
         assert w.method == "exact" and w.subsets == math.comb(8, w.k)
-        assert w.posterior == pytest.approx(_brute_force(lc, prior, lead, w.k))
+        at_most = min(_brute_force(lc, prior, lead, j) for j in range(1, w.k + 1))
+        assert w.posterior == pytest.approx(at_most)
+        assert len(w.removed) <= w.k
     assert [w.k for w in res.sensitivity.worst_case] == [1, 2, 3, 4, 5]
+    values = [w.posterior for w in res.sensitivity.worst_case]
+    assert values == sorted(values, reverse=True)  # removing more can only do more harm
 
 
 def test_worst_case_falls_back_to_a_stated_greedy_bound():

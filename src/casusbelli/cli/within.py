@@ -261,7 +261,7 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
         f"k={w['k']} {w['posterior']:.3f}" + ("" if w["method"] == "exact" else " (greedy bound)")
         for w in s["worst_case"]
     )
-    console.print(f"{lead}'s lowest posterior after removing any k clusters: {worst}")
+    console.print(f"{lead}'s lowest posterior after removing up to k clusters: {worst}")
     if s["analysts"] is not None:
         lo, hi = s["analysts"]["min"][lead], s["analysts"]["max"][lead]
         console.print(f"{lead} across {len(s['analysts']['analysts'])} analysts: {lo:.3f}-{hi:.3f}")

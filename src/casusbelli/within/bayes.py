@@ -496,11 +496,13 @@ class Cluster:
 
 @dataclass(frozen=True)
 class WorstCase:
-    """The leader's lowest posterior after removing ``k`` clusters.
+    """The leader's lowest posterior after removing at most ``k`` clusters.
 
-    ``method`` is ``"exact"`` (all ``subsets`` of size k enumerated) or ``"greedy"`` (clusters
-    removed one at a time, each the one that lowers the leader most): then ``posterior`` is an
-    upper bound on the true lowest value, which may be lower still.
+    ``removed`` names the clusters removed (``k`` of them or fewer, when removing fewer was
+    worse). ``method`` is ``"exact"`` (every subset of size 1..k enumerated; ``subsets`` counts
+    those of size k) or ``"greedy"`` (for some size, clusters removed one at a time, each the one
+    that lowers the leader most): then ``posterior`` is an upper bound on the true lowest value,
+    which may be lower still.
     """
 
     k: int
@@ -535,7 +537,8 @@ class Sensitivity:
         ``(power, posterior)`` pairs: every cluster log-likelihood multiplied by the power
         (likelihoods flattened toward 1, as if the analyst were over-confident).
     worst_case
-        Per k = 1..5 (at most the number of clusters): see :class:`WorstCase`.
+        Per k = 1..5 (at most the number of clusters), the leader's lowest posterior after
+        removing at most k clusters: see :class:`WorstCase`.
     analysts, analyst_posteriors
         When several analysts rated the items: each analyst's clustered posterior (ratings
         mapped with :data:`LIKELIHOOD_FROM_RATING`); ``None`` otherwise.
@@ -874,12 +877,17 @@ def trace_evidence(
 
     leader = int(np.argmax(posterior))
     tempered = tuple((p, _softmax(logpi + p * total)) for p in TEMPER_POWERS)
-    worst = []
+    worst: list[WorstCase] = []
+    exact_so_far = True
     for k in range(1, min(max_k, len(groups)) + 1):
         value, removed, method, count = worst_case(lc, pi, leader, k, exact_limit=exact_limit)
-        worst.append(
-            WorstCase(k, hyps[leader], value, tuple(cids[c] for c in removed), method, count)
-        )
+        exact_so_far = exact_so_far and method == "exact"
+        label: Literal["exact", "greedy"] = "exact" if exact_so_far else "greedy"
+        if worst and worst[-1].posterior <= value:  # removing fewer was worse: "at most k"
+            value, names = worst[-1].posterior, worst[-1].removed
+        else:
+            names = tuple(cids[c] for c in removed)
+        worst.append(WorstCase(k, hyps[leader], value, names, label, count))
     a_names, a_post = None, None
     if analyst_likelihoods is not None:
         alk = np.asarray(analyst_likelihoods, dtype=np.float64)
