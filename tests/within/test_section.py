@@ -85,7 +85,9 @@ def test_cli_ach_and_trace_json(make_workspace):
     r = runner.invoke(app, ["trace", "one", "-w", str(root), "--prior", "flat", "--json"])
     doc = json.loads(r.stdout)
     assert doc["posterior"]["alpha"] == pytest.approx(8 / 9)
-    assert set(doc["items"][0]) >= {"decibans", "test_type", "posterior_after"}
+    assert set(doc["items"][0]) >= {"decibans", "test_type", "kind", "cluster", "knowable"}
+    assert set(doc["clusters"][0]) >= {"id", "items", "log_likelihood", "posterior_after"}
+    assert set(doc) >= {"posterior_before_decision", "clusters", "sensitivity"}
     r = runner.invoke(app, ["trace", "one", "-w", str(root), "--prior", "weird"])
     assert r.exit_code == 1 and "unknown prior 'weird'" in r.stderr
 

@@ -90,6 +90,7 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
             {
                 "ok": True,
                 "errors": [],
+                "warnings": [_problem_dict(p) for p in workspace.warnings],
                 "workspace": workspace.name,
                 "counts": workspace_summary(workspace)["counts"],
             }
@@ -104,6 +105,8 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
     from casusbelli.pipeline import workspace_summary
 
     c = workspace_summary(workspace)["counts"]
+    for w in workspace.warnings:
+        err_console.print("warning: " + str(w), highlight=False, markup=False)
     console.print(
         f"[green]OK[/] {workspace.name}: {c['cases']} cases ({c['interventions']} interventions, "
         f"{c['negative']} negative), {c['indicators']} indicators, {c['theories']} theories, "

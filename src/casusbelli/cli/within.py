@@ -10,7 +10,7 @@ from rich.table import Table
 
 from casusbelli.cli import JsonOpt, app, console, echo_json, fail
 from casusbelli.errors import CasusError
-from casusbelli.within import AchMatrix, load_matrix, score_ach, trace_matrix
+from casusbelli.within import AchMatrix, load_matrix, score_ach
 
 CaseArg = Annotated[
     str | None, typer.Argument(help="Case id with an evidence file.", show_default=False)
@@ -132,10 +132,26 @@ def trace(
     prior: Annotated[
         str, typer.Option(help="'workspace' (casus.toml or the evidence file) or 'flat'.")
     ] = "workspace",
+    before: Annotated[
+        str | None,
+        typer.Option(
+            "--before",
+            help="Pre-decision view: only items knowable before this date (YYYY[-MM[-DD]]); "
+            "default: the evidence file's decision_date.",
+        ),
+    ] = None,
+    with_interpretations: Annotated[
+        bool,
+        typer.Option(
+            "--with-interpretations",
+            help="Put interpretation items back into the likelihood (marked).",
+        ),
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Bayesian process tracing: posterior after each item, decibans, test types."""
-    from casusbelli.within.section import case_trace
+    """Bayesian process tracing: dependent items counted once, the posterior on all evidence
+    and on evidence knowable before the decision side by side, and how robust the leader is."""
+    from casusbelli.within.section import case_trace, matrix_trace
 
     try:
         if prior not in ("flat", "workspace"):
@@ -143,14 +159,27 @@ def trace(
                 f"unknown prior {prior!r}; expected flat or workspace", field="--prior"
             )
         if matrix is not None:
-            result = trace_matrix(_matrix(None, matrix, ws))
+            if before is not None:
+                raise CasusError(
+                    "--before needs a workspace case (a matrix file has no dates)",
+                    field="--before",
+                )
+            result = matrix_trace(
+                _matrix(None, matrix, ws), with_interpretations=with_interpretations
+            )
         else:
             if case is None:
                 raise CasusError("give a CASE id or --matrix FILE")
             from casusbelli.workspace import load_workspace, resolve_workspace
 
             pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
-            result = case_trace(load_workspace(resolve_workspace(ws)), case, pr)
+            result = case_trace(
+                load_workspace(resolve_workspace(ws)),
+                case,
+                pr,
+                before=before,
+                with_interpretations=with_interpretations,
+            )
     except CasusError as exc:
         fail(exc)
         return
@@ -161,31 +190,82 @@ def trace(
         ]
         echo_json({"case": case, **d, "items": items})
         return
+    _print_trace(d, str(case or matrix))
+
+
+def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
     h = list(d["hypotheses"])
     t = Table(
-        title=f"Process tracing — {case or matrix}: posterior after each item", title_justify="left"
+        title=f"Process tracing — {name}: items (interpretations marked; * = left out of the "
+        "likelihood)",
+        title_justify="left",
     )
-    t.add_column("item")
-    for name in h:
-        t.add_column(name)
-    t.add_column("decibans (vs rest)")
-    t.add_column("test type")
-    t.add_row("prior", *(f"{d['prior'][x]:.3f}" for x in h), "", "")
+    for col in ("item", "kind", "knowable", "cluster", "decibans (vs rest)", "test type"):
+        t.add_column(col)
     for it in d["items"]:
         db = ", ".join(f"{x} {v:+.1f}" for x, v in it["decibans_vs_rest"].items())
         tests = ", ".join(f"{x}: {v}" for x, v in it["tests"].items() if v != "straw-in-the-wind")
+        mark = "" if it["in_likelihood"] else "*"
+        kind = (it["kind"] or "").replace("_", " ")
+        if it["interpretation"] and it["in_likelihood"]:
+            kind += " (counted)"
         t.add_row(
-            it["id"],
-            *(f"{it['posterior_after'][x]:.3f}" for x in h),
+            it["id"] + mark,
+            kind,
+            it["knowable"] or "unknown",
+            it["cluster"] or "",
             db,
             tests or "straw-in-the-wind",
         )
     console.print(t)
-    console.print(
-        "posterior: "
-        + ", ".join(f"{x} {d['posterior'][x]:.3f}" for x in h)
-        + "   (flat prior: "
-        + ", ".join(f"{x} {d['flat_posterior'][x]:.3f}" for x in h)
-        + ")"
+    t = Table(
+        title="Clusters (items sharing a source or depends_on; one likelihood each, the mean of "
+        "their log-likelihoods), posterior after each, in order of the date known",
+        title_justify="left",
     )
-    console.print("moved the posterior most: " + ", ".join(d["most_influential"][:5]))
+    t.add_column("cluster")
+    t.add_column("items")
+    for name_h in h:
+        t.add_column(name_h)
+    t.add_column("moves it by (TV)")
+    t.add_row("prior", "", *(f"{d['prior'][x]:.3f}" for x in h), "")
+    for c in d["clusters"]:
+        t.add_row(
+            c["id"] if len(c["id"]) <= 24 else c["id"][:21] + "...",
+            str(len(c["items"])),
+            *(f"{c['posterior_after'][x]:.3f}" for x in h),
+            f"{c['influence']:.3f}",
+        )
+    console.print(t)
+    t = Table(title="Posterior", title_justify="left")
+    t.add_column("")
+    for name_h in h:
+        t.add_column(name_h)
+    t.add_row("all evidence", *(f"{d['posterior'][x]:.3f}" for x in h))
+    pb = d["posterior_before_decision"]
+    if pb is not None:
+        t.add_row(
+            f"before {d['decision_date']} ({len(d['items_before_decision'])} items)",
+            *(f"{pb[x]:.3f}" for x in h),
+        )
+    else:
+        t.add_row("before the decision", *("no decision date" for _ in h))
+    t.add_row("flat prior", *(f"{d['flat_posterior'][x]:.3f}" for x in h))
+    t.add_row("items as independent", *(f"{d['posterior_independent'][x]:.3f}" for x in h))
+    s = d["sensitivity"]
+    for p, post in s["tempered"].items():
+        t.add_row(f"likelihoods ^ {p}", *(f"{post[x]:.3f}" for x in h))
+    console.print(t)
+    lead = s["leader"]
+    worst = ", ".join(
+        f"k={w['k']} {w['posterior']:.3f}" + ("" if w["method"] == "exact" else " (greedy bound)")
+        for w in s["worst_case"]
+    )
+    console.print(f"{lead}'s lowest posterior after removing up to k clusters: {worst}")
+    if s["analysts"] is not None:
+        lo, hi = s["analysts"]["min"][lead], s["analysts"]["max"][lead]
+        console.print(f"{lead} across {len(s['analysts']['analysts'])} analysts: {lo:.3f}-{hi:.3f}")
+    console.print(
+        f"{lead}'s band: {s['leader_band'][0]:.3f}-{s['leader_band'][1]:.3f}; "
+        "moved the posterior most: " + ", ".join(d["most_influential"][:5])
+    )

@@ -181,13 +181,18 @@ class HypothesisScoreOut(BaseModel):
 
 
 class TraceOut(BaseModel):
-    """Bayesian process tracing: prior, posterior, and the posterior after each item."""
+    """Bayesian process tracing: prior, posterior (dependent items counted once), the posterior
+    after each cluster, the pre-decision posterior and the leader's sensitivity band."""
 
     hypotheses: list[str]
     prior: dict[str, float]
     posterior: dict[str, float]
     path: list[dict[str, Any]]
     most_influential: list[str]
+    decision_date: str | None = None
+    posterior_before_decision: dict[str, float] | None = None
+    leader: str | None = None
+    leader_band: list[float] | None = None
 
 
 class AchOut(BaseModel):

@@ -98,13 +98,18 @@ def ach_view(ws: Any, case_id: str, analyst: str, edits: list[AchEdit]) -> AchOu
     try:
         tr = case_trace(ws, case_id)
         d = tr.to_dict()
-        steps = ["prior", *tr.item_ids]
+        steps = ["prior", *(c.id for c in tr.clusters)]
+        rows = [tr.prior.tolist(), *(c.posterior_after.tolist() for c in tr.clusters)]
         path = [{"step": f"{k} {s}", "item": s, "hypothesis": h, "posterior": float(p)}
-                for k, (s, row) in enumerate(zip(steps, tr.path.tolist(), strict=True))
+                for k, (s, row) in enumerate(zip(steps, rows, strict=True))
                 for h, p in zip(tr.hypotheses, row, strict=True)]
         trace = TraceOut(hypotheses=list(tr.hypotheses), prior=d["prior"],
                          posterior=d["posterior"], path=path,
-                         most_influential=list(tr.most_influential[:3]))
+                         most_influential=list(tr.most_influential[:3]),
+                         decision_date=d["decision_date"],
+                         posterior_before_decision=d["posterior_before_decision"],
+                         leader=d["sensitivity"]["leader"],
+                         leader_band=d["sensitivity"]["leader_band"])
     except AnalysisError as exc:
         trace_error = str(exc)
     return AchOut(

@@ -12,10 +12,10 @@ from typing import Any, Literal
 import numpy as np
 
 from casusbelli.errors import AnalysisError
-from casusbelli.within.ach import AchMatrix, AchResult, encode_ratings, score_ach
-from casusbelli.within.bayes import TraceResult, trace_matrix
+from casusbelli.within.ach import AchMatrix, AchResult, encode_ratings, pool, score_ach
+from casusbelli.within.bayes import ProcessTrace, likelihoods_from_ratings, trace_evidence
 
-__all__ = ["case_ach", "case_trace", "evidence_matrix", "within_section"]
+__all__ = ["case_ach", "case_trace", "evidence_matrix", "matrix_trace", "within_section"]
 
 
 def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMatrix:
@@ -76,18 +76,68 @@ def case_ach(ws: Any, case_id: str, analyst: str | None = None) -> AchResult:
     return score_ach(evidence_matrix(ws, case_id, analyst))
 
 
-def case_trace(
-    ws: Any, case_id: str, prior: Literal["flat", "workspace"] = "workspace"
-) -> TraceResult:
-    """Bayesian process tracing of one case, under the workspace prior or a flat one.
+def matrix_trace(
+    m: AchMatrix,
+    *,
+    prior: Any = None,
+    sources: Any = None,
+    depends_on: Any = None,
+    kinds: Any = None,
+    knowable: Any = None,
+    decision_date: str | None = None,
+    with_interpretations: bool = False,
+) -> ProcessTrace:
+    """Run :func:`~casusbelli.within.bayes.trace_evidence` on an ACH matrix.
 
-    The prior is the evidence file's own ``prior`` when it has one, else the workspace's.
+    Uses the matrix's own likelihoods when it has them, else its ratings (pooled when several
+    analysts rated) mapped with :data:`~casusbelli.within.bayes.LIKELIHOOD_FROM_RATING`. With
+    several analysts, each analyst's mapped ratings give the spread in the sensitivity.
+    """
+    if m.likelihoods is not None:
+        lk = m.likelihoods
+    else:
+        r = m.ratings[0] if m.ratings.shape[0] == 1 else pool(m.ratings, alpha=False).pooled
+        lk = likelihoods_from_ratings(r)
+    per_analyst = None
+    if m.ratings.shape[0] >= 2:
+        per_analyst = np.stack([likelihoods_from_ratings(r) for r in m.ratings])
+    return trace_evidence(
+        lk,
+        hypotheses=m.hypotheses,
+        item_ids=m.item_ids,
+        prior=prior,
+        sources=sources,
+        depends_on=depends_on,
+        kinds=kinds,
+        knowable=knowable,
+        decision_date=decision_date,
+        with_interpretations=with_interpretations,
+        analyst_likelihoods=per_analyst,
+        analysts=m.analysts,
+    )
+
+
+def case_trace(
+    ws: Any,
+    case_id: str,
+    prior: Literal["flat", "workspace"] = "workspace",
+    *,
+    before: str | None = None,
+    with_interpretations: bool = False,
+) -> ProcessTrace:
+    """Dependence-aware Bayesian process tracing of one case (issue #13).
+
+    The prior is the evidence file's own ``prior`` when it has one, else the workspace's (or
+    flat). Items sharing a source id or linked by ``depends_on`` count as one cluster;
+    interpretations stay out of the likelihood unless ``with_interpretations``. The
+    pre-decision posterior uses the items knowable before ``before`` (a partial date), else
+    before the evidence file's ``decision_date``; without either it is ``None``.
     """
     m = evidence_matrix(ws, case_id)
+    ev = ws.evidence[case_id]
     if prior == "flat":
         p = None
     elif prior == "workspace":
-        ev = ws.evidence[case_id]
         raw = ev.prior or ws.prior()
         p = np.array([raw.get(h, 0.0) for h in m.hypotheses], dtype=float)
         if p.sum() <= 0:
@@ -95,7 +145,23 @@ def case_trace(
         p = p / p.sum()
     else:
         raise AnalysisError(f"unknown prior {prior!r}; expected flat or workspace", field="--prior")
-    return trace_matrix(m, prior=p)
+    if before is not None:
+        from casusbelli.workspace.models import _coerce_partial_date
+
+        try:
+            before = _coerce_partial_date(before)
+        except ValueError as exc:
+            raise AnalysisError(str(exc), field="--before") from None
+    return matrix_trace(
+        m,
+        prior=p,
+        sources=[[ref.source for ref in item.sources] for item in ev.items],
+        depends_on=[list(item.depends_on) for item in ev.items],
+        kinds=[item.category for item in ev.items],
+        knowable=[item.knowable_date for item in ev.items],
+        decision_date=before if before is not None else ev.decision_date,
+        with_interpretations=with_interpretations,
+    )
 
 
 def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, Any]:
@@ -106,7 +172,8 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
     for cid in sorted(ws.evidence):
         ach = case_ach(ws, cid)
         tr = case_trace(ws, cid)
-        post = tr.to_dict()["posterior"]
+        d = tr.to_dict()
+        post = d["posterior"]
         ranking = [h.hypothesis for h in sorted(ach.hypotheses, key=lambda h: h.rank)]
         cases[cid] = {
             "items": len(ach.items),
@@ -121,7 +188,10 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
             "ach_ranking": ranking,
             "linchpins": [i.item_id for i in ach.items if i.linchpin],
             "posterior": post,
-            "flat_posterior": tr.to_dict()["flat_posterior"],
+            "flat_posterior": d["flat_posterior"],
+            "decision_date": d["decision_date"],
+            "posterior_before_decision": d["posterior_before_decision"],
+            "leader_band": d["sensitivity"]["leader_band"],
             "most_influential": list(tr.most_influential[:3]),
         }
         best = max(post, key=lambda h: post[h])
@@ -131,6 +201,8 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
                 len(ach.items),
                 " > ".join(ranking),
                 ", ".join(f"{h} {p:.2f}" for h, p in post.items()),
+                _before_cell(d),
+                "{:.2f}-{:.2f}".format(*d["sensitivity"]["leader_band"]),
                 best,
             ]
         )
@@ -145,9 +217,28 @@ def within_section(ws: Any, store_url: str, progress: Any = None) -> dict[str, A
         "cases": cases,
         "tables": [
             {
-                "title": "ACH ranking (least inconsistent first) and posterior per case",
-                "columns": ["case", "items", "ACH ranking", "posterior", "most probable"],
+                "title": "ACH ranking (least inconsistent first) and posterior per case "
+                "(dependent items counted once, interpretations left out)",
+                "columns": [
+                    "case",
+                    "items",
+                    "ACH ranking",
+                    "posterior",
+                    "before the decision",
+                    "leader's band",
+                    "most probable",
+                ],
                 "rows": rows,
             }
         ],
     }
+
+
+def _before_cell(d: dict[str, Any]) -> str:
+    post = d["posterior_before_decision"]
+    if post is None:
+        return "no decision date"
+    n = len(d["items_before_decision"])
+    return f"{d['decision_date']} ({n} items): " + ", ".join(
+        f"{h} {p:.2f}" for h, p in post.items()
+    )

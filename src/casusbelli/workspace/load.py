@@ -71,6 +71,9 @@ class Workspace:
     content_hash: str = ""
     #: where each id was declared: ("case", "hungary-1956") -> (file, line)
     origins: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
+    #: what ``casus validate`` reports without failing (e.g. evidence metadata in a user's
+    #: workspace)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -260,6 +263,8 @@ class _Collector:
         self.max_bytes = MAX_FILE_BYTES
         #: files that failed their schema: (rel, marks, raw data, kind), still checked for ids
         self.failed: list[tuple[str, Marks, Any, str]] = []
+        #: reported by ``casus validate`` without failing it
+        self.warnings: list[Problem] = []
 
     def rel(self, path: Path) -> str:
         try:
@@ -501,6 +506,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
             for j, ref in enumerate(coding.sources):
                 check_ref(ref, rel, marks, ("codings", ind_id, "sources", j))
 
+    builtin = _is_builtin(root)
     for cid, ev in evidence.items():
         rel, marks = ev_docs[cid]
         if ev.case not in cases:
@@ -521,6 +527,19 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                     "duplicate",
                 )
             seen.setdefault(item.id, j)
+            item_ids = {it.id for it in ev.items}
+            for k, dep in enumerate(item.depends_on):
+                if dep == item.id:
+                    col.add_at(
+                        rel, marks, ("items", j, "depends_on", k),
+                        f"item {item.id!r} depends on itself", "schema",
+                    )
+                elif dep not in item_ids:
+                    _unknown(
+                        col, rel, marks, ("items", j, "depends_on", k), "evidence item", dep,
+                        item_ids,
+                    )
+            _check_item_metadata(col, rel, marks, j, item, strict=builtin)
             for k, ref in enumerate(item.sources):
                 check_ref(ref, rel, marks, ("items", j, "sources", k))
             ratings_sets = [("ratings", item.ratings)]
@@ -609,8 +628,56 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         signposts=signposts,
         content_hash=_content_hash(root, files),
         origins={k: (v[0], None) for k, v in origins.items()},
+        warnings=sorted(col.warnings, key=_problem_order),
     )
     return ws, []
+
+
+def _is_builtin(root: Path) -> bool:
+    """Whether ``root`` is one of the built-in workspaces shipped inside the package."""
+    try:
+        here = root.resolve()
+        return any(here == builtin_path(name).resolve() for name in BUILTIN_WORKSPACES)
+    except OSError:
+        return False
+
+
+def _check_item_metadata(
+    col: _Collector, rel: str, marks: Marks | None, j: int, item: Any, *, strict: bool
+) -> None:
+    """Process tracing needs each item's kind and the date it became knowable (issue #13).
+
+    Missing metadata is a problem in the built-in workspace (``strict``) and a warning in a
+    user's workspace. ``date: null`` states that the date is unknown: allowed, but the item then
+    stays out of the pre-decision view, which is said as a warning.
+    """
+    given = item.model_fields_set
+    missing = [f for f, ok in (("date", "date" in given or "knowable" in given),
+                               ("kind", "kind" in given)) if not ok]
+    for fld in missing:
+        what = (
+            "when it became knowable (give date or knowable; `date: null` states it is unknown)"
+            if fld == "date"
+            else "its kind (observation, official_statement or interpretation)"
+        )
+        line, column = marks.locate(("items", j), key=False) if marks else (None, None)
+        problem = Problem(
+            f"evidence item {item.id!r} does not state {what}", rel, line, column,
+            _dotted(("items", j, fld)),
+        )
+        if strict:
+            col.add(problem, "missing")
+        else:
+            col.warnings.append(problem)
+    if not missing and item.knowable_date is None:
+        line, column = marks.locate(("items", j, "date"), key=False) if marks else (None, None)
+        col.warnings.append(
+            Problem(
+                f"evidence item {item.id!r}: date unknown, so it is left out of the "
+                "pre-decision view",
+                rel, line, column, _dotted(("items", j, "date")),
+            )
+        )
 
 
 def _apply_measured(

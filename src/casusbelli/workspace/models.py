@@ -36,6 +36,8 @@ from pydantic import (
 
 __all__ = [
     "ACH_RATINGS",
+    "EVIDENCE_KINDS",
+    "LEGACY_EVIDENCE_KINDS",
     "Case",
     "Coding",
     "EvidenceItem",
@@ -388,13 +390,47 @@ Rating = Literal["CC", "C", "N", "I", "II", "NA"]
 Level = Literal["low", "medium", "high"]
 
 
+#: The three kinds of evidence process tracing distinguishes (issue #13): what was observed,
+#: what an official said, and an analyst's or scholar's reading.
+EVIDENCE_KINDS = ("observation", "official_statement", "interpretation")
+#: Older kind values that still load, and the kind each one counts as.
+LEGACY_EVIDENCE_KINDS: dict[str, str] = {
+    "fact": "observation",
+    "absence": "observation",
+    "claim": "official_statement",
+    "assumption": "interpretation",
+}
+EvidenceKind = Literal[
+    "observation",
+    "official_statement",
+    "interpretation",
+    "fact",
+    "claim",
+    "assumption",
+    "absence",
+]
+
+
 class EvidenceItem(_Model):
-    """One piece of evidence, rated against every hypothesis."""
+    """One piece of evidence, rated against every hypothesis.
+
+    ``kind`` is one of :data:`EVIDENCE_KINDS`; the older values ``fact`` and ``absence`` count
+    as ``observation``, ``claim`` as ``official_statement`` and ``assumption`` as
+    ``interpretation`` (see :attr:`category`). ``knowable`` is the date the item became
+    knowable (default: ``date``); ``None`` means unknown. ``depends_on`` names items of the
+    same evidence set this one restates or derives from: process tracing counts them together.
+    """
 
     id: Id
     text: NonEmptyStr
-    kind: Literal["fact", "claim", "interpretation", "assumption", "absence"] = "fact"
+    kind: EvidenceKind = "observation"
     date: PartialDate | None = None
+    knowable: PartialDate | None = Field(
+        default=None, description="When the item became knowable (default: date)."
+    )
+    depends_on: list[Id] = Field(
+        default_factory=list, description="Items of this set this one restates or derives from."
+    )
     sources: list[SourceRef] = Field(min_length=1)
     credibility: Level = "medium"
     relevance: Level = "medium"
@@ -407,6 +443,16 @@ class EvidenceItem(_Model):
     )
     note: str = ""
 
+    @property
+    def category(self) -> str:
+        """The item's kind as one of :data:`EVIDENCE_KINDS`."""
+        return LEGACY_EVIDENCE_KINDS.get(self.kind, self.kind)
+
+    @property
+    def knowable_date(self) -> str | None:
+        """When the item became knowable: ``knowable``, else ``date``, else ``None`` (unknown)."""
+        return self.knowable if self.knowable is not None else self.date
+
 
 class EvidenceSet(_Model):
     """``evidence/<case>.yaml``: the evidence for one case."""
@@ -416,6 +462,11 @@ class EvidenceSet(_Model):
         default=None, description="Hypotheses rated (default: the workspace's theories)."
     )
     prior: dict[Id, Annotated[float, Field(gt=0.0)]] | None = None
+    decision_date: PartialDate | None = Field(
+        default=None,
+        description="When the decision under study was taken (at the latest); evidence "
+        "knowable before it gives the pre-decision posterior.",
+    )
     items: list[EvidenceItem] = Field(min_length=1)
 
 

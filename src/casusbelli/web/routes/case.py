@@ -97,13 +97,13 @@ def ach_api(case_id: CaseId, state: StateDep, principal: PrincipalDep,
             responses=_ERRORS)
 def trace_chart(case_id: CaseId, state: StateDep, principal: PrincipalDep,
                 analyst: AnalystQ = None) -> dict[str, Any]:
-    """Vega-Lite spec of the process-tracing chart (posterior after each item)."""
+    """Vega-Lite spec of the process-tracing chart (posterior after each cluster of items)."""
     ach = ach_api(case_id, state, principal, analyst)
     if ach.trace is None:
         return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
                 "title": ach.trace_error or "no process tracing", "data": {"values": []},
                 "mark": "point"}
-    return trace_spec(ach.trace, f"Posterior after each item — {case_id}")
+    return trace_spec(ach.trace, f"Posterior after each cluster of items — {case_id}")
 
 
 def _save(state: AppState, principal: Principal, case_id: str, body: EditIn) -> Any:
