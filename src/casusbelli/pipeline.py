@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casusbelli import __version__
 from casusbelli.config import Settings, default_store_url
@@ -18,10 +18,15 @@ from casusbelli.errors import AnalysisError
 from casusbelli.store.build import BuildReport, build_store
 from casusbelli.workspace.load import Workspace, load_workspace, resolve_workspace
 
+if TYPE_CHECKING:
+    from casusbelli.analysis.audit import Audit
+
 __all__ = ["SCHEMA_VERSION", "Analysis", "analyze", "register_section", "workspace_summary"]
 
 #: Version of the JSON document ``casus analyze --json`` prints; bumped on breaking changes.
-SCHEMA_VERSION = 1
+#: 2: the audit (checks and per-theory statuses) is part of the document, and the verdict
+#: section reads it.
+SCHEMA_VERSION = 2
 
 Progress = Callable[[int, int | None, str], None]
 SectionFn = Callable[[Workspace, str, Progress | None], dict[str, Any]]
@@ -50,6 +55,8 @@ class Analysis:
     summary: dict[str, Any]
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: the audit of the cross-case verdict (``None`` when not run); the verdict reads it
+    audit: Audit | None = None
     #: the loaded workspace (not part of the JSON document), so callers need not load it again
     ws: Workspace | None = field(default=None, repr=False, compare=False)
 
@@ -63,6 +70,7 @@ class Analysis:
             "build": self.build,
             "summary": self.summary,
             "sections": self.sections,
+            "audit": self.audit.to_dict() if self.audit is not None else None,
             "warnings": self.warnings,
         }
 
@@ -167,7 +175,7 @@ def analyze(
         Optional callback ``(advance, total, label)``.
     """
     root = resolve_workspace(workspace)
-    steps = 2 + len(_SECTIONS)
+    steps = 3 + len(_SECTIONS)
 
     def step(label: str) -> None:
         if progress:
@@ -207,11 +215,26 @@ def analyze(
             result.sections[name] = {"error": str(exc)}
             result.warnings.append(f"{name}: {exc}")
         step(f"{name} done")
+    if sections is None or "audit" in sections:
+        from casusbelli.analysis.audit import AuditSettings, audit_workspace
+
+        def sub(advance: int, total: int | None, label: str) -> None:
+            if progress:
+                progress(0, steps, f"audit: {label}")
+
+        try:
+            result.audit = audit_workspace(ws, url, settings=AuditSettings(), progress=sub)
+        except AnalysisError as exc:
+            result.warnings.append(f"audit: {exc}")
+        step("audit done")
+    else:
+        step("skipped audit")
     if sections is None or "verdict" in sections:
         from casusbelli.verdict import verdict_section
 
         result.sections = {
-            "verdict": verdict_section(result.summary, result.sections, ws.theory_ids),
+            "verdict": verdict_section(result.summary, result.sections, ws.theory_ids,
+                                       audit=result.audit),
             **result.sections,
         }
     return result

@@ -1,4 +1,4 @@
-"""The cross-case section of ``casus analyze``: QCA per theory, theory evaluation, weights.
+"""The cross-case section of ``casus analyze``: QCA per theory and theory evaluation.
 
 For every default theory:
 
@@ -10,8 +10,12 @@ For every default theory:
   path(s) (``paths`` in its YAML file) as a sufficient condition for the outcome, on the
   same cases (when the full theory-evaluation engine ``casusbelli.cross.evaluate`` is
   installed its table is used instead);
-* **weights**: the per-theory Bayesian models (:mod:`casusbelli.cross.models`), read from
-  the store's model cache or fitted once and cached.
+* the per-theory models and their weights are not here: the audit
+  (:mod:`casusbelli.analysis.audit`) fits them once, with the checks they must pass, and the
+  verdict shows them.
+
+Only a theory's cross-case predictors (:meth:`Workspace.predictors_of`: observable before the
+decision, codeable for every case) enter its QCA.
 
 Returns data plus ``tables`` and ``lines`` that :func:`casusbelli.cli.render.render_analysis`
 shows without knowing this engine.
@@ -24,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from casusbelli.cross.models import BASE_RATE, ModelSettings
-from casusbelli.cross.weights import compare_workspace, theory_matrices
+from casusbelli.cross.models import ModelSettings
+from casusbelli.cross.weights import theory_matrices
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
 
@@ -78,9 +82,9 @@ def _qca_theory(ws: Workspace, tid: str) -> dict[str, Any]:
     paths = ws.theories[tid].paths
     if paths:
         names = path_indicators(paths)
-        if any(n not in ws.indicators_of(tid) for n in names):
-            out["expected"] = {"expression": paths,
-                               "error": "the path names indicators of another theory"}
+        problem = _path_problem(ws, tid, names)
+        if problem:
+            out["expected"] = {"expression": paths, "error": problem}
             return out
         pf = theory_frame(ws, tid, extra=tuple(names))["frame"]
         if pf[ws.outcome].nunique() < 2:
@@ -132,6 +136,21 @@ def theory_frame(ws: Workspace, tid: str, extra: tuple[str, ...] = ()) -> dict[s
     }
 
 
+def _path_problem(ws: Workspace, tid: str, names: list[str]) -> str | None:
+    """Why a theory's expected path cannot be tested across cases, or ``None``."""
+    after = [n for n in names if n in ws.indicators and not ws.indicators[n].predictor]
+    if after:
+        return (f"the path uses {', '.join(after)}, which describe the intervention or can be "
+                "n/a (not observable before the decision in every case): it cannot be tested "
+                "across cases")
+    preds = {p for p, _ in ws.predictors_of(tid)}
+    foreign = [n for n in names if n not in preds]
+    if foreign:
+        return (f"the path names indicators that are not among the theory's implications: "
+                f"{', '.join(foreign)}")
+    return None
+
+
 def path_indicators(expression: str) -> list[str]:
     """Indicator ids named in a Boolean path expression (``"a*~b + c"`` -> a, b, c)."""
     import re
@@ -158,10 +177,9 @@ def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
             out.append({"theory_id": tid, "error": "the theory states no expected path"})
             continue
         names = path_indicators(th.paths)
-        foreign = [n for n in names if n not in ws.indicators_of(tid)]
-        if foreign:
-            out.append({"theory_id": tid, "theory": th.paths,
-                        "error": f"the path names indicators of another theory: {foreign}"})
+        problem = _path_problem(ws, tid, names)
+        if problem:
+            out.append({"theory_id": tid, "theory": th.paths, "error": problem})
             continue
         tf = theory_frame(ws, tid, extra=tuple(names))
         df = tf["frame"]
@@ -200,20 +218,17 @@ def cross_section(
     ws: Workspace, store_url: str | None, progress: Progress | None = None,
     *, settings: ModelSettings | None = None,
 ) -> dict[str, Any]:
-    """QCA per theory, the theory evaluation, and the theory weights for ``casus analyze``.
-
-    The Bayesian models are read from the model cache of the store at ``store_url`` when the
-    workspace content and settings are unchanged; otherwise they are fitted (about half a
-    minute for the built-in workspace) and cached.
-    """
+    """QCA per theory and the theory evaluation for ``casus analyze`` (``store_url``,
+    ``progress`` and ``settings`` are accepted for the section interface and not used)."""
     ids = ws.theory_ids
     lines: list[str] = []
     tables: list[dict[str, Any]] = []
     qca_rows = []
     qca: list[dict[str, Any]] = []
     for tid in ids:
-        if not ws.indicators_of(tid):
-            qca.append({"theory": tid, "error": "no indicators"})
+        if not ws.predictors_of(tid):
+            qca.append({"theory": tid, "error": "no cross-case predictor (no indicator "
+                        "observable before the decision and codeable for every case)"})
             continue
         r = _qca_theory(ws, tid)
         qca.append(r)
@@ -267,33 +282,14 @@ def cross_section(
                         "T but no intervention"],
             "rows": ev_rows,
         })
-    models: dict[str, Any] | None = None
-    weights: dict[str, float] | None = None
-    try:
-        comp = compare_workspace(ws, store_url, settings=settings, progress=progress)
-        models = comp.to_dict()
-        weights = dict(comp.weights)
-        rows = []
-        for m in sorted(comp.models, key=lambda m: comp.rank.get(m.name, 99)):
-            rows.append([m.name if m.name != BASE_RATE else "base rate (floor)",
-                         m.elpd_loo, m.se, comp.weights.get(m.name),
-                         comp.weights_with_base.get(m.name), m.brier_loo])
-        tables.append({
-            "title": "Per-theory Bayesian models (PSIS-LOO; stacking weights)"
-                     + (" [cached]" if comp.cached else ""),
-            "columns": ["model", "elpd_loo", "se", "weight", "weight (+base)", "LOO Brier"],
-            "rows": rows,
-        })
-        lines.extend(comp.notes)
-    except AnalysisError as exc:
-        lines.append(f"models: {exc}")
+    lines.append("The per-theory models, their weights with intervals and the checks they "
+                 "pass are in the verdict (the audit, `casus audit`); `casus compare` refits "
+                 "the models with NUTS as a check on the audit's fast fits.")
     return {
         "title": "Cross-case analysis",
         "qca": qca,
         "qca_settings": dict(QCA_SETTINGS),
         "evaluation": evaluation,
-        "models": models,
-        "weights": weights,
         "tables": tables,
         "lines": lines,
     }
