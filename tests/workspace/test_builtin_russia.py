@@ -29,9 +29,40 @@ def test_every_case_codes_every_indicator_with_rationale_and_source(ws):
         for ind, cd in case.codings.items():
             assert cd.rationale.strip(), f"{cid}.{ind} has no rationale"
             assert cd.sources, f"{cid}.{ind} cites no source"
-            if cd.value is None:
+            if cd.value is None and cd.applicable:
                 assert cd.rationale.lower().startswith("unknown"), (
                     f"{cid}.{ind} is null but its rationale does not say unknown")
+            if not cd.applicable:
+                assert cd.rationale.lower().startswith("not applicable"), (
+                    f"{cid}.{ind} is n/a but its rationale does not say not applicable")
+
+
+def test_no_predictor_rationale_argues_from_the_outcome(ws):
+    from casusbelli.workspace.design import argues_from_outcome
+
+    bad = [f"{cid}.{ind}: {cd.rationale}" for cid, case in ws.cases.items()
+           for ind, cd in case.codings.items()
+           if ws.indicators[ind].predictor and argues_from_outcome(cd.rationale)]
+    assert not bad, "\n".join(bad)
+
+
+def test_indicators_that_need_an_intervention_are_na_in_negative_cases(ws):
+    needs = [i for i, ind in ws.indicators.items() if ind.applies == "intervention"]
+    assert set(needs) >= {"risk_beyond_gain", "status_quo_defence"}
+    for cid, case in ws.cases.items():
+        for ind in needs:
+            if case.kind == "negative":
+                assert not case.codings[ind].applicable, f"{cid}.{ind} should be n/a"
+            else:
+                assert case.codings[ind].applicable, f"{cid}.{ind} is n/a in an intervention"
+
+
+def test_justification_indicators_are_never_predictors(ws):
+    after = {"great_power_claim", "threat_framing", "gpw_imagery", "risk_beyond_gain",
+             "core_base_appeal", "threat_framing_measured", "status_quo_defence"}
+    assert after <= {i for i, ind in ws.indicators.items() if ind.timing == "after"}
+    for tid in ws.theory_ids:
+        assert not after & {p for p, _ in ws.predictors_of(tid)}, tid
 
 
 def test_outcome_matches_case_kind(ws):
