@@ -169,6 +169,47 @@ def test_orphan_files_are_not_read_and_are_cleaned(store: CorpusStore, source: P
     assert not orphan.exists()
 
 
+_KILL_DURING_INGEST = """
+import os, signal, sys
+import pyarrow.parquet as pq
+from casusbelli.sources import corpus
+
+real = pq.write_table
+
+def write_then_die(table, where, **kw):
+    real(table, where, **kw)
+    os.kill(os.getpid(), signal.SIGKILL)  # like kill -9 in the middle of an ingest
+
+corpus.pq.write_table = write_then_die
+corpus.CorpusStore(sys.argv[1]).ingest(sys.argv[2], "test", "text", "date", id_col="id",
+                                       title_col="title")
+"""
+
+
+def test_staging_left_by_a_killed_ingest_is_removed_by_the_next(
+    store: CorpusStore, source: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(corpus_module.__file__).parents[2])}
+    done = subprocess.run([sys.executable, "-c", _KILL_DURING_INGEST, str(store.root),
+                           str(source)], env=env, capture_output=True, timeout=120)
+    assert done.returncode == -9, done.stderr.decode()
+    staging = store.root / ".staging"
+    killed = [p for p in staging.iterdir()]
+    assert len(killed) == 1 and any(killed[0].rglob("*.parquet"))
+    legacy = staging / ("0123456789abcdef" * 2)  # left by a version that named no corpus
+    (legacy / "data").mkdir(parents=True)
+    busy = staging / f"other.{'f' * 32}"  # an ingest of another corpus, still running
+    (busy / "data").mkdir(parents=True)
+    report = _ingest(store, source)
+    assert report.rows_added == 3
+    assert sorted(p.name for p in staging.iterdir()) == [busy.name]
+    assert len(store.documents("test")) == 3
+
+
 def test_unknown_corpus_and_bad_sql(store: CorpusStore, source: Path) -> None:
     with pytest.raises(StoreError, match="no corpus named 'nope'"):
         store.documents("nope")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from casusbelli.store.webstate import add_user
 from casusbelli.web import WebSettings, create_app
+from casusbelli.web.app import server_config
 
 HOSTILE = "<script>alert('xss')</script><img src=x onerror=alert(2)>"
 
@@ -33,6 +39,8 @@ items:
 """
 
 PASSWORD = "correct horse battery"
+#: Host names of the test apps: the loopback defaults plus the TestClient's "testserver".
+TEST_HOSTS = ["testserver", "localhost", "127.0.0.1", "::1"]
 USERS = {"alice": "analyst", "bob": "analyst", "vera": "viewer", "ada": "admin"}
 
 
@@ -61,6 +69,7 @@ def make_app(web_ws: Path, tmp_path: Path) -> Callable[..., Any]:
     def make(team: bool = False, db: str | None = None, **kw: Any) -> Any:
         url = db or f"sqlite:///{tmp_path / 'store' / 'casus.db'}"
         kw.setdefault("sections", ["within"])  # the cross-case models take ~25 s
+        kw.setdefault("allowed_hosts", TEST_HOSTS)
         app = create_app(WebSettings(workspace=str(web_ws), db=url, team=team, **kw))
         if team:
             for name, role in USERS.items():
@@ -86,3 +95,27 @@ def login(app: Any, name: str) -> TestClient:
     assert r.status_code == 200, r.text
     c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
     return c
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running(app: Any) -> Iterator[str]:
+    """Serve ``app`` with ``casus serve``'s uvicorn configuration; yield its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

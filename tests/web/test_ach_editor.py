@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 from fastapi.testclient import TestClient
 
 
@@ -131,3 +134,35 @@ def test_overview_verdict_follows_edits(client: TestClient) -> None:
         assert r.status_code == 200
     after = client.get("/api/v1/overview").json()["verdict"][0]["posterior"]["alpha"]
     assert after < before
+
+
+def test_336_concurrent_edits_on_sqlite_are_all_saved(make_app) -> None:
+    """F7 of issue #17: concurrent edits wait for the write lock instead of failing with 503."""
+    import httpx
+
+    from casusbelli.store.webstate import list_edits
+
+    from .conftest import running
+
+    app = make_app()
+    cells = [(item, h, f"analyst{i}") for item in ("e1", "e2", "e3") for h in ("alpha", "beta")
+             for i in range(56)]
+    assert len(cells) == 336
+    with running(app) as base:
+        with httpx.Client(base_url=base) as c:
+            token = c.get("/api/v1/session").json()["csrf_token"]
+            refused: list[str] = []
+
+            def edit(cell: tuple[str, str, str]) -> int:
+                item, hypothesis, analyst = cell
+                r = c.post("/api/v1/cases/one/ach/edits", headers={"X-CSRF-Token": token},
+                           json={"item": item, "field": "rating", "hypothesis": hypothesis,
+                                 "analyst": analyst, "value": "C", "version": 0}, timeout=120)
+                if r.status_code != 200:
+                    refused.append(r.text[:300])
+                return r.status_code
+
+            with ThreadPoolExecutor(max_workers=64) as pool:
+                codes = Counter(pool.map(edit, cells))
+    assert codes == {200: 336}, refused[:3]
+    assert len(list_edits(app.state.casus.store)) == 336

@@ -22,7 +22,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     app = create_app(WebSettings(workspace=str(root), db=f"sqlite:///{root.parent / 'c.db'}",
-                                 sections=["within"]))
+                                 sections=["within"], allowed_hosts=["testserver"]))
     c = TestClient(app)
     c.headers["X-CSRF-Token"] = c.get("/api/v1/session").json()["csrf_token"]
     return c
@@ -151,7 +151,7 @@ def test_vendored_js_is_served(client: TestClient) -> None:
 
 def test_builtin_workspace_serves(tmp_path) -> None:
     app = create_app(WebSettings(workspace="russia", db=f"sqlite:///{tmp_path / 'r.db'}",
-                                 analyze=False))
+                                 analyze=False, allowed_hosts=["testserver"]))
     c = TestClient(app)
     assert c.get("/").status_code == 200
     cases = c.get("/api/v1/cases").json()["cases"]

@@ -55,5 +55,23 @@ def test_ach_export_applies_edits(make_app, web_ws, tmp_path) -> None:
 def test_serve_help_lists_options() -> None:
     r = runner.invoke(app, ["serve", "--help"])
     assert r.exit_code == 0
-    for opt in ("--host", "--port", "--db", "--team"):
+    for opt in ("--host", "--port", "--db", "--team", "--allowed-host", "--forwarded-allow-ips"):
         assert opt in r.output
+
+
+def test_serve_passes_hosts_and_trusted_proxies(web_ws, tmp_path, monkeypatch) -> None:
+    import uvicorn
+
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(self.config))
+    r = runner.invoke(app, ["serve", str(web_ws), "--db", f"sqlite:///{tmp_path / 's.db'}",
+                            "--sections", "within", "--host", "0.0.0.0", "--allowed-host",
+                            "casus.example.org", "--allowed-host", "*.lab.example",
+                            "--forwarded-allow-ips", "10.0.0.1, 10.1.0.0/16"])
+    assert r.exit_code == 0, r.output
+    (config,) = seen
+    assert config.proxy_headers is False  # uvicorn's default would trust 127.0.0.1
+    settings = config.app.state.casus.settings
+    assert settings.allowed_hosts == ["localhost", "127.0.0.1", "::1", "casus.example.org",
+                                      "*.lab.example"]
+    assert settings.forwarded_allow_ips == ["10.0.0.1", "10.1.0.0/16"]

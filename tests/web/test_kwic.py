@@ -20,7 +20,7 @@ def test_kwic_lines_escaped_and_json_twin(make_workspace, tmp_path):
                       "2,2021-01-01,nothing\n", encoding="utf-8")
     CorpusStore(root / ".casus" / "corpora").ingest(corpus, "demo", "text", "date", id_col="id")
     app = create_app(WebSettings(workspace=str(root), db=f"sqlite:///{tmp_path / 'k.db'}",
-                                 sections=["within"]))
+                                 sections=["within"], allowed_hosts=["testserver"]))
     client = TestClient(app)
     page = client.get("/frames")
     assert page.status_code == 200 and 'hx-get="/frames/kwic"' in page.text

@@ -32,7 +32,7 @@ def api_app(tmp_path_factory: pytest.TempPathFactory):
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     return create_app(WebSettings(workspace=str(root), db=f"sqlite:///{root.parent / 'c.db'}",
-                                  sections=["within"]))
+                                  sections=["within"], allowed_hosts=["testserver"]))
 
 
 @pytest.fixture(scope="module")

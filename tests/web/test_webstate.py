@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -10,6 +14,7 @@ from casusbelli.errors import CasusError
 from casusbelli.store.build import build_store
 from casusbelli.store.db import Store
 from casusbelli.store.webstate import (
+    LoginError,
     StaleEditError,
     TooManyAttemptsError,
     add_user,
@@ -143,3 +148,46 @@ def test_accounts_hash_passwords_and_rate_limit(store) -> None:
 def test_add_user_rejects_bad_input(store, name, password, role, msg) -> None:
     with pytest.raises(CasusError, match=msg):
         add_user(store, name, password, role)
+
+
+class _CountingHasher:
+    """Wraps the (cheap) test hasher and counts the passwords it checks."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.checked = inner, 0
+        self._lock = threading.Lock()
+
+    def hash(self, password: str) -> str:
+        return self.inner.hash(password)
+
+    def verify(self, digest: str, password: str) -> bool:
+        with self._lock:
+            self.checked += 1
+        return self.inner.verify(digest, password)
+
+
+def test_parallel_wrong_passwords_check_at_most_the_limit(store, monkeypatch) -> None:
+    """F3 of issue #17: 100 parallel wrong passwords, one name and address, limit 5."""
+    from casusbelli.store import webstate
+
+    add_user(store, "alice", PASSWORD, "analyst")
+    counting = _CountingHasher(webstate._hasher)
+    monkeypatch.setattr(webstate, "_hasher", counting)
+    start = threading.Barrier(100)
+
+    def attempt(i: int) -> str:
+        start.wait()
+        try:
+            authenticate(store, "alice", f"wrong-password-{i}", ip="10.0.0.9", max_failures=5)
+        except TooManyAttemptsError:
+            return "refused"
+        except LoginError:
+            return "checked"
+        return "accepted"
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        outcomes = Counter(pool.map(attempt, range(100)))
+    assert outcomes == {"checked": 5, "refused": 95}
+    assert counting.checked == 5
+    with pytest.raises(TooManyAttemptsError):  # even the right password, now
+        authenticate(store, "alice", PASSWORD, ip="10.0.0.9")

@@ -40,17 +40,30 @@ def serve(
     sections: Annotated[str | None, typer.Option(help="Only these analysis sections, "
                                                  "comma-separated (e.g. within,discourse); "
                                                  "default: all.")] = None,
+    allowed_host: Annotated[list[str] | None, typer.Option(
+        "--allowed-host", help="A host name clients use to reach the server (repeatable; "
+        "*.example.org for subdomains). Other Host headers get 400, writes from other origins "
+        "403. Always allowed: --host, localhost, 127.0.0.1, ::1.")] = None,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Comma-separated addresses or networks of reverse proxies "
+        "whose X-Forwarded-For names the client (default: none; the socket's peer address is "
+        "the client, as the login rate limit counts it).")] = None,
 ) -> None:
     """Serve the web app (pages, ACH editor, JSON API at /api/v1, docs at /api/docs)."""
     import uvicorn
 
     from casusbelli.web import WebSettings, create_app
+    from casusbelli.web.app import server_config
+    from casusbelli.web.hosts import allowed_hosts
 
+    hosts = allowed_hosts(host, allowed_host or [])
+    proxies = [x.strip() for x in (forwarded_allow_ips or "").split(",") if x.strip()]
     try:
         err_console.print("Loading, building and analysing the workspace...", highlight=False)
         only = [x.strip() for x in sections.split(",") if x.strip()] if sections else None
         application = create_app(WebSettings(workspace=ws, db=db, team=team, sections=only,
-                                             secure_cookies=secure_cookies))
+                                             secure_cookies=secure_cookies,
+                                             allowed_hosts=hosts, forwarded_allow_ips=proxies))
         if team:
             from casusbelli.store.webstate import list_users
 
@@ -63,8 +76,12 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1") and not team:
         err_console.print("[yellow]Warning:[/] serving beyond this machine without --team: "
                           "anyone who can reach it can edit.", highlight=False)
+    if host in ("0.0.0.0", "::") and not allowed_host:
+        err_console.print("[yellow]Warning:[/] only localhost names are accepted in the Host "
+                          "header; add --allowed-host NAME for each name clients use.",
+                          highlight=False)
     console.print(f"casusbelli on http://{host}:{port}/  (Ctrl+C stops)", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    uvicorn.Server(server_config(application, host, port)).run()
 
 
 @user_app.command("add")

@@ -4,14 +4,15 @@ Layout under the store's root::
 
     <root>/<name>/manifest.json                      committed files, provenance of each ingest
     <root>/<name>/data/year=2022/part-<ingest>.parquet
-    <root>/.staging/<uuid>/                          work area of an ingest in progress
+    <root>/.staging/<name>.<uuid>/                   work area of an ingest in progress
     <root>/.<name>.lock                              held while an ingest writes
 
 Every ingest writes its Parquet files (one per year) into a fresh staging folder, moves them
 into place under new names with :func:`os.replace`, then commits by replacing
 ``manifest.json`` (written to a temporary file and fsynced first). Readers only read files
 the manifest lists, so an ingest that fails at any point leaves the corpus exactly as it was;
-leftovers of a crashed ingest are removed by the next one.
+leftovers of a crashed or killed ingest (Parquet files the manifest does not list, and its
+staging folder) are removed by the next ingest of the same corpus, under the corpus lock.
 
 Re-ingesting a file whose SHA-256 is already in the manifest changes nothing
 (``already_ingested=True``). Documents whose id is already in the corpus are not added
@@ -285,6 +286,22 @@ class CorpusStore:
                 if path not in committed:
                     path.unlink()
 
+    def _remove_stale_staging(self, name: str) -> None:
+        """Remove staging folders of this corpus left by a killed ingest (the lock is held).
+
+        No ingest of this corpus can be running, so its folders (``<name>.<uuid>``) are dead;
+        folders named by a bare uuid come from versions that did not record the corpus and
+        are removed too. Other corpora's folders are left to their own ingests.
+        """
+        staging = self.root / ".staging"
+        if not staging.is_dir():
+            return
+        for folder in staging.iterdir():
+            owner, _, tail = folder.name.rpartition(".")
+            legacy = not owner and re.fullmatch(r"[0-9a-f]{32}", tail) is not None
+            if (owner == name or legacy) and folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+
     def _existing_ids(self, name: str, manifest: dict[str, Any]) -> set[str]:
         if not manifest["files"]:
             return set()
@@ -371,12 +388,13 @@ class CorpusStore:
             if previous is not None:
                 return self._already(name, source, previous)
             self._remove_orphans(corpus, manifest)
+            self._remove_stale_staging(name)
             existing = self._existing_ids(name, manifest)
             new = frame[~frame["id"].isin(existing)] if existing else frame
             duplicates = len(frame) - len(new)
             stamp = source.ingested_at.replace("-", "").replace(":", "")
             part = f"part-{stamp}-{source.sha256[:12]}.parquet"
-            staging = self.root / ".staging" / uuid.uuid4().hex
+            staging = self.root / ".staging" / f"{name}.{uuid.uuid4().hex}"
             moved: list[Path] = []
             try:
                 staging.mkdir(parents=True)

@@ -4,6 +4,11 @@ On start the workspace is loaded, built into its store (``casusbelli.pipeline.an
 also runs every available analysis section once) and the store opened for the web journal
 (ACH edits, users, sessions, audit log). The CLI (``casus serve``), the tests and the load
 benchmark all build the app the same way.
+
+Every app checks the ``Host`` header and the origin of writes against
+``WebSettings.allowed_hosts`` and refuses unusable input before any route runs
+(:mod:`casusbelli.web.hosts`, :mod:`casusbelli.web.inputs`); :func:`server_config` is the
+uvicorn configuration ``casus serve`` runs it with.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -23,8 +29,10 @@ from casusbelli.store.db import Store
 from casusbelli.web.auth import ANON_COOKIE
 from casusbelli.web.deps import AppState
 from casusbelli.web.errors import install_error_handlers
+from casusbelli.web.hosts import LOCAL_HOSTS, check_origin, install_host_checks
+from casusbelli.web.inputs import check_input
 
-__all__ = ["WebSettings", "create_app"]
+__all__ = ["WebSettings", "create_app", "server_config"]
 
 _HERE = Path(__file__).parent
 
@@ -47,6 +55,14 @@ class WebSettings(BaseModel):
     analyze: bool = Field(default=True, description="Run the analysis sections at start.")
     sections: list[str] | None = Field(
         default=None, description="Only these analysis sections (default: all available).")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: list(LOCAL_HOSTS),
+        description="Host names the app answers to (``Host`` header) and accepts writes from "
+                    "(``Origin``); ``*.example.org`` matches subdomains, ``*`` anything.")
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list,
+        description="Proxies whose X-Forwarded-For names the client (addresses or networks); "
+                    "empty: the socket's peer address is the client.")
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -76,6 +92,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app = FastAPI(
         lifespan=lifespan,
+        dependencies=[Depends(check_origin), Depends(check_input)],
         title="casusbelli",
         version=__version__,
         description="Rival explanations of military interventions, scored against cases, "
@@ -111,4 +128,19 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    install_host_checks(app, settings)  # outermost: a foreign Host gets nothing at all
     return app
+
+
+def server_config(app: FastAPI, host: str = "127.0.0.1", port: int = 8000,
+                  **kw: Any) -> Any:
+    """The ``uvicorn.Config`` that ``casus serve`` runs ``app`` with.
+
+    uvicorn's own proxy-header handling is off: by default it believes ``X-Forwarded-For`` from
+    127.0.0.1, so any local client could choose the address the login rate limit counts. The
+    app applies ``WebSettings.forwarded_allow_ips`` itself (:mod:`casusbelli.web.hosts`).
+    """
+    import uvicorn
+
+    kw.setdefault("log_level", "info")
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, **kw)
