@@ -35,7 +35,7 @@ Vehtari, A., Simpson, D., Gelman, A., Yao, Y. & Gabry, J. (2024). Pareto smoothe
 sampling. *Journal of Machine Learning Research* 25(72), 1-58.
 Yao, Y., Vehtari, A., Simpson, D. & Gelman, A. (2018). Yes, but did it work?: Evaluating
 variational inference. *Proceedings of the 35th International Conference on Machine
-Learning*, PMLR 80, 5581-5590.
+Learning* (PMLR 80).
 """
 
 from __future__ import annotations
