@@ -151,6 +151,9 @@ class Audit:
     base_elpd: float
     seconds: float
     notes: tuple[str, ...] = ()
+    #: per theory: ``placebo_gains`` (elpd gains of the noise theories), ``loio`` ({indicator:
+    #: [diff, se]} without it), ``sensitivity`` ([[d_neg, d_int, z], ...]); for the charts
+    robustness: dict[str, dict[str, Any]] = field(default_factory=dict)
     cached: bool = field(default=False, compare=False)
 
     @property
@@ -183,6 +186,7 @@ class Audit:
             "checks": [c.to_dict() for c in self.checks],
             "verdict": [v.to_dict() for v in self.verdict],
             "notes": list(self.notes),
+            "robustness": self.robustness,
             "seconds": self.seconds,
         })
 
@@ -204,7 +208,8 @@ class Audit:
                    cases=tuple(d["cases"]), outcome=tuple(d["outcome"]),
                    settings=dict(d["settings"]), checks=checks, verdict=verdict,
                    base_elpd=d["base_elpd"], seconds=d["seconds"],
-                   notes=tuple(d.get("notes", ())), cached=cached)
+                   notes=tuple(d.get("notes", ())), robustness=d.get("robustness", {}),
+                   cached=cached)
 
 
 _FLOAT_FIELDS = ("elpd", "elpd_diff_vs_base", "se", "elpd_diff_vs_best", "se_vs_best")
@@ -336,6 +341,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
 
     checks: list[Check] = []
     notes: list[str] = []
+    robust: dict[str, dict[str, Any]] = {t: {} for t in ids}
     if inp.dropped:
         notes.append(f"left out (outcome unknown): {', '.join(inp.dropped)}")
 
@@ -420,6 +426,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
             else:
                 d = ElpdDifference(0.0, 0.0)
             tick(f"{tid}: without {ind}")
+            robust[tid].setdefault("loio", {})[ind] = [d.diff, d.se]
             gone = diffs[tid].z >= Z_SUPPORTED and d.z < Z_SUPPORTED
             if gone and ind in leaky:
                 suspect[tid].append(f"advantage rests on {ind}, which separates the outcome "
@@ -448,6 +455,8 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
             gains[b] = f.fit.elpd_loo - base.fit.elpd_loo
             tick(f"{tid}: placebo {b + 1}/{st.placebos}")
         pct = percentile_of(diffs[tid].diff, gains)
+        robust[tid]["placebo_gains"] = [float(g) for g in gains]
+        robust[tid]["gain"] = diffs[tid].diff
         placebo_pct[tid] = pct
         checks.append(Check(
             "placebo", "pass" if pct >= PLACEBO_LEVEL else "warn",
@@ -490,6 +499,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
                 if not zs or z < min(zs):
                     worst = (d_neg, d_int)
                 zs.append(z)
+                robust[tid].setdefault("sensitivity", []).append([d_neg, d_int, z])
                 tick(f"{tid}: unknowns shifted {d_neg:+.1f}/{d_int:+.1f}")
         base_supported = diffs[tid].z >= Z_SUPPORTED
         same = all((z >= Z_SUPPORTED) == base_supported for z in zs)
@@ -559,7 +569,8 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
         workspace=ws.name, content_hash=ws.content_hash, cases=inp.cases,
         outcome=tuple(int(v) for v in y), settings=st.to_dict(), checks=tuple(checks),
         verdict=tuple(verdict), base_elpd=base.fit.elpd_loo,
-        seconds=round(time.perf_counter() - t0, 3), notes=tuple(notes))
+        seconds=round(time.perf_counter() - t0, 3), notes=tuple(notes),
+        robustness={t: r for t, r in robust.items() if r})
 
 
 def audit_workspace(ws: Workspace, store_url: str | None = None, *,

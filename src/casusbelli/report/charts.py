@@ -18,6 +18,9 @@ from casusbelli.errors import AnalysisError
 __all__ = [
     "ACH_COLOURS",
     "calibration_chart",
+    "loio_chart",
+    "placebo_chart",
+    "sensitivity_chart",
     "forecast_chart",
     "frames_chart",
     "posterior_chart",
@@ -221,3 +224,55 @@ def calibration_chart(
     )
     chart = alt.layer(diag, pts).properties(width=300, height=300, title=title)
     return _finish(chart)
+
+
+def loio_chart(loio: Mapping[str, Mapping[str, Sequence[float]]], *, title: str = "") -> dict[str, Any]:
+    """Each theory's elpd gain over the base rate without each of its predictors (± 2 SE).
+
+    ``loio``: {theory: {indicator: [diff, se]}}.
+    """
+    rows = [{"theory": t, "without": ind, "diff": float(d), "low": float(d) - 2 * float(se),
+             "high": float(d) + 2 * float(se)}
+            for t, by in loio.items() for ind, (d, se) in by.items()]
+    if not rows:
+        raise AnalysisError("loio_chart needs at least one refit")
+    base = alt.Chart(alt.Data(values=rows))
+    y = alt.Y("without:N", title=None)
+    bars = base.mark_rule(color="#999").encode(x=alt.X("low:Q", title="elpd − base rate (± 2 SE)"),
+                                               x2="high:Q", y=y)
+    pts = base.mark_point(filled=True, color="#4c78a8").encode(
+        x="diff:Q", y=y, tooltip=["theory:N", "without:N", alt.Tooltip("diff:Q", format=".2f")])
+    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(strokeDash=[4, 3]).encode(x="x:Q")
+    chart = alt.layer(bars, pts, zero).properties(width=_WIDTH, height=alt.Step(14)).facet(
+        row=alt.Row("theory:N", title=None), data=alt.Data(values=rows))
+    return _finish(chart.properties(title=title or "Leave one indicator out"))
+
+
+def placebo_chart(gains: Sequence[float], real: float, *, title: str = "") -> dict[str, Any]:
+    """Histogram of noise theories' elpd gains, with the real theory's gain as a rule."""
+    if not gains:
+        raise AnalysisError("placebo_chart needs placebo gains")
+    hist = alt.Chart(alt.Data(values=[{"gain": float(g)} for g in gains])).mark_bar(
+        color="#bbb").encode(x=alt.X("gain:Q", bin=alt.Bin(maxbins=25),
+                                     title="elpd gain over the base rate"),
+                             y=alt.Y("count():Q", title="noise theories"))
+    rule = alt.Chart(alt.Data(values=[{"gain": float(real)}])).mark_rule(
+        color="#d62728", size=2).encode(x="gain:Q")
+    return _finish(alt.layer(hist, rule).properties(width=_WIDTH, height=120,
+                                                    title=title or "Placebo theories"))
+
+
+def sensitivity_chart(grid: Sequence[Sequence[float]], *, title: str = "") -> dict[str, Any]:
+    """Heat map of z (elpd difference / SE) when unknowns are shifted by outcome."""
+    rows = [{"negatives": f"{a:+.1f}", "interventions": f"{b:+.1f}", "z": float(z)}
+            for a, b, z in grid]
+    if not rows:
+        raise AnalysisError("sensitivity_chart needs a grid")
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("interventions:O", title="shift of unknowns in interventions"),
+        y=alt.Y("negatives:O", title="shift of unknowns in negative cases"))
+    heat = base.mark_rect().encode(color=alt.Color("z:Q", scale=alt.Scale(
+        scheme="redblue", domainMid=0), title="z vs base"))
+    text = base.mark_text().encode(text=alt.Text("z:Q", format=".1f"))
+    return _finish(alt.layer(heat, text).properties(width=160, height=120,
+                                                    title=title or "Unknowns shifted"))
