@@ -44,6 +44,8 @@ from casusbelli.workspace.yamlio import (
     MAX_FILE_BYTES,
     Marks,
     _FileProblem,
+    decode_text,
+    parse_yaml,
     read_bytes,
     read_text,
     read_yaml,
@@ -673,7 +675,13 @@ _KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
 }
 
 
-def load_file(path: str | Path, kind: str, *, root: str | Path | None = None) -> BaseModel:
+def load_file(
+    path: str | Path,
+    kind: str,
+    *,
+    root: str | Path | None = None,
+    content: bytes | None = None,
+) -> BaseModel:
     """Read and check one workspace file on its own (no references to other files).
 
     The same per-file code :func:`load_workspace` runs on every ``<folder>/<id>.yaml``:
@@ -689,6 +697,9 @@ def load_file(path: str | Path, kind: str, *, root: str | Path | None = None) ->
     root
         The workspace folder (default: the file's grandparent); the file's real path must
         lie inside it.
+    content
+        The file's bytes when they are already in memory (an editor's buffer, a test); then
+        ``path`` only names the file and is not read.
 
     Raises
     ------
@@ -701,7 +712,7 @@ def load_file(path: str | Path, kind: str, *, root: str | Path | None = None) ->
     p = Path(path)
     _folder, model, id_field = _KINDS[kind]
     col = _Collector(Path(root) if root is not None else p.parent.parent)
-    found = _load_one(p, model, kind, col, id_field)
+    found = _load_one(p, model, kind, col, id_field, content=content)
     if found is None or col.problems:
         raise _error_of(sorted(col.problems, key=_problem_order))
     return found[1]
@@ -776,9 +787,17 @@ def _problem_order(p: Problem) -> tuple[str, int, int]:
     return (p.file or "", p.line or 0, p.column or 0)
 
 
-def _read(path: Path, col: _Collector) -> tuple[Any, Marks] | None:
+def _read(path: Path, col: _Collector, *, content: bytes | None = None) -> tuple[Any, Marks] | None:
+    rel = col.rel(path)
     try:
-        doc = read_yaml(path, col.rel(path), max_bytes=col.max_bytes, root=col.root)
+        if content is None:
+            doc = read_yaml(path, rel, max_bytes=col.max_bytes, root=col.root)
+        elif len(content) > col.max_bytes:
+            raise _FileProblem(Problem(
+                f"file is {len(content):,} bytes, over the limit of {col.max_bytes:,} bytes; "
+                "split it or raise the limit", rel))
+        else:
+            doc = parse_yaml(decode_text(content, rel), rel)
     except _FileProblem as fp:
         col.add(fp.problem, "file")
         return None
@@ -913,11 +932,17 @@ def _load_folder(
 
 
 def _load_one(
-    p: Path, model: type[M], kind: str, col: _Collector, id_field: str
+    p: Path,
+    model: type[M],
+    kind: str,
+    col: _Collector,
+    id_field: str,
+    *,
+    content: bytes | None = None,
 ) -> tuple[str, M, str, Marks, tuple[str, ...]] | None:
     """Read and check one ``<folder>/<id>.yaml``: (id, object, rel, marks, where the id is)."""
     rel = col.rel(p)
-    doc = _read(p, col)
+    doc = _read(p, col, content=content)
     if doc is None:
         return None
     data, marks = doc

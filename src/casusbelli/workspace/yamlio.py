@@ -1,8 +1,9 @@
 """Read YAML files with line marks, so every error can name its line and column.
 
-ruamel.yaml's round-trip loader keeps, for each mapping and sequence, where each key and item
-starts. :func:`read_yaml` returns the data together with a :class:`Marks` object that maps a
-path of keys and indexes (as pydantic reports it in ``loc``) to a 1-based line and column.
+libyaml (through ruamel.yaml's C extension) parses; the nodes it composes keep where each key,
+value and item starts. :func:`read_yaml` returns the data together with a :class:`Marks` object
+that maps a path of keys and indexes (as pydantic reports it in ``loc``) to a 1-based line and
+column.
 
 Workspace files are shared in git, so they are read as hostile input. A file must be a regular
 file (no FIFO, device or directory) whose real path lies inside the workspace folder; its size
@@ -18,7 +19,6 @@ hostile file costs little. Every parser exception becomes a located :class:`Prob
 from __future__ import annotations
 
 import datetime
-import io
 import os
 import re
 import stat
@@ -63,6 +63,7 @@ __all__ = [
     "MAX_SCALAR_CHARS",
     "Marks",
     "YamlDoc",
+    "decode_text",
     "parse_yaml",
     "read_bytes",
     "read_text",
@@ -296,7 +297,11 @@ def read_text(
         Carrying a :class:`~casusbelli.errors.Problem` that names the file (and the line of a
         bad byte).
     """
-    raw = read_bytes(path, rel, max_bytes=max_bytes, root=root)
+    return decode_text(read_bytes(path, rel, max_bytes=max_bytes, root=root), rel)
+
+
+def decode_text(raw: bytes, rel: str) -> str:
+    """Decode a file's bytes as UTF-8, naming the line and column of the first bad byte."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -323,6 +328,10 @@ def read_yaml(
 def parse_yaml(text: str, rel: str) -> YamlDoc:
     """Parse the text of one YAML file into plain data and line marks.
 
+    libyaml (C) parses; its event stream is checked first (:func:`_check_events`), since the
+    C composer would crash on deep nesting and expand alias bombs. libyaml's own messages
+    name the line and column of a syntax error.
+
     Raises
     ------
     _FileProblem
@@ -333,46 +342,39 @@ def parse_yaml(text: str, rel: str) -> YamlDoc:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise _FileProblem(Problem("file is empty", rel, 1, 1))
-    # fast path: libyaml (C). Its event stream is checked first: the C composer would crash
-    # on deep nesting and expand alias bombs.
-    data: Any = _MISSING
     try:
-        if _check_events(_fast_yaml().parse(text), rel):
-            data = _fast_yaml().load(text)
-    except (YAMLError, ValueError, RecursionError):
-        data = _MISSING  # the round-trip parser below gives a better message
-    if data is not _MISSING and data is not None:
-        return YamlDoc(_plain_checked(data, rel), Marks(text=text))
-    # slow path, for its messages: the same checks on the pure-Python parser's events first
-    try:
-        _check_events(_rt_yaml().parse(io.StringIO(text)), rel)
-        root = _rt_yaml().load(io.StringIO(text))
+        _check_events(_fast_yaml().parse(text), rel)
+        data = _fast_yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
-        what = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in str(exc):
+        what = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        if what == "found character that cannot start any token" and mark is not None:
+            char = _char_at(text, mark.line, mark.column)
+            if char is not None:
+                what = f"found character {char!r} that cannot start any token"
+        if "duplicate key" in what:
             what = "duplicate key: " + what.split("found duplicate key")[-1].strip()
-        raise _FileProblem(Problem(f"invalid YAML: {what}", rel, line, col)) from exc
+        raise _FileProblem(Problem(f"invalid YAML: {_short(what)}", rel, line, col)) from exc
     except YAMLError as exc:
-        raise _FileProblem(Problem(f"invalid YAML: {exc}", rel)) from exc
-    except RecursionError as exc:
-        raise _FileProblem(
-            Problem(f"invalid YAML: nested too deeply (the limit is {MAX_DEPTH} levels)", rel)
-        ) from exc
-    except ValueError as exc:
         raise _FileProblem(Problem(f"invalid YAML: {_short(str(exc))}", rel)) from exc
-    if root is None:
+    except RecursionError as exc:  # not expected after the depth check: a last guard
+        raise _FileProblem(
+            Problem(f"nested too deeply: more than {MAX_DEPTH} levels of mappings and lists", rel)
+        ) from exc
+    except ValueError as exc:  # a value the constructor cannot convert: a last guard
+        raise _FileProblem(Problem(f"invalid YAML: {_short(str(exc))}", rel)) from exc
+    if data is None:
         raise _FileProblem(Problem("file is empty", rel, 1, 1))
-    return YamlDoc(_plain_checked(root, rel), Marks(root))
+    return YamlDoc(_plain_checked(data, rel), Marks(text=text))
 
 
-def _check_events(events: Iterable[Any], rel: str) -> bool:
+def _check_events(events: Iterable[Any], rel: str) -> None:
     """Refuse anchors, aliases, foreign tags, deep nesting, long scalars and huge integers.
 
     Reads ``events`` only up to the first offence, so a hostile file costs little. Parser
-    errors propagate (the caller reports them). Returns ``True`` when the stream is clean.
+    errors propagate (the caller reports them).
     """
     depth = 0
     for event in events:
@@ -424,7 +426,6 @@ def _check_events(events: Iterable[Any], rel: str) -> bool:
                         f"number with {digits:,} digits, over the limit of {MAX_INT_DIGITS}; "
                         "quote it if it is text",
                     )
-    return True
 
 
 def _refuse(event: Any, rel: str, message: str) -> None:
@@ -434,22 +435,20 @@ def _refuse(event: Any, rel: str, message: str) -> None:
     raise _FileProblem(Problem(message, rel, line, col))
 
 
+def _char_at(text: str, line: int, column: int) -> str | None:
+    """The character at a 0-based (line, column) of libyaml's, if it can be found."""
+    lines = _YAML_LINE_BREAK.split(text)
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return None
+
+
+_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_MISSING = object()
-
-
-def _rt_yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    # dates stay text: the models validate them (and a bad day gets a located error)
-    yaml.constructor.add_constructor(
-        "tag:yaml.org,2002:timestamp", type(yaml.constructor).construct_yaml_str
-    )
-    return yaml
 
 
 def _fast_yaml() -> YAML:
