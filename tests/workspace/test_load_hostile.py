@@ -452,3 +452,49 @@ def test_unmutated_seed_files_load(tmp_path):
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
         assert load_file(path, kind) is not None
+
+
+# --------------------------------------------------------------------------- other readers
+@pytest.mark.timeout(5)
+def test_sources_import_refuses_an_alias_bomb_in_sources_yaml(make_workspace, tmp_path):
+    from casusbelli.errors import SourceError
+    from casusbelli.workspace.bib import import_sources
+
+    root = make_workspace({"sources.yaml": BILLION_LAUGHS})
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@book{x1,\n  title = {T},\n  author = {Doe, Jane},\n  year = {2001}\n}\n",
+                   encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        import_sources(root, bib)
+    assert (info.value.file, info.value.line) == ("sources.yaml", 1)
+    assert info.value.message.startswith("YAML anchor &a is not allowed")
+    assert (root / "sources.yaml").read_text(encoding="utf-8") == BILLION_LAUGHS
+
+
+@pytest.fixture
+def russia_copy(tmp_path):
+    import shutil
+
+    root = tmp_path / "russia"
+    shutil.copytree(builtin_path("russia"), root)
+    return root
+
+
+@pytest.mark.slow
+def test_frame_counts_fifo_is_refused(russia_copy):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes on this system")
+    counts = russia_copy / "measures" / "kremlin.parquet"
+    counts.unlink()
+    os.mkfifo(counts)
+    p = only(validate_workspace(russia_copy)[1])
+    assert (p.file, p.message) == ("measures/kremlin.parquet",
+                                   "not a regular file; cannot read it")
+
+
+@pytest.mark.slow
+def test_damaged_frame_counts_are_a_located_problem(russia_copy):
+    (russia_copy / "measures" / "kremlin.parquet").write_bytes(b"PAR1 not parquet" * 64)
+    p = only(validate_workspace(russia_copy)[1])
+    assert p.file == "measures/kremlin.parquet"
+    assert p.message.startswith("cannot read frame counts: ArrowInvalid")

@@ -628,10 +628,10 @@ def _apply_measured(
         col.add(Problem(f"cannot measure indicators: {exc}", "indicators.yaml"), "schema")
         return cases
     except (OSError, ValueError, TypeError) as exc:  # pyarrow's errors on a damaged file
-        col.add(
-            Problem(f"cannot read frame counts: {type(exc).__name__}: {exc}"[:300], "measures"),
-            "file",
-        )
+        corpora = sorted({i.measured.corpus for i in indicators.values() if i.measured})
+        where = f"measures/{corpora[0]}.parquet" if len(corpora) == 1 else "measures"
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())
+        col.add(Problem(f"cannot read frame counts: {what}"[:300], where), "file")
         return cases
     out: dict[str, Case] = {}
     for cid, case in cases.items():

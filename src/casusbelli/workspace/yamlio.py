@@ -63,6 +63,7 @@ __all__ = [
     "MAX_SCALAR_CHARS",
     "Marks",
     "YamlDoc",
+    "check_yaml",
     "decode_text",
     "parse_yaml",
     "read_bytes",
@@ -345,7 +346,33 @@ def parse_yaml(text: str, rel: str) -> YamlDoc:
     try:
         _check_events(_fast_yaml().parse(text), rel)
         data = _fast_yaml().load(text)
-    except MarkedYAMLError as exc:
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise _located(exc, text, rel) from exc
+    if data is None:
+        raise _FileProblem(Problem("file is empty", rel, 1, 1))
+    return YamlDoc(_plain_checked(data, rel), Marks(text=text))
+
+
+def check_yaml(text: str, rel: str) -> None:
+    """Check YAML text against this module's limits and syntax without building anything.
+
+    For code that must parse a workspace file another way (round-trip, to edit it in place):
+    call this first, so the other parser never sees an alias bomb or deep nesting.
+
+    Raises
+    ------
+    _FileProblem
+        As :func:`parse_yaml` (an empty text passes).
+    """
+    try:
+        _check_events(_fast_yaml().parse(text), rel)
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise _located(exc, text, rel) from exc
+
+
+def _located(exc: Exception, text: str, rel: str) -> _FileProblem:
+    """A parser exception as a located problem."""
+    if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
@@ -356,18 +383,13 @@ def parse_yaml(text: str, rel: str) -> YamlDoc:
                 what = f"found character {char!r} that cannot start any token"
         if "duplicate key" in what:
             what = "duplicate key: " + what.split("found duplicate key")[-1].strip()
-        raise _FileProblem(Problem(f"invalid YAML: {_short(what)}", rel, line, col)) from exc
-    except YAMLError as exc:
-        raise _FileProblem(Problem(f"invalid YAML: {_short(str(exc))}", rel)) from exc
-    except RecursionError as exc:  # not expected after the depth check: a last guard
-        raise _FileProblem(
+        return _FileProblem(Problem(f"invalid YAML: {_short(what)}", rel, line, col))
+    if isinstance(exc, RecursionError):  # not expected after the depth check: a last guard
+        return _FileProblem(
             Problem(f"nested too deeply: more than {MAX_DEPTH} levels of mappings and lists", rel)
-        ) from exc
-    except ValueError as exc:  # a value the constructor cannot convert: a last guard
-        raise _FileProblem(Problem(f"invalid YAML: {_short(str(exc))}", rel)) from exc
-    if data is None:
-        raise _FileProblem(Problem("file is empty", rel, 1, 1))
-    return YamlDoc(_plain_checked(data, rel), Marks(text=text))
+        )
+    # YAMLError without a mark, or ValueError from a constructor (a last guard)
+    return _FileProblem(Problem(f"invalid YAML: {_short(str(exc))}", rel))
 
 
 def _check_events(events: Iterable[Any], rel: str) -> None:
