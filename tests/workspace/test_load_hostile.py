@@ -192,7 +192,7 @@ def test_symlink_to_dev_zero_is_refused(make_workspace):
     (root / CASE).symlink_to("/dev/zero")
     p = only(validate_workspace(root)[1])
     assert p.file == CASE
-    assert p.message.startswith("file is a symbolic link to a place outside the workspace folder")
+    assert p.message.startswith("file leads through a symbolic link outside the workspace folder")
 
 
 @pytest.mark.timeout(5)
@@ -355,7 +355,7 @@ def test_casus_validate_prints_located_errors_and_no_traceback(make_workspace):
         "cases/digits.yaml:1:7: number with 5,000 digits",
         "cases/tab.yaml:2:1: act",  # rich prints the tab in the field name as spaces
         "unknown field 'act\\tor' (did you mean 'actor'?)",
-        "cases/zero.yaml: file is a symbolic link to a place outside the workspace folder",
+        "cases/zero.yaml: file leads through a symbolic link outside the workspace folder",
     ) + (("cases/fifo.yaml: a named pipe (FIFO)",) if hasattr(os, "mkfifo") else ()):
         assert line in out, out
 

@@ -814,7 +814,7 @@ def _check_regular(path: Path, col: _Collector, max_bytes: int) -> Problem | Non
     base = os.path.realpath(col.root)
     if os.path.commonpath([real, base]) != base:
         return Problem(
-            "file is a symbolic link to a place outside the workspace folder "
+            "file leads through a symbolic link outside the workspace folder "
             f"({real}); copy the file into the workspace instead",
             rel,
         )

@@ -238,27 +238,31 @@ def read_bytes(
         The file is missing, unreadable, not a regular file (FIFO, device, directory),
         a link out of ``root``, or over ``max_bytes``.
     """
+    target: str | Path = path
+    nofollow = 0
     if root is not None:
         real = os.path.realpath(path)
         base = os.path.realpath(root)
         if os.path.commonpath([real, base]) != base:
             raise _FileProblem(
                 Problem(
-                    "file is a symbolic link to a place outside the workspace folder "
+                    "file leads through a symbolic link outside the workspace folder "
                     f"({real}); copy the file into the workspace instead",
                     rel,
                 )
             )
+        # open the checked path itself, so a link swapped in since is not followed
+        target, nofollow = real, getattr(os, "O_NOFOLLOW", 0)
     try:
         # stat before open: opening a FIFO would wait for a writer, a device may act on open
-        st = os.stat(path)
+        st = os.stat(target)
         if not stat.S_ISREG(st.st_mode):
             raise _FileProblem(
                 Problem(f"{_file_kind(st.st_mode)}, not a regular file; cannot read it", rel)
             )
         # O_NONBLOCK: if the file was swapped for a FIFO since, open still returns at once
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(target, flags | nofollow | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise _FileProblem(Problem(f"cannot read file: {exc.strerror}", rel)) from exc
     try:
