@@ -498,3 +498,21 @@ def test_damaged_frame_counts_are_a_located_problem(russia_copy):
     p = only(validate_workspace(russia_copy)[1])
     assert p.file == "measures/kremlin.parquet"
     assert p.message.startswith("cannot read frame counts: ArrowInvalid")
+
+
+@pytest.mark.timeout(5)
+def test_frame_loader_refuses_alias_bombs_and_fifos(tmp_path):
+    from casusbelli.discourse.lexicon import load_frames
+
+    (tmp_path / "laughs.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.yaml")
+    with pytest.raises(WorkspaceError) as info:
+        load_frames(tmp_path)
+    by_file = {Path(p.file).name: p for p in info.value.problems}
+    assert by_file["laughs.yaml"].line == 1
+    assert by_file["laughs.yaml"].message.startswith("YAML anchor &a is not allowed")
+    if hasattr(os, "mkfifo"):
+        assert by_file["pipe.yaml"].message == (
+            "a named pipe (FIFO), not a regular file; cannot read it"
+        )
