@@ -90,7 +90,42 @@ def format_reference() -> str:
             out.append(f"| `{name}` | {_type(prop)} | {'yes' if name in required else ''} | "
                        f"{desc} |")
         out.append("")
+    out += _hostile_files()
     return "\n".join(out)
+
+
+def _hostile_files() -> list[str]:
+    """The loader's limits, from the constants it uses (so this section cannot go stale)."""
+    from casusbelli.workspace import load, yamlio
+
+    mb = yamlio.MAX_FILE_BYTES // (1024 * 1024)
+    return [
+        "## Hostile files", "",
+        "Workspaces are shared in git, so the loader treats every file as hostile input and "
+        "answers a bad one with a located error (`file:line:column: message`), never a crash "
+        "or a hang:", "",
+        "- Only regular files are read. A named pipe (FIFO), device, socket or directory in "
+        "place of a workspace file is refused without being opened for reading, and a symbolic "
+        "link (or a linked folder) whose target lies outside the workspace folder is refused. "
+        "Links that stay inside the workspace are followed.",
+        f"- Size: at most `max_file_bytes` (default {mb} MiB) per file, checked on the open "
+        "file; no more than that many bytes (plus one) are ever read. Frame counts "
+        f"(`measures/*.parquet`) may be up to {load.MAX_MEASURES_BYTES // (1024 * 1024)} MiB.",
+        "- YAML anchors (`&name`) and aliases (`*name`) are refused: write values out. "
+        "(They are how alias bombs and self-referencing documents are built.)",
+        "- Explicit tags other than the YAML core schema (`!!str`, `!!int`, `!!float`, "
+        "`!!bool`, `!!null`, `!!seq`, `!!map`) are refused, e.g. `!!python/object`.",
+        f"- Nesting: at most {yamlio.MAX_DEPTH} levels of mappings and lists (a file's top "
+        "mapping is the first).",
+        f"- A scalar (text or number) has at most {yamlio.MAX_SCALAR_CHARS:,} characters, an "
+        f"integer at most {yamlio.MAX_INT_DIGITS} digits; quote long digit strings to keep "
+        "them text.",
+        "- Files are UTF-8; `casus.toml` errors (syntax, nesting, huge integers) are located "
+        "too.", "",
+        "These checks run on libyaml's event stream before any value is built and stop at the "
+        "first offence, so a hostile file costs milliseconds. `casus validate` lists every "
+        "problem at once.", "",
+    ]
 
 
 def main() -> int:

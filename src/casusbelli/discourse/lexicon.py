@@ -212,8 +212,19 @@ def _read_frame(path: Path, known_sources: set[str] | None) -> tuple[Frame | Non
         return None, [
             Problem(f"frame file is {size} bytes, larger than the {MAX_FILE_BYTES} allowed", file)
         ]
+    # the workspace loader's guards: a regular file (no FIFO or device), read within the limit,
+    # and no alias bomb or deep nesting reaching the round-trip parser
+    from casusbelli.workspace.yamlio import _FileProblem, check_yaml, read_bytes
+
     try:
-        raw = path.read_bytes().decode("utf-8")
+        raw = read_bytes(path, file, max_bytes=MAX_FILE_BYTES).decode("utf-8")
+        check_yaml(raw, file)
+    except _FileProblem as fp:
+        found = fp.problem
+        if found.message.startswith("invalid YAML: "):  # this module's wording
+            found = Problem("malformed YAML: " + found.message[len("invalid YAML: "):],
+                            file=file, line=found.line, column=found.column)
+        return None, [found]
     except UnicodeDecodeError as exc:
         return None, [Problem(f"not UTF-8 text (byte {exc.start})", file=file)]
     yaml = YAML(typ="rt")

@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 
 from casusbelli.errors import DuplicateIdError, Problem, SchemaError, SourceError
 from casusbelli.workspace.models import Source
-from casusbelli.workspace.yamlio import MAX_FILE_BYTES, _FileProblem, read_text
+from casusbelli.workspace.yamlio import MAX_FILE_BYTES, _FileProblem, check_yaml, read_text
 
 __all__ = ["import_sources", "parse_bibtex", "parse_csl_json"]
 
@@ -190,8 +190,19 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
     yaml.allow_unicode = True
     existing: Any = []
     if target.exists():
-        existing = yaml.load(target.read_text(encoding="utf-8")) or []
-    known = {str(e.get("id")) for e in existing}
+        try:
+            current = read_text(target, "sources.yaml", max_bytes=MAX_FILE_BYTES, root=workspace)
+            check_yaml(current, "sources.yaml")  # before the round-trip parser sees it
+        except _FileProblem as fp:
+            p = fp.problem
+            raise SourceError(p.message, file=p.file, line=p.line, column=p.column) from None
+        existing = yaml.load(current) or []
+    # sources.yaml is a list, or a mapping with one key ``sources`` holding the list
+    entries = existing["sources"] if isinstance(existing, dict) and "sources" in existing \
+        else existing
+    if not isinstance(entries, list):
+        raise SourceError("expected a list of sources", file="sources.yaml", line=1)
+    known = {str(e.get("id")) for e in entries if isinstance(e, dict)}
     problems: list[Problem] = []
     seen: set[str] = set()
     clean_records = []
@@ -227,7 +238,7 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
             first.message, problems=problems, file=first.file, line=first.line, field=first.field
         )
     for rec in clean_records:
-        existing.append(rec)
+        entries.append(rec)
     buf = io.StringIO()
     yaml.dump(existing, buf)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

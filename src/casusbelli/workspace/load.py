@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,18 +40,31 @@ from casusbelli.workspace.models import (
     Theory,
     WorkspaceConfig,
 )
-from casusbelli.workspace.yamlio import MAX_FILE_BYTES, Marks, _FileProblem, read_text, read_yaml
+from casusbelli.workspace.yamlio import (
+    MAX_FILE_BYTES,
+    Marks,
+    _FileProblem,
+    decode_text,
+    parse_yaml,
+    read_bytes,
+    read_text,
+    read_yaml,
+)
 
 __all__ = [
     "BUILTIN_WORKSPACES",
+    "MAX_MEASURES_BYTES",
     "Workspace",
     "builtin_path",
+    "load_file",
     "load_workspace",
     "resolve_workspace",
     "validate_workspace",
 ]
 
 BUILTIN_WORKSPACES = ("russia",)
+#: Largest ``measures/<corpus>.parquet`` file accepted, in bytes (frame counts per document).
+MAX_MEASURES_BYTES = 512 * 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -458,7 +472,11 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
                 )
             mfile = root / "measures" / f"{ind.measured.corpus}.parquet"
             if mfile.exists():
-                files.append(mfile)
+                problem = _check_regular(mfile, col, MAX_MEASURES_BYTES)
+                if problem is None:
+                    files.append(mfile)
+                else:
+                    col.add(problem, "file")
             else:
                 col.add_at(
                     "indicators.yaml",
@@ -615,6 +633,10 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         if col.problems:
             return None, sorted(col.problems, key=_problem_order)
 
+    content_hash = _content_hash(root, files, col)
+    if content_hash is None:
+        return None, sorted(col.problems, key=_problem_order)
+
     ws = Workspace(
         root=root,
         config=config,
@@ -626,7 +648,7 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         questions=questions,
         frames=frames,
         signposts=signposts,
-        content_hash=_content_hash(root, files),
+        content_hash=content_hash,
         origins={k: (v[0], None) for k, v in origins.items()},
         warnings=sorted(col.warnings, key=_problem_order),
     )
@@ -707,6 +729,12 @@ def _apply_measured(
     except CasusError as exc:
         col.add(Problem(f"cannot measure indicators: {exc}", "indicators.yaml"), "schema")
         return cases
+    except (OSError, ValueError, TypeError) as exc:  # pyarrow's errors on a damaged file
+        corpora = sorted({i.measured.corpus for i in indicators.values() if i.measured})
+        where = f"measures/{corpora[0]}.parquet" if len(corpora) == 1 else "measures"
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())
+        col.add(Problem(f"cannot read frame counts: {what}"[:300], where), "file")
+        return cases
     out: dict[str, Case] = {}
     for cid, case in cases.items():
         extra = {
@@ -734,25 +762,84 @@ def load_workspace(path: str | Path | None = None) -> Workspace:
     root = resolve_workspace(path)
     ws, problems = validate_workspace(root)
     if ws is None:
-        kinds = {_kind_of(p) for p in problems}
-        cls: type[WorkspaceError] = WorkspaceError
-        if kinds == {"unknown"}:
-            cls = UnknownIdError
-        elif kinds == {"duplicate"}:
-            cls = DuplicateIdError
-        elif kinds == {"schema"}:
-            cls = SchemaError
-        first = problems[0] if problems else Problem("invalid workspace")
-        raise cls(
-            first.message,
-            problems=problems,
-            file=first.file,
-            line=first.line,
-            column=first.column,
-            field=first.field,
-            hint="run `casus validate` to list every problem",
-        )
+        raise _error_of(problems)
     return ws
+
+
+#: Folder of each kind of workspace file, its model, and the field naming its id.
+_KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
+    "theory": ("theories", Theory, "id"),
+    "case": ("cases", Case, "id"),
+    "evidence": ("evidence", EvidenceSet, "case"),
+    "question": ("questions", Question, "id"),
+    "frame": ("frames", Frame, "id"),
+    "signpost": ("signposts", Signpost, "id"),
+}
+
+
+def load_file(
+    path: str | Path,
+    kind: str,
+    *,
+    root: str | Path | None = None,
+    content: bytes | None = None,
+) -> BaseModel:
+    """Read and check one workspace file on its own (no references to other files).
+
+    The same per-file code :func:`load_workspace` runs on every ``<folder>/<id>.yaml``:
+    safe reading, YAML limits, schema, and the id agreeing with the file name.
+
+    Parameters
+    ----------
+    path
+        The file, e.g. ``cases/ukraine-2014.yaml``.
+    kind
+        ``"case"``, ``"theory"``, ``"evidence"``, ``"question"``, ``"frame"`` or
+        ``"signpost"``.
+    root
+        The workspace folder (default: the file's grandparent); the file's real path must
+        lie inside it.
+    content
+        The file's bytes when they are already in memory (an editor's buffer, a test); then
+        ``path`` only names the file and is not read.
+
+    Raises
+    ------
+    WorkspaceError
+        With every problem found in ``problems``, each naming the file.
+    """
+    if kind not in _KINDS:
+        raise WorkspaceError(f"unknown kind of workspace file {kind!r}",
+                             hint=f"one of: {', '.join(_KINDS)}")
+    p = Path(path)
+    _folder, model, id_field = _KINDS[kind]
+    col = _Collector(Path(root) if root is not None else p.parent.parent)
+    found = _load_one(p, model, kind, col, id_field, content=content)
+    if found is None or col.problems:
+        raise _error_of(sorted(col.problems, key=_problem_order))
+    return found[1]
+
+
+def _error_of(problems: list[Problem]) -> WorkspaceError:
+    """One error carrying ``problems``; its class says the kind when all are of one kind."""
+    kinds = {_kind_of(p) for p in problems}
+    cls: type[WorkspaceError] = WorkspaceError
+    if kinds == {"unknown"}:
+        cls = UnknownIdError
+    elif kinds == {"duplicate"}:
+        cls = DuplicateIdError
+    elif kinds == {"schema"}:
+        cls = SchemaError
+    first = problems[0] if problems else Problem("invalid workspace")
+    return cls(
+        first.message,
+        problems=problems,
+        file=first.file,
+        line=first.line,
+        column=first.column,
+        field=first.field,
+        hint="run `casus validate` to list every problem",
+    )
 
 
 def _raw_source_refs(node: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -802,13 +889,48 @@ def _problem_order(p: Problem) -> tuple[str, int, int]:
     return (p.file or "", p.line or 0, p.column or 0)
 
 
-def _read(path: Path, col: _Collector) -> tuple[Any, Marks] | None:
+def _read(path: Path, col: _Collector, *, content: bytes | None = None) -> tuple[Any, Marks] | None:
+    rel = col.rel(path)
     try:
-        doc = read_yaml(path, col.rel(path), max_bytes=col.max_bytes)
+        if content is None:
+            doc = read_yaml(path, rel, max_bytes=col.max_bytes, root=col.root)
+        elif len(content) > col.max_bytes:
+            raise _FileProblem(Problem(
+                f"file is {len(content):,} bytes, over the limit of {col.max_bytes:,} bytes; "
+                "split it or raise the limit", rel))
+        else:
+            doc = parse_yaml(decode_text(content, rel), rel)
     except _FileProblem as fp:
         col.add(fp.problem, "file")
         return None
     return doc.data, doc.marks
+
+
+def _check_regular(path: Path, col: _Collector, max_bytes: int) -> Problem | None:
+    """The problem with a file read by another library (a link out, not regular, too big)."""
+    import os
+    import stat
+
+    rel = col.rel(path)
+    real = os.path.realpath(path)
+    base = os.path.realpath(col.root)
+    if os.path.commonpath([real, base]) != base:
+        return Problem(
+            "file leads through a symbolic link outside the workspace folder "
+            f"({real}); copy the file into the workspace instead",
+            rel,
+        )
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return Problem(f"cannot read file: {exc.strerror}", rel)
+    if not stat.S_ISREG(st.st_mode):
+        return Problem("not a regular file; cannot read it", rel)
+    if st.st_size > max_bytes:
+        return Problem(
+            f"file is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes", rel
+        )
+    return None
 
 
 def _load_config(root: Path, col: _Collector, files: list[Path]) -> WorkspaceConfig | None:
@@ -818,7 +940,7 @@ def _load_config(root: Path, col: _Collector, files: list[Path]) -> WorkspaceCon
         return None
     files.append(p)
     try:
-        text = read_text(p, "casus.toml", max_bytes=MAX_FILE_BYTES)
+        text = read_text(p, "casus.toml", max_bytes=MAX_FILE_BYTES, root=root)
     except _FileProblem as fp:
         col.add(fp.problem, "file")
         return None
@@ -830,15 +952,24 @@ def _load_config(root: Path, col: _Collector, files: list[Path]) -> WorkspaceCon
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         line = col_ = None
-        import re
-
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if m:
             line, col_ = int(m.group(1)), int(m.group(2))
             msg = msg[: m.start()].strip()
         col.add(Problem(f"invalid TOML: {msg}", "casus.toml", line, col_))
         return None
+    except RecursionError:
+        col.add(Problem("invalid TOML: nested too deeply", "casus.toml"))
+        return None
+    except ValueError as exc:  # e.g. an integer with more than 4,300 digits
+        digits = re.search(r"[0-9_]{100,}", text)
+        line = text.count("\n", 0, digits.start()) + 1 if digits else None
+        col.add(Problem(f"invalid TOML: {' '.join(str(exc).split())[:200]}", "casus.toml", line))
+        return None
     section = data.get("workspace", data)
+    if not isinstance(section, dict):
+        col.add(Problem("expected a [workspace] table", "casus.toml", None, None, "workspace"))
+        return None
     extra = {k: v for k, v in data.items() if k not in ("workspace", "prior")}
     if "workspace" in data:
         merged = dict(section)
@@ -891,38 +1022,55 @@ def _load_folder(
     paths = sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
     for p in paths:
         files.append(p)
-        rel = col.rel(p)
-        doc = _read(p, col)
-        if doc is None:
+        found = _load_one(p, model, kind, col, id_field)
+        if found is None:
             continue
-        data, marks = doc
-        if not isinstance(data, dict):
-            col.add_at(rel, marks, (), f"expected a mapping at the top of a {kind} file", "schema")
-            continue
-        obj = col.validate(model, data, rel, marks)
-        if obj is None:
-            col.failed.append((rel, marks, data, kind))
-            continue
-        declared = getattr(obj, id_field, None)
-        oid = p.stem
-        if kind == "evidence":
-            oid = declared or p.stem
-        elif declared is not None and declared != p.stem:
-            col.add_at(
-                rel,
-                marks,
-                (id_field,),
-                f"id {declared!r} differs from the file name {p.stem!r} (a {kind}'s id is its "
-                "file stem)",
-                "schema",
-            )
-            continue
-        where = (id_field,) if id_field in data else ()
+        oid, obj, rel, marks, where = found
         if not _claim(col, origins, kind, oid, rel, marks, where, (id_field,)):
             continue
         out[oid] = obj
         docs[oid] = (rel, marks)
     return out, docs
+
+
+def _load_one(
+    p: Path,
+    model: type[M],
+    kind: str,
+    col: _Collector,
+    id_field: str,
+    *,
+    content: bytes | None = None,
+) -> tuple[str, M, str, Marks, tuple[str, ...]] | None:
+    """Read and check one ``<folder>/<id>.yaml``: (id, object, rel, marks, where the id is)."""
+    rel = col.rel(p)
+    doc = _read(p, col, content=content)
+    if doc is None:
+        return None
+    data, marks = doc
+    if not isinstance(data, dict):
+        col.add_at(rel, marks, (), f"expected a mapping at the top of a {kind} file", "schema")
+        return None
+    obj = col.validate(model, data, rel, marks)
+    if obj is None:
+        col.failed.append((rel, marks, data, kind))
+        return None
+    declared = getattr(obj, id_field, None)
+    oid = p.stem
+    if kind == "evidence":
+        oid = declared or p.stem
+    elif declared is not None and declared != p.stem:
+        col.add_at(
+            rel,
+            marks,
+            (id_field,),
+            f"id {declared!r} differs from the file name {p.stem!r} (a {kind}'s id is its "
+            "file stem)",
+            "schema",
+        )
+        return None
+    where = (id_field,) if id_field in data else ()
+    return oid, obj, rel, marks, where
 
 
 def _claim(
@@ -975,13 +1123,23 @@ def _unknown(
     )
 
 
-def _content_hash(root: Path, files: list[Path]) -> str:
-    """SHA-256 over every workspace file's relative path and bytes, in sorted order."""
+def _content_hash(root: Path, files: list[Path], col: _Collector) -> str | None:
+    """SHA-256 over every workspace file's relative path and bytes, in sorted order.
+
+    Files are read again, with the same limits (a file swapped since its check is reported,
+    and ``None`` returned).
+    """
     h = hashlib.sha256()
+    limit = max(col.max_bytes, MAX_MEASURES_BYTES)
     for p in sorted(set(files)):
+        try:
+            raw = read_bytes(p, col.rel(p), max_bytes=limit, root=root)
+        except _FileProblem as fp:
+            col.add(fp.problem, "file")
+            return None
         h.update(p.relative_to(root).as_posix().encode())
         h.update(b"\0")
-        h.update(p.read_bytes())
+        h.update(raw)
         h.update(b"\0")
     return h.hexdigest()
 
