@@ -401,6 +401,30 @@ _RATE_KEYS = ("rate", "per_10k", "per_1000", "per_1k", "share", "value", "score"
 MIN_WINDOW_TOKENS = 20_000
 
 
+def _robustness(audit: Any, ch: _Charts) -> dict[str, Any]:
+    """Charts of the audit's robustness data (leave one out, placebos, unknowns shifted)."""
+    out: dict[str, Any] = dict(counts=None, loio=None, placebo=[], sensitivity=[], checks=[])
+    if audit is None:
+        return out
+    out["counts"] = audit.counts
+    out["checks"] = [c for c in audit.checks if c.status != "pass"]
+    rob = audit.robustness or {}
+    loio = {t: r["loio"] for t, r in rob.items() if r.get("loio")}
+    if loio:
+        out["loio"] = ch.add("Leave one indicator out", lambda: charts.loio_chart(loio))
+    for t, r in rob.items():
+        if r.get("placebo_gains"):
+            title = f"{t}: placebo theories with the same unknown cells"
+            out["placebo"].append(ch.add(title, lambda r=r, title=title: charts.placebo_chart(
+                r["placebo_gains"], r["gain"], title=title)))
+        if r.get("sensitivity"):
+            title = f"{t}: z vs base with unknowns shifted"
+            out["sensitivity"].append(ch.add(title, lambda r=r, title=title:
+                                             charts.sensitivity_chart(r["sensitivity"],
+                                                                      title=title)))
+    return out
+
+
 def _discourse(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[str, Any]:
     out: dict[str, Any] = dict(chart=None, rows=0, frames=[], thin_windows=0)
     if not sec:
@@ -606,16 +630,20 @@ def build_report(
     cross = _cross(ws, secs["cross"], ch)
     discourse = _discourse(ws, secs["discourse"], ch)
     forecasts = _forecasts(ws, secs["forecasts"], ch)
+    audit = getattr(analysis, "audit", None)
+    robustness = _robustness(audit, ch)
     if progress:
         progress(1, None, "report: collected")
     vendor, vendor_versions = _vendor_js()
-    extra = {k: v for k, v in (analysis.sections or {}).items() if k not in SECTION_TITLES}
+    extra = {k: v for k, v in (analysis.sections or {}).items()
+             if k not in SECTION_TITLES and k != "verdict"}
     context: dict[str, Any] = dict(
         title=f"casusbelli report: {ws.name}",
         ws=analysis.workspace, config=ws.config, summary=analysis.summary,
         warnings=list(analysis.warnings), theories=_theories(ws), cases=cases,
         indicators=indicators, within=within, cross=cross, discourse=discourse,
         forecasts=forecasts, sections={k: v for k, v in secs.items()},
+        verdict=(analysis.sections or {}).get("verdict"), robustness=robustness,
         raw_sections={k: {a: b for a, b in v.items() if a not in ("title", "lines", "tables")}
                       for k, v in secs.items() if v},
         section_titles=SECTION_TITLES, unavailable=unavailable, extra_sections=extra,
