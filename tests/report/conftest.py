@@ -118,7 +118,25 @@ def mini_analysis(hostile_ws: Path) -> Analysis:
 @pytest.fixture
 def faked_analysis(mini_analysis: Analysis) -> Analysis:
     """The same analysis with every section replaced by engine-shaped fake output."""
-    return dataclasses.replace(mini_analysis, sections=fake_sections())
+    return dataclasses.replace(mini_analysis, sections=fake_sections(), audit=fake_audit())
+
+
+def fake_audit():
+    """An audit of two theories with every kind of robustness data."""
+    from casusbelli.analysis.audit import Audit, Check, TheoryVerdict
+
+    def row(t: str) -> TheoryVerdict:
+        return TheoryVerdict(theory=t, status="inconclusive", elpd=-10.0, elpd_diff_vs_base=1.0,
+                             se=1.5, elpd_diff_vs_best=0.0, se_vs_best=0.0, weight=0.5,
+                             weight_interval=(0.1, 0.9), top_share=0.5, placebo_percentile=0.8,
+                             predictors=("a",), excluded=())
+
+    return Audit(workspace="hostile", content_hash="h", cases=("one", "two"), outcome=(1, 0),
+                 settings={}, checks=(Check("placebo", "warn", f"low {SCRIPT}", theory="alpha"),),
+                 verdict=(row("alpha"), row("beta")), base_elpd=-11.0, seconds=0.1,
+                 robustness={"alpha": {"loio": {"a": [0.5, 1.0]},
+                                       "placebo_gains": [-1.0, 0.2, 0.4], "gain": 1.0,
+                                       "sensitivity": [[0.0, 0.0, 0.7], [0.3, -0.3, -0.2]]}})
 
 
 @pytest.fixture(scope="session")

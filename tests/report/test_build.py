@@ -44,7 +44,9 @@ def test_faked_sections_give_every_chart_kind(hostile_ws, faked_analysis):
     rep = build_report(hostile_ws, analysis=faked_analysis)
     titles = [c.title for c in rep.charts]
     assert any(t.startswith("Posterior: Case one") for t in titles)
-    assert "Theory weights" in titles
+    assert "Leave one indicator out" in titles  # the robustness page of the audit
+    assert any(t.startswith("alpha: placebo theories") for t in titles)
+    assert any(t.startswith("alpha: z vs base") for t in titles)
     assert any(t.startswith("Frames over time") for t in titles)
     assert "Forecasts by theory" in titles
     assert "Calibration" in titles

@@ -1,1 +1,1 @@
-"""The orchestration layer: workspace -> engine inputs -> typed results (the audit and its verdict)."""
+"""The orchestration layer: workspace -> engine inputs -> typed results (audit, verdict)."""

@@ -197,16 +197,17 @@ class Audit:
                                                   "indicator", "case", "value")})
                        for c in d["checks"])
         nan = float("nan")
-        verdict = tuple(
-            TheoryVerdict(**{**{k: (nan if x is None and k in _FLOAT_FIELDS else x)
-                                for k, x in v.items()},
-                             "weight_interval": tuple(v["weight_interval"]),
-                             "predictors": tuple(v["predictors"]),
-                             "excluded": tuple(v["excluded"]), "flags": tuple(v["flags"])})
-            for v in d["verdict"])
+        verdict = []
+        for v in d["verdict"]:
+            kw: dict[str, Any] = {k: (nan if x is None and k in _FLOAT_FIELDS else x)
+                                  for k, x in v.items()}
+            kw.update(weight_interval=tuple(v["weight_interval"]),
+                      predictors=tuple(v["predictors"]), excluded=tuple(v["excluded"]),
+                      flags=tuple(v["flags"]))
+            verdict.append(TheoryVerdict(**kw))
         return cls(workspace=d["workspace"], content_hash=d["content_hash"],
                    cases=tuple(d["cases"]), outcome=tuple(d["outcome"]),
-                   settings=dict(d["settings"]), checks=checks, verdict=verdict,
+                   settings=dict(d["settings"]), checks=checks, verdict=tuple(verdict),
                    base_elpd=d["base_elpd"], seconds=d["seconds"],
                    notes=tuple(d.get("notes", ())), robustness=d.get("robustness", {}),
                    cached=cached)
@@ -354,12 +355,13 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
              if excluded else "every indicator is observable before the decision"),
             theory=tid, value=float(len(excluded))))
     for ind_id in inp.columns:
-        bad = [cid for cid, c in ws.cases.items()
-               if ind_id in c.codings and argues_from_outcome(c.codings[ind_id].rationale)]
-        if bad:
-            checks.append(Check("outcome-arguing-rationale", "fail",
-                                f"rationale reads the value off the outcome in {', '.join(bad)}",
-                                indicator=ind_id, value=float(len(bad))))
+        argued = [cid for cid, c in ws.cases.items()
+                  if ind_id in c.codings and argues_from_outcome(c.codings[ind_id].rationale)]
+        if argued:
+            checks.append(Check(
+                "outcome-arguing-rationale", "fail",
+                f"rationale reads the value off the outcome in {', '.join(argued)}",
+                indicator=ind_id, value=float(len(argued))))
     leaky: set[str] = set()
     for ind_id, col in inp.columns.items():
         sep = separation(col, y)
@@ -405,11 +407,11 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
         if fits[tid].is_khat > 0.7:
             notes.append(f"{tid}: importance-sampling Pareto k {fits[tid].is_khat:.2f} > 0.7, "
                          "the fast posterior may be inaccurate (check with casus compare)")
-        high = [inp.cases[i] for i, k in enumerate(fits[tid].fit.pareto_k) if k > 0.7]
-        checks.append(Check("pareto-k", "warn" if high else "pass",
-                            ("leave-one-out unreliable for " + ", ".join(high)) if high
+        high_k = [inp.cases[i] for i, k in enumerate(fits[tid].fit.pareto_k) if k > 0.7]
+        checks.append(Check("pareto-k", "warn" if high_k else "pass",
+                            ("leave-one-out unreliable for " + ", ".join(high_k)) if high_k
                             else "every case's Pareto k <= 0.7", theory=tid,
-                            value=float(len(high))))
+                            value=float(len(high_k))))
 
     diffs = {t: elpd_difference(np.asarray(f.fit.elpd_pointwise), base_i)
              for t, f in fits.items()}
@@ -439,9 +441,8 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
                 theory=tid, indicator=ind, value=d.diff))
     for tid in modelled:
         for ind in inp.predictors[tid]:
-            bad = [c for c in checks if c.check == "outcome-arguing-rationale"
-                   and c.indicator == ind]
-            if bad:
+            if any(c.check == "outcome-arguing-rationale" and c.indicator == ind
+                   for c in checks):
                 suspect[tid].append(f"predictor {ind} has rationales that argue from the outcome")
 
     # ---- placebo theories with the same unknown pattern
@@ -488,7 +489,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
                 tick(f"{tid}: no unknowns to shift")
             checks.append(Check("mnar-sensitivity", "pass", "no unknown codings", theory=tid))
             continue
-        zs = []
+        zs: list[float] = []
         worst = (0.0, 0.0)
         for d_neg in MNAR_SHIFTS:
             for d_int in MNAR_SHIFTS:
@@ -522,7 +523,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
             "(fewer than 10 makes coefficients and weights unstable)", theory=tid, value=epv))
 
     # ---- weights with intervals, verdict
-    verdict: list[TheoryVerdict] = []
+    verdict_rows: list[TheoryVerdict] = []
     if modelled:
         e = np.column_stack([np.asarray(fits[t].fit.elpd_pointwise) for t in modelled])
         w = stacking_weights(e)
@@ -530,7 +531,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
         best = modelled[int(np.argmax(e.sum(axis=0)))]
     for tid in ids:
         if tid not in fits:
-            verdict.append(TheoryVerdict(
+            verdict_rows.append(TheoryVerdict(
                 tid, "inconclusive", float("nan"), float("nan"), float("nan"), float("nan"),
                 float("nan"), 0.0, (0.0, 0.0), 0.0, None, (), tuple(ws.excluded_of(tid)),
                 ("no cross-case predictor: the theory cannot be tested across cases",)))
@@ -556,7 +557,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
                 flags.append(f"placebo percentile {placebo_pct.get(tid, 0.0):.0%}")
             if not mnar_ok.get(tid, False):
                 flags.append("sensitive to what the unknowns are")
-        verdict.append(TheoryVerdict(
+        verdict_rows.append(TheoryVerdict(
             theory=tid, status=status, elpd=fits[tid].fit.elpd_loo,
             elpd_diff_vs_base=d.diff, se=d.se, elpd_diff_vs_best=vb.diff, se_vs_best=vb.se,
             weight=float(w[j]), weight_interval=(float(low[j]), float(high[j])),
@@ -568,7 +569,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
     return Audit(
         workspace=ws.name, content_hash=ws.content_hash, cases=inp.cases,
         outcome=tuple(int(v) for v in y), settings=st.to_dict(), checks=tuple(checks),
-        verdict=tuple(verdict), base_elpd=base.fit.elpd_loo,
+        verdict=tuple(verdict_rows), base_elpd=base.fit.elpd_loo,
         seconds=round(time.perf_counter() - t0, 3), notes=tuple(notes),
         robustness={t: r for t, r in robust.items() if r})
 

@@ -1,4 +1,4 @@
-r"""Fast fits of the per-theory logistic models: Laplace proposal + Pareto-smoothed importance sampling.
+r"""Fast fits of the per-theory logistic models: Laplace proposal + PSIS importance sampling.
 
 The model is the one of :mod:`casusbelli.cross.models` (same design, same priors, same
 integration of unknown codings), optionally with **direction constraints**: a coefficient
@@ -233,7 +233,7 @@ def fit_fast(
     is_khat = float(k_is[0])
     w = np.exp(lw - logsumexp(lw))
     # leave-one-out: weights w_s / p(y_i | theta_s), smoothed per case
-    lw_loo, k_loo = psis((lw[None, :] - ll.T))
+    lw_loo, k_loo = psis(lw[None, :] - ll.T)
     lw_loo = lw_loo - logsumexp(lw_loo, axis=1, keepdims=True)
     elpd_i = logsumexp(lw_loo + ll.T, axis=1)
     lppd_i = logsumexp(lw[None, :] + ll.T, axis=1)

@@ -351,13 +351,6 @@ def _cross(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[str, 
                                 cases=", ".join(map(str, t.get("cases") or [])))
                            for t in node.get("terms_detail") or [] if isinstance(t, Mapping)],
                 ))
-            if out["weights"] is None and path and "weight" in path[-1] \
-                    and _is_prob_map(node, tids):
-                out["weights"] = dict(node)
-        if out["weights"]:
-            w = out["weights"]
-            out["weights_chart"] = ch.add("Theory weights",
-                                          lambda: charts.weights_chart(w, labels=labels))
     # XY plots: each QCA solution, and each theory's stated path, against the outcome
     seen: set[str] = set()
     for sol in out["solutions"]:

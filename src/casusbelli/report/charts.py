@@ -226,7 +226,9 @@ def calibration_chart(
     return _finish(chart)
 
 
-def loio_chart(loio: Mapping[str, Mapping[str, Sequence[float]]], *, title: str = "") -> dict[str, Any]:
+def loio_chart(
+    loio: Mapping[str, Mapping[str, Sequence[float]]], *, title: str = ""
+) -> dict[str, Any]:
     """Each theory's elpd gain over the base rate without each of its predictors (± 2 SE).
 
     ``loio``: {theory: {indicator: [diff, se]}}.
