@@ -808,10 +808,13 @@ def _ccubes(
     rows are covered and two successive levels bring no new prime implicant.
     """
     found: list[tuple[int, int]] = []
-    fm = np.zeros(0, dtype=np.int64)
-    fv = np.zeros(0, dtype=np.int64)
-    covered = np.zeros(pos.size, dtype=bool)
+    pos_list = [int(v) for v in pos.tolist()]
+    neg_list = [int(v) for v in neg.tolist()]
+    covered = [False] * len(pos_list)
     counter = 0
+    # Plain Python sets: the arrays are small (at most 2**k codes) and NumPy's per-call
+    # overhead dominated; the candidate order (first occurrence among the positive rows)
+    # and the pruning are those of the vectorised version this replaces.
     for level in range(1, k + 1):
         prev = len(found)
         new: list[tuple[int, int]] = []
@@ -819,31 +822,26 @@ def _ccubes(
             cmask = 0
             for j in comb:
                 cmask |= 1 << (k - 1 - j)
-            proj = pos & cmask
-            u, first = np.unique(proj, return_index=True)
-            cand = u[np.argsort(first, kind="stable")]
-            if neg.size:
-                cand = cand[~np.isin(cand, neg & cmask)]
-            if cand.size == 0:
+            cand = list(dict.fromkeys(v & cmask for v in pos_list))
+            if neg_list:
+                blocked = {v & cmask for v in neg_list}
+                cand = [v for v in cand if v not in blocked]
+            if not cand:
                 continue
             if prev:
-                sub = (fm[:prev] & ~cmask) == 0
-                if sub.any():
-                    sm, sv = fm[:prev][sub], fv[:prev][sub]
-                    red = ((cand[:, None] & sm[None, :]) == sv[None, :]).any(axis=1)
-                    cand = cand[~red]
-            for v in cand.tolist():
-                new.append((cmask, int(v)))
+                sub = [(m, v) for m, v in found[:prev] if not m & ~cmask]
+                if sub:
+                    cand = [c for c in cand if not any(c & m == v for m, v in sub)]
+            for v in cand:
+                new.append((cmask, v))
         if progress is not None:
             progress(1, k, f"prime implicants, level {level}")
         if new:
             found.extend(new)
-            fm = np.array([t[0] for t in found], dtype=np.int64)
-            fv = np.array([t[1] for t in found], dtype=np.int64)
-            nm = fm[prev:][:, None]
-            nv = fv[prev:][:, None]
-            covered |= ((pos[None, :] & nm) == nv).any(axis=0)
-        if found and covered.all():
+            for i, p in enumerate(pos_list):
+                if not covered[i]:
+                    covered[i] = any(p & m == v for m, v in new)
+        if found and all(covered):
             counter = 0 if new else counter + 1
             if counter > 1:
                 break
