@@ -785,14 +785,36 @@ def _block_min_size(
     tcov: Mapping[int, int],
     universe: int,
 ) -> int:
-    """Minimum number of implicants covering a small block (exhaustive by size)."""
+    """Minimum number of implicants covering a small block.
+
+    Iterative deepening: for size 1, 2, ... a depth-first search branches on the implicants
+    of the uncovered column with the fewest of them (every cover holds one), pruned when
+    even the implicants covering most of what is left could not finish in the depth left.
+    Exact, like the exhaustive search over combinations it replaces, and far faster on
+    charts with dozens of implicants.
+    """
+    ccand = [col_terms[c] for c in bcols]
+
+    def feasible(unc: int, depth: int) -> bool:
+        if unc == 0:
+            return True
+        if depth == 0:
+            return False
+        if unc.bit_count() > depth * max((tcov[t] & unc).bit_count() for t in terms):
+            return False
+        best: list[int] | None = None
+        u = unc
+        while u:
+            low = u & -u
+            u ^= low
+            ts = ccand[low.bit_length() - 1]
+            if best is None or len(ts) < len(best):
+                best = ts
+        return any(feasible(unc & ~tcov[t], depth - 1) for t in best or [])
+
     for size in range(1, len(terms) + 1):
-        for combo in itertools.combinations(terms, size):
-            acc = 0
-            for t in combo:
-                acc |= tcov[t]
-            if acc == universe:
-                return size
+        if feasible(universe, size):
+            return size
     raise AnalysisError("the prime implicant chart cannot be solved")
 
 
@@ -808,6 +830,7 @@ def _ccubes(
     rows are covered and two successive levels bring no new prime implicant.
     """
     found: list[tuple[int, int]] = []
+    by_mask: dict[int, set[int]] = {}  # implicants of earlier levels, values by mask
     pos_list = [int(v) for v in pos.tolist()]
     neg_list = [int(v) for v in neg.tolist()]
     covered = [False] * len(pos_list)
@@ -828,16 +851,18 @@ def _ccubes(
                 cand = [v for v in cand if v not in blocked]
             if not cand:
                 continue
-            if prev:
-                sub = [(m, v) for m, v in found[:prev] if not m & ~cmask]
+            if by_mask:
+                sub = [(m, vals) for m, vals in by_mask.items() if not m & ~cmask]
                 if sub:
-                    cand = [c for c in cand if not any(c & m == v for m, v in sub)]
+                    cand = [c for c in cand if not any(c & m in vals for m, vals in sub)]
             for v in cand:
                 new.append((cmask, v))
         if progress is not None:
             progress(1, k, f"prime implicants, level {level}")
         if new:
             found.extend(new)
+            for m, v in new:
+                by_mask.setdefault(m, set()).add(v)
             for i, p in enumerate(pos_list):
                 if not covered[i]:
                     covered[i] = any(p & m == v for m, v in new)
