@@ -71,7 +71,7 @@ def qca(
                                               "solution: shuffle the outcome N times (0 = off; "
                                               "1000 is a good number).")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the permutation "
-                                      "test.")] = 0,
+                                      "test and the skew simulation.")] = 0,
     json_: JsonOpt = False,
 ) -> None:
     """Qualitative Comparative Analysis: truth table, complex/parsimonious/intermediate

@@ -839,7 +839,6 @@ def _ccubes(
     # overhead dominated; the candidate order (first occurrence among the positive rows)
     # and the pruning are those of the vectorised version this replaces.
     for level in range(1, k + 1):
-        prev = len(found)
         new: list[tuple[int, int]] = []
         for comb in itertools.combinations(range(k), level):
             cmask = 0

@@ -16,8 +16,7 @@ Read alone it can mislead in three ways, each with a check here:
   often a random uniform fuzzy condition passes.
 * **A condition and its negation both pass** (:func:`negation_check`). If
   :math:`\mathrm{incl}_S(X) \ge c` and :math:`\mathrm{incl}_S(1 - X) \ge c`, the outcome
-  follows whatever :math:`X` is: the consistency says nothing about :math:`X` (Schneider &
-  Wagemann 2012 discuss such simultaneous subset relations).
+  follows whatever :math:`X` is: the consistency says nothing about :math:`X`.
 * **Chance** (:func:`permutation_test`). A solution found by searching :math:`2^k`
   configurations may fit well by chance on a few dozen cases. Braumoeller (2015) proposes a
   permutation test: shuffle the outcome over the cases, which keeps the conditions and the
@@ -33,9 +32,8 @@ References: Braumoeller, B. F. (2015). Guarding Against False Positives in Quali
 Comparative Analysis. *Political Analysis*. doi:10.1093/pan/mpv017. Phipson, B. & Smyth,
 G. K. (2010). Permutation P-values should never be zero: calculating exact P-values when
 permutations are randomly drawn. *Statistical Applications in Genetics and Molecular
-Biology* 9(1), article 39. doi:10.2202/1544-6115.1585. Schneider, C. Q. & Wagemann, C. (2012).
-*Set-Theoretic Methods for the Social Sciences*. Cambridge UP. Dusa, A. (2019). *QCA with R*.
-Springer.
+Biology* 9(1), article 39. doi:10.2202/1544-6115.1585. Dusa, A. (2019). *QCA with R*.
+Springer (the parameters of fit).
 """
 
 from __future__ import annotations
@@ -183,7 +181,7 @@ def skew_check(
     outcome : array_like, shape (n,)
         Outcome memberships in [0, 1]; NaN (unknown) cases are ignored.
     incl_cut : float
-        The inclusion cut-off of the QCA (``incl_cut`` of :func:`~casusbelli.cross.qca.truth_table`).
+        The inclusion cut-off of the QCA (as in :func:`~casusbelli.cross.qca.truth_table`).
     margin : float
         "Near" the cut means a base rate of at least ``incl_cut - margin`` (default 0.1).
     rng : numpy.random.Generator, optional

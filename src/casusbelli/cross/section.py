@@ -152,8 +152,9 @@ def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[
     with and without the outcome) are evaluated on the same cases: those coded in the data
     of every one of them (:func:`casusbelli.cross.qca_checks.same_cases`), so rival theories
     are compared on identical cases rather than on what listwise deletion leaves for each;
-    a theory that cannot be tested even on its own cases does not shrink the others'. A condition that is constant on those cases is left out of that
-    theory's QCA (listed under ``constant``). Each row then carries ``same_cases: true``.
+    a theory that cannot be tested even on its own cases does not shrink the others'. A
+    condition constant on those cases is left out of that theory's QCA (listed under
+    ``constant``). Each row then carries ``same_cases: true`` and ``compared_with``.
     """
     from casusbelli.cross.evaluate import evaluate_theory
     from casusbelli.cross.qca import analyze as qca_analyze
@@ -194,7 +195,7 @@ def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[
             conds = [c for c in conds if c not in constant]
             extra = {"same_cases": True, "compared_with": list(common.names),
                      "constant": constant}
-        out[i] = _evaluate_one(ws, tid, th.paths, names, df, conds, tf, extra,
+        out[i] = _evaluate_one(ws, tid, th.paths or "", names, df, conds, tf, extra,
                                qca_analyze, evaluate_theory)
     return out
 
