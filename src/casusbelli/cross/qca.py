@@ -831,41 +831,59 @@ def _ccubes(
     """
     found: list[tuple[int, int]] = []
     by_mask: dict[int, set[int]] = {}  # implicants of earlier levels, values by mask
+    by_mask_arr: dict[int, np.ndarray] = {}
+    # Small tables (the usual case, and every permutation of the QCA permutation test) run
+    # on Python ints and sets, where NumPy's per-call overhead would dominate; large ones
+    # (thousands of rows) on arrays. Both give the same candidates in the same order
+    # (first occurrence among the positive rows) and prune the same way.
+    small = pos.size + neg.size <= 512
     pos_list = [int(v) for v in pos.tolist()]
     neg_list = [int(v) for v in neg.tolist()]
-    covered = [False] * len(pos_list)
+    covered = np.zeros(pos.size, dtype=bool)
     counter = 0
-    # Plain Python sets: the arrays are small (at most 2**k codes) and NumPy's per-call
-    # overhead dominated; the candidate order (first occurrence among the positive rows)
-    # and the pruning are those of the vectorised version this replaces.
     for level in range(1, k + 1):
         new: list[tuple[int, int]] = []
         for comb in itertools.combinations(range(k), level):
             cmask = 0
             for j in comb:
                 cmask |= 1 << (k - 1 - j)
-            cand = list(dict.fromkeys(v & cmask for v in pos_list))
-            if neg_list:
-                blocked = {v & cmask for v in neg_list}
-                cand = [v for v in cand if v not in blocked]
-            if not cand:
-                continue
-            if by_mask:
-                sub = [(m, vals) for m, vals in by_mask.items() if not m & ~cmask]
-                if sub:
-                    cand = [c for c in cand if not any(c & m in vals for m, vals in sub)]
+            subs = [m for m in by_mask if not m & ~cmask]
+            if small:
+                cand = list(dict.fromkeys(v & cmask for v in pos_list))
+                if neg_list:
+                    blocked = {v & cmask for v in neg_list}
+                    cand = [v for v in cand if v not in blocked]
+                if cand and subs:
+                    cand = [c for c in cand if not any(c & m in by_mask[m] for m in subs)]
+            else:
+                u, first = np.unique(pos & cmask, return_index=True)
+                arr = u[np.argsort(first, kind="stable")]
+                if neg.size:
+                    arr = arr[~np.isin(arr, neg & cmask)]
+                for m in subs:
+                    if not arr.size:
+                        break
+                    arr = arr[~np.isin(arr & m, by_mask_arr[m])]
+                cand = arr.tolist()
             for v in cand:
-                new.append((cmask, v))
+                new.append((cmask, int(v)))
         if progress is not None:
             progress(1, k, f"prime implicants, level {level}")
         if new:
             found.extend(new)
             for m, v in new:
                 by_mask.setdefault(m, set()).add(v)
-            for i, p in enumerate(pos_list):
-                if not covered[i]:
-                    covered[i] = any(p & m == v for m, v in new)
-        if found and all(covered):
+            for m in {m for m, _ in new}:
+                by_mask_arr[m] = np.fromiter(by_mask[m], dtype=np.int64)
+            if small:
+                for i, p in enumerate(pos_list):
+                    if not covered[i]:
+                        covered[i] = any(p & m == v for m, v in new)
+            else:
+                nm = np.array([t[0] for t in new], dtype=np.int64)[:, None]
+                nv = np.array([t[1] for t in new], dtype=np.int64)[:, None]
+                covered |= ((pos[None, :] & nm) == nv).any(axis=0)
+        if found and covered.all():
             counter = 0 if new else counter + 1
             if counter > 1:
                 break
