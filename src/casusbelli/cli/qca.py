@@ -67,11 +67,21 @@ def qca(
     robustness: Annotated[bool, typer.Option("--robustness", help="Also re-run across "
                                              "incl_cut ±0.05/0.1 and n_cut 1-3.")] = False,
     case_col: Annotated[str | None, typer.Option("--case-col", help="Column with case ids.")] = None,
+    permutations: Annotated[int, typer.Option("--permutations", help="Permutation test of the "
+                                              "solution: shuffle the outcome N times (0 = off; "
+                                              "1000 is a good number).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the permutation "
+                                      "test and the skew simulation.")] = 0,
     json_: JsonOpt = False,
 ) -> None:
     """Qualitative Comparative Analysis: truth table, complex/parsimonious/intermediate
-    solutions with inclS, PRI, covS, covU (the same results as R's QCA package)."""
+    solutions with inclS, PRI, covS, covU (the same results as R's QCA package), with the
+    outcome's base rate beside incl_cut, conditions whose negation also passes, and an
+    optional permutation test."""
+    import numpy as np
+
     from casusbelli.cross import qca as engine
+    from casusbelli.cross import qca_checks as checks
     from casusbelli.cross.robustness import robustness as run_robustness
 
     try:
@@ -105,6 +115,19 @@ def qca(
         res = engine.analyze(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
                              pri_cut=pri_cut, dir_exp=_dir_exp(dir_exp, conds))
         doc: dict[str, Any] = res.to_dict()
+        y = engine.outcome_membership(df, out_col)
+        doc["checks"] = {
+            "skew": checks.skew_check(y, incl_cut, rng=np.random.default_rng(seed)).to_dict(),
+            "negation": checks.negation_check(df[conds].to_numpy(dtype=float), y, conds,
+                                              incl_cut).to_dict(),
+        }
+        if permutations < 0:
+            raise CasusError("--permutations must be 0 (off) or more", field="--permutations")
+        if permutations:
+            perm = checks.permutation_test(
+                df, out_col, conds, rng=np.random.default_rng(seed), n_perm=permutations,
+                incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut, dir_exp=_dir_exp(dir_exp, conds))
+            doc["checks"]["permutation"] = perm.to_dict()
         if necessity:
             doc["necessity"] = [f.to_dict() for f in engine.necessity(df, out_col, conds)]
         if robustness:
@@ -151,8 +174,30 @@ def qca(
         for f in doc["necessity"]:
             t.add_row(str(f["term"]), *(f"{f[k]:.3f}" for k in ("inclN", "RoN", "covN")))
         console.print(t)
+    _print_checks(doc["checks"])
     if "robustness" in doc:
         echo_json({"robustness": doc["robustness"]})
+
+
+def _print_checks(found: dict[str, Any]) -> None:
+    """The QCA checks as a few lines (``warn`` in yellow)."""
+    skew = found["skew"]
+    mark = "[yellow]warn[/]" if skew["status"] == "warn" else "pass"
+    console.print(f"skew {mark}: {skew['detail']}", highlight=False)
+    neg = found["negation"]
+    for r in neg["conditions"]:
+        if r["both_pass"]:
+            console.print(f"negation [yellow]warn[/]: {r['condition']} (inclS {r['inclS']:.3f}) "
+                          f"and ~{r['condition']} (inclS {r['inclS_negated']:.3f}) both pass "
+                          f"incl_cut {neg['incl_cut']:g}: sufficiency says nothing about it",
+                          highlight=False)
+    if not neg["flagged"]:
+        console.print("negation pass: no condition passes both present and absent",
+                      highlight=False)
+    perm = found.get("permutation")
+    if perm:
+        mark = "pass" if perm["status"] == "pass" else "[yellow]warn[/]"
+        console.print(f"permutation {mark}: {perm['detail']}", highlight=False)
 
 
 @app.command()
@@ -160,10 +205,15 @@ def evaluate(
     ws: Annotated[str | None, typer.Argument(help="Workspace folder or built-in name.",
                                              show_default=False)] = None,
     theory: Annotated[str | None, typer.Option(help="Only this theory.")] = None,
+    same_cases: Annotated[bool, typer.Option("--same-cases/--no-same-cases",
+                                             help="Compare the theories on the cases coded by "
+                                             "every testable theory (default), or each on "
+                                             "its own cases.")] = True,
     json_: JsonOpt = False,
 ) -> None:
     """Theory evaluation: each theory's expected path T against the empirical QCA solution S
-    (T·S, T·~S, ~T·S, ~T·~S with consistency, coverage and cases), rival theories side by side."""
+    (T·S, T·~S, ~T·S, ~T·~S with consistency, coverage and cases), rival theories side by side
+    on the same cases."""
     from casusbelli.cross.section import evaluate_workspace
     from casusbelli.workspace import load_workspace, resolve_workspace
 
@@ -171,7 +221,7 @@ def evaluate(
         workspace = load_workspace(resolve_workspace(ws))
         if theory is not None and theory not in workspace.theories:
             raise CasusError(f"unknown theory id {theory!r}", field="--theory")
-        rows = [r for r in evaluate_workspace(workspace)
+        rows = [r for r in evaluate_workspace(workspace, same_cases=same_cases)
                 if theory is None or r["theory_id"] == theory]
     except CasusError as exc:
         fail(exc)
@@ -179,10 +229,18 @@ def evaluate(
     if json_:
         echo_json(rows)
         return
+    shared = next((r for r in rows if r.get("same_cases")), None)
+    if shared is not None:
+        console.print(f"Compared on the same {shared['cases']} cases (coded by "
+                      f"{', '.join(shared['compared_with'])}); --no-same-cases uses each "
+                      "theory's own cases.", highlight=False)
     for r in rows:
         if "error" in r:
             console.print(f"[bold]{r['theory_id']}[/]: [yellow]{r['error']}[/]")
             continue
+        if r.get("constant"):
+            console.print(f"{r['theory_id']}: left out, constant on these cases: "
+                          f"{', '.join(r['constant'])}", highlight=False)
         t = Table(title=f"{r['theory_id']}: T = {r['theory']}   S = {r['solution']}   "
                         f"({r['cases']} cases; T inclS {r['theory_inclS']:.3f}, covS "
                         f"{r['theory_covS']:.3f})", title_justify="left")

@@ -1,4 +1,4 @@
-"""Cross-case analysis: calibration, QCA (truth table, minimisation), theory evaluation, robustness.
+"""Cross-case analysis: calibration, QCA (truth table, minimisation, checks), robustness.
 
 Pure maths: takes pandas/NumPy data and plain values, returns frozen dataclasses. Results agree
 with R's QCA package (Dusa 2019) on the reference datasets kept in ``shared/data/qca``.
@@ -28,6 +28,16 @@ from casusbelli.cross.qca import (
     sufficiency,
     truth_table,
 )
+from casusbelli.cross.qca_checks import (
+    NegationCheck,
+    PermutationTest,
+    SameCases,
+    SkewCheck,
+    negation_check,
+    permutation_test,
+    same_cases,
+    skew_check,
+)
 from casusbelli.cross.robustness import RobustnessReport, Variant, robustness
 
 __all__ = [
@@ -37,8 +47,12 @@ __all__ = [
     "Minimization",
     "Model",
     "NecessityFit",
+    "NegationCheck",
+    "PermutationTest",
     "QCAResult",
     "RobustnessReport",
+    "SameCases",
+    "SkewCheck",
     "TermFit",
     "TheoryEvaluation",
     "TruthTable",
@@ -50,8 +64,12 @@ __all__ = [
     "evaluate_theory",
     "minimize",
     "necessity",
+    "negation_check",
     "outcome_membership",
+    "permutation_test",
     "robustness",
+    "same_cases",
+    "skew_check",
     "sufficiency",
     "truth_table",
 ]

@@ -158,7 +158,7 @@ def path_indicators(expression: str) -> list[str]:
     return sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)))
 
 
-def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
+def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[str, Any]]:
     """Theory evaluation for every default theory with ``paths``, side by side.
 
     For each theory: the QCA of its own conditions (:func:`theory_frame`, with the path's
@@ -166,11 +166,21 @@ def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
     expected path T is intersected with it (T·S, T·~S, ~T·S, ~T·~S), as SetMethods'
     ``theory.evaluation`` does (Schneider & Wagemann 2012), with consistency, coverage and
     member cases of each area.
+
+    With ``same_cases`` the theories that can be tested on their own cases (at least two,
+    with and without the outcome) are evaluated on the same cases: those coded in the data
+    of every one of them (:func:`casusbelli.cross.qca_checks.same_cases`), so rival theories
+    are compared on identical cases rather than on what listwise deletion leaves for each;
+    a theory that cannot be tested even on its own cases does not shrink the others'. A
+    condition constant on those cases is left out of that theory's QCA (listed under
+    ``constant``). Each row then carries ``same_cases: true`` and ``compared_with``.
     """
     from casusbelli.cross.evaluate import evaluate_theory
     from casusbelli.cross.qca import analyze as qca_analyze
+    from casusbelli.cross.qca_checks import same_cases as common_cases
 
     out: list[dict[str, Any]] = []
+    ready: dict[str, tuple[list[str], dict[str, Any]]] = {}
     for tid in ws.theory_ids:
         th = ws.theories[tid]
         if not th.paths:
@@ -181,32 +191,67 @@ def evaluate_workspace(ws: Workspace) -> list[dict[str, Any]]:
         if problem:
             out.append({"theory_id": tid, "theory": th.paths, "error": problem})
             continue
-        tf = theory_frame(ws, tid, extra=tuple(names))
+        ready[tid] = (names, theory_frame(ws, tid, extra=tuple(names)))
+        out.append({"theory_id": tid})
+    common = None
+    testable = {tid: tf for tid, (_, tf) in ready.items()
+                if len(tf["frame"]) >= 2 and tf["frame"][ws.outcome].nunique() >= 2}
+    if same_cases and testable:
+        common = common_cases(*(tf["frame"] for tf in testable.values()), names=list(testable))
+    for i, row in enumerate(out):
+        tid = row["theory_id"]
+        if tid not in ready or "error" in row:
+            continue
+        th = ws.theories[tid]
+        names, tf = ready[tid]
         df = tf["frame"]
-        if len(df) < 2:
-            out.append({"theory_id": tid, "theory": th.paths,
-                        "error": f"only {len(df)} case(s) code the theory's indicators"})
-            continue
-        if df[ws.outcome].nunique() < 2:
-            only = "interventions" if df[ws.outcome].iloc[0] >= 0.5 else "negative cases"
-            out.append({"theory_id": tid, "theory": th.paths, "cases": len(df),
-                        "error": f"the {len(df)} cases that code every indicator of the path are "
-                                 f"all {only}: the path cannot be tested until negative cases "
-                                 f"code {', '.join(names)}"})
-            continue
-        try:
-            res = qca_analyze(df, ws.outcome, tf["conditions"], **QCA_SETTINGS)
-            sol = res.parsimonious or res.complex
-            if sol is None or not sol.models:
-                raise AnalysisError("the QCA found no solution")
-            ev = evaluate_theory(th.paths, sol.models[0], df, ws.outcome, theory_id=tid)
-        except AnalysisError as exc:
-            out.append({"theory_id": tid, "theory": th.paths, "error": str(exc)})
-            continue
-        d = ev.to_dict()
-        d.update(cases=len(df), conditions=tf["conditions"], dropped=tf["dropped"])
-        out.append(d)
+        conds = list(tf["conditions"])
+        extra: dict[str, Any] = {}
+        if common is not None and tid in testable:
+            df = df.loc[list(common.cases)]
+            constant = [c for c in conds if df[c].nunique() < 2]
+            conds = [c for c in conds if c not in constant]
+            extra = {"same_cases": True, "compared_with": list(common.names),
+                     "constant": constant}
+        out[i] = _evaluate_one(ws, tid, th.paths or "", names, df, conds, tf, extra,
+                               qca_analyze, evaluate_theory)
     return out
+
+
+def _evaluate_one(
+    ws: Workspace, tid: str, paths: str, names: list[str], df: Any, conds: list[str],
+    tf: dict[str, Any], extra: dict[str, Any], qca_analyze: Any, evaluate_theory: Any,
+) -> dict[str, Any]:
+    """One theory's evaluation row (or its error) on the cases in ``df``."""
+    base = {"theory_id": tid, "theory": paths, **extra}
+    if len(df) < 2:
+        return {**base, "cases": len(df),
+                "error": f"only {len(df)} case(s) code the theory's indicators"
+                + (" and those of every other theory" if extra else "")}
+    if df[ws.outcome].nunique() < 2:
+        only = "interventions" if df[ws.outcome].iloc[0] >= 0.5 else "negative cases"
+        if extra:
+            return {**base, "cases": len(df),
+                    "error": f"the {len(df)} cases coded by every theory ("
+                             f"{', '.join(extra['compared_with'])}) are all {only}: compare "
+                             "with --no-same-cases, or code more negative cases"}
+        return {**base, "cases": len(df),
+                "error": f"the {len(df)} cases that code every indicator of the path are "
+                         f"all {only}: the path cannot be tested until negative cases "
+                         f"code {', '.join(names)}"}
+    if not conds:
+        return {**base, "cases": len(df), "error": "every condition is constant on these cases"}
+    try:
+        res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
+        sol = res.parsimonious or res.complex
+        if sol is None or not sol.models:
+            raise AnalysisError("the QCA found no solution")
+        ev = evaluate_theory(paths, sol.models[0], df, ws.outcome, theory_id=tid)
+    except AnalysisError as exc:
+        return {**base, "error": str(exc)}
+    d = ev.to_dict()
+    d.update(cases=len(df), conditions=conds, dropped=tf["dropped"], **extra)
+    return d
 
 
 def _evaluation(ws: Workspace) -> Any:
