@@ -74,6 +74,7 @@ class AuditSettings:
 
     placebos: int = 100
     bootstrap: int = 400
+    permutations: int = 1000
     seed: int = 20_261_202
     draws: int = 2000
     placebo_draws: int = 1000
@@ -331,7 +332,7 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
     modelled = [t for t in ids if inp.predictors[t]]
     n_loio = sum(len(inp.predictors[t]) for t in modelled)
     total = (1 + 2 * len(modelled) + n_loio + st.placebos * len(modelled)
-             + len(MNAR_SHIFTS) ** 2 * len(modelled))
+             + len(MNAR_SHIFTS) ** 2 * len(modelled) + len(modelled))
     done = 0
 
     def tick(label: str) -> None:
@@ -522,6 +523,9 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
             f"{n} cases, {events} in the rarer outcome: {epv:.1f} per predictor "
             "(fewer than 10 makes coefficients and weights unstable)", theory=tid, value=epv))
 
+    # ---- QCA checks on each theory's QCA data (the cross section's theory frames)
+    checks.extend(_qca_checks(ws, modelled, st, rng, tick))
+
     # ---- weights with intervals, verdict
     verdict_rows: list[TheoryVerdict] = []
     if modelled:
@@ -572,6 +576,63 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
         verdict=tuple(verdict_rows), base_elpd=base.fit.elpd_loo,
         seconds=round(time.perf_counter() - t0, 3), notes=tuple(notes),
         robustness={t: r for t, r in robust.items() if r})
+
+
+def _qca_checks(ws: Workspace, theories: Sequence[str], st: AuditSettings,
+                rng: np.random.Generator, tick: Callable[[str], None]) -> list[Check]:
+    """Skew, negation and permutation checks of each theory's QCA, and whether the theories
+    are compared on the same cases (see ``docs/methods/qca-checks.md``)."""
+    from casusbelli.cross.qca_checks import negation_check, permutation_test, skew_check
+    from casusbelli.cross.section import QCA_SETTINGS, theory_frame
+
+    out: list[Check] = []
+    incl_cut = float(QCA_SETTINGS["incl_cut"])
+    case_sets: dict[str, set[str]] = {}
+    for tid in theories:
+        tf = theory_frame(ws, tid)
+        df, conds = tf["frame"], tf["conditions"]
+        case_sets[tid] = set(df.index)
+        tick(f"{tid}: QCA checks")
+        if len(df) < 2 or df[ws.outcome].nunique() < 2:
+            out.append(Check("qca-skew", "warn", f"only {len(df)} complete cases, all with one "
+                             "outcome: QCA cannot test this theory", theory=tid))
+            continue
+        y = df[ws.outcome].to_numpy(dtype=float)
+        sk = skew_check(y, incl_cut)
+        out.append(Check(
+            "qca-skew", sk.status,
+            f"outcome base rate {sk.base_rate:.2f} on {sk.n_cases} cases against incl_cut "
+            f"{incl_cut:g}" + ("; any condition passes sufficiency easily" if sk.status == "warn"
+                               else ""), theory=tid, value=sk.base_rate))
+        neg = negation_check(df[conds].to_numpy(dtype=float), y, conds, incl_cut)
+        for row in neg.rows:
+            if row.both_pass:
+                out.append(Check(
+                    "qca-negation", "warn",
+                    f"{row.condition} (inclS {row.incl:.2f}) and ~{row.condition} (inclS "
+                    f"{row.incl_negated:.2f}) both pass incl_cut {incl_cut:g}",
+                    theory=tid, indicator=row.condition, value=row.incl))
+        if not st.permutations:
+            continue
+        try:
+            perm = permutation_test(df, ws.outcome, conds, rng=rng, n_perm=st.permutations,
+                                    **QCA_SETTINGS)
+        except AnalysisError as exc:
+            out.append(Check("qca-permutation", "warn", f"no solution to test: {exc}",
+                             theory=tid))
+            continue
+        out.append(Check("qca-permutation", perm.status, perm.detail, theory=tid,
+                         value=perm.p_joint))
+    if len(case_sets) > 1:
+        common = set.intersection(*case_sets.values())
+        sizes = ", ".join(f"{t} {len(c)}" for t, c in case_sets.items())
+        same = all(len(c) == len(common) for c in case_sets.values())
+        out.append(Check(
+            "qca-case-sets", "pass" if same else "warn",
+            f"QCA cases per theory: {sizes}; {len(common)} in common"
+            + ("" if same else " (use casus evaluate --same-cases to compare on those)"),
+            value=float(len(common))))
+    return out
 
 
 def audit_workspace(ws: Workspace, store_url: str | None = None, *,
