@@ -75,11 +75,28 @@ class VerdictRow(BaseModel):
     most_probable: str | None
 
 
+class TheoryStatus(BaseModel):
+    """One theory's audited cross-case status (the audit's numbers, exact)."""
+
+    theory: str
+    status: str = Field(description="supported, inconclusive, not supported or suspect")
+    elpd_diff_vs_base: float | None
+    se: float | None
+    weight: float
+    weight_interval: tuple[float, float]
+    placebo_percentile: float | None
+    flags: list[str]
+
+
 class Overview(BaseModel):
     """The overview page: the verdict per case, counts and every available analysis section."""
 
     workspace: WorkspaceInfo
     counts: dict[str, int]
+    theory_status: list[TheoryStatus] = Field(
+        default_factory=list, description="The audited cross-case verdict (empty: not run)")
+    checks: dict[str, int] = Field(default_factory=dict,
+                                   description="The audit's checks by status")
     verdict: list[VerdictRow]
     wins: dict[str, list[str]] = Field(description="theory -> cases where it is most probable")
     sections: list[SectionOut]

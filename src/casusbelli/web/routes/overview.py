@@ -9,7 +9,7 @@ from casusbelli import __version__
 from casusbelli.pipeline import workspace_summary
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
 from casusbelli.web.errors import AUTH_RESPONSES
-from casusbelli.web.models import Health, Overview, VerdictRow, WorkspaceInfo
+from casusbelli.web.models import Health, Overview, TheoryStatus, VerdictRow, WorkspaceInfo
 from casusbelli.web.views import section_out
 from casusbelli.within.section import within_section
 
@@ -25,6 +25,10 @@ def workspace_info(state: AppState) -> WorkspaceInfo:
     return WorkspaceInfo(name=ws.name, description=ws.config.description,
                          content_hash=ws.content_hash, placeholder=ws.config.placeholder,
                          team=state.settings.team)
+
+
+def _finite(v: float) -> float | None:
+    return v if v == v and abs(v) != float("inf") else None
 
 
 def build_overview(state: AppState) -> Overview:
@@ -45,10 +49,19 @@ def build_overview(state: AppState) -> Overview:
                                   items=c["items"], ach_ranking=list(c["ach_ranking"]),
                                   posterior=post, most_probable=best))
     order = [n for n in EXPECTED_SECTIONS if n in sections] + [
-        n for n in sections if n not in EXPECTED_SECTIONS]
+        n for n in sections if n not in EXPECTED_SECTIONS and n != "verdict"]
+    audit = state.analysis.audit
+    status = [] if audit is None else [
+        TheoryStatus(theory=v.theory, status=v.status,
+                     elpd_diff_vs_base=_finite(v.elpd_diff_vs_base), se=_finite(v.se),
+                     weight=v.weight, weight_interval=v.weight_interval,
+                     placebo_percentile=v.placebo_percentile, flags=list(v.flags))
+        for v in audit.verdict]
     return Overview(
         workspace=workspace_info(state),
         counts=workspace_summary(ws)["counts"],
+        theory_status=status,
+        checks=audit.counts if audit is not None else {},
         verdict=verdict,
         wins=wins,
         sections=[section_out(n, sections[n]) for n in order],
