@@ -67,7 +67,10 @@ def _casus(*args: str) -> subprocess.Popen[str]:
 def _finish(proc: subprocess.Popen[str], timeout: float = 600) -> list[Any]:
     out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, f"{proc.args} exited {proc.returncode}:\n{err[-3000:]}"
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    try:
+        return [json.loads(out)]  # the CLI's --json: one indented document
+    except json.JSONDecodeError:
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
 
 def _edit_journal(url: str) -> tuple[int, int]:
