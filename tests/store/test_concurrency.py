@@ -39,6 +39,8 @@ ENV = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]
 
 #: The numbers of the issue's "done when": builds against issue runs against web edits.
 BUILDS, ISSUE_RUNS, EDITS = 30, 30, 100
+CLI_ISSUE_RUNS = 6
+WORKER_ISSUE_RUNS = (ISSUE_RUNS - CLI_ISSUE_RUNS) // 2
 
 
 def _workspaces(tmp_path: Path) -> tuple[Path, Path]:
@@ -86,12 +88,15 @@ def _edit_journal(url: str) -> tuple[int, int]:
     return int(version or 0), int(audits or 0)
 
 
-def _hammer(url: str, tmp_path: Path, *, cli: bool) -> dict[str, int]:
+def _hammer(url: str, tmp_path: Path) -> dict[str, int]:
     """Rebuild the store over and over while forecasts are issued and ACH edits saved.
 
-    ``cli``: every issue run is its own ``python -m casusbelli issue --json`` process (three at
-    a time) and some rebuilds are ``casus build --force`` processes; otherwise two worker
-    processes issue in a loop. Returns what was measured.
+    Processes, all at once: a builder rebuilding (``force``) in a loop from two workspaces;
+    two workers each issuing :data:`WORKER_ISSUE_RUNS` times (the library call behind ``casus
+    issue``); :data:`CLI_ISSUE_RUNS` ``python -m casusbelli issue --json`` processes and two
+    ``casus build --force`` processes, two at a time; an editor saving :data:`EDITS` ACH edits.
+    (Every issue run a CLI process would cost ~6 s of imports each on a busy 2-core machine.)
+    Returns what was measured.
     """
     a, b = _workspaces(tmp_path)
     build_store(load_workspace(a), url)
@@ -103,30 +108,28 @@ def _hammer(url: str, tmp_path: Path, *, cli: bool) -> dict[str, int]:
     while not started.exists() and time.time() < deadline and builder.poll() is None:
         time.sleep(0.05)
     assert started.exists(), "the builder never built"
+    issuers = [_worker("issue", url, str(WORKER_ISSUE_RUNS), str(a)) for _ in range(2)]
+    pending: list[tuple[str, ...]] = []
+    for i in range(CLI_ISSUE_RUNS):
+        pending.append(("issue", str(a), "--db", url, "--json"))
+        if i % 3 == 1:
+            pending.append(("build", str(b), "--db", url, "--force", "--json"))
     runs: list[list[dict[str, Any]]] = []
     cli_builds = 0
-    if cli:
-        pending: list[tuple[str, ...]] = []
-        for i in range(ISSUE_RUNS):
-            pending.append(("issue", str(a), "--db", url, "--json"))
-            if i % 10 == 5:
-                pending.append(("build", str(b), "--db", url, "--force", "--json"))
-        running: list[tuple[str, subprocess.Popen[str]]] = []
-        while pending or running:
-            while pending and len(running) < 3:
-                cmd = pending.pop(0)
-                running.append((cmd[0], _casus(*cmd)))
-            kind, proc = running.pop(0)
-            docs = _finish(proc)
-            if kind == "issue":
-                runs.append(docs[0]["issued"])
-            else:
-                assert docs[0]["skipped"] is False
-                cli_builds += 1
-    else:
-        issuers = [_worker("issue", url, str(ISSUE_RUNS // 2), str(a)) for _ in range(2)]
-        for proc in issuers:
-            runs += [d["issued"] for d in _finish(proc)]
+    running: list[tuple[str, subprocess.Popen[str]]] = []
+    while pending or running:
+        while pending and len(running) < 2:
+            cmd = pending.pop(0)
+            running.append((cmd[0], _casus(*cmd)))
+        kind, proc = running.pop(0)
+        docs = _finish(proc)
+        if kind == "issue":
+            runs.append(docs[0]["issued"])
+        else:
+            assert docs[0]["skipped"] is False
+            cli_builds += 1
+    for proc in issuers:
+        runs += [d["issued"] for d in _finish(proc)]
     stop.touch()
     builds = _finish(builder)
     edit = _finish(editor)[0]
@@ -166,14 +169,13 @@ def _check(m: dict[str, int]) -> None:
 @pytest.mark.slow
 def test_no_issued_forecast_or_edit_is_lost_to_rebuilds_sqlite(tmp_path):
     """F1: ``casus issue`` processes beside ``casus build --force`` and a build loop."""
-    url = f"sqlite:///{tmp_path / 'store' / 'casus.db'}"
-    _check(_hammer(url, tmp_path, cli=True))
+    _check(_hammer(f"sqlite:///{tmp_path / 'store' / 'casus.db'}", tmp_path))
 
 
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_no_issued_forecast_or_edit_is_lost_to_rebuilds_postgres(tmp_path, pg_database):
-    _check(_hammer(pg_database, tmp_path, cli=False))
+    _check(_hammer(pg_database, tmp_path))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
