@@ -4,7 +4,7 @@ Usage: ``python -m tests.store.concurrency_worker MODE URL ...`` with ``src`` an
 on ``PYTHONPATH``. Every mode prints one JSON document per line on stdout.
 
 ``build URL MIN STOP WS...``
-    Rebuild the store (``force=True``) from each workspace in turn, 0.1 s apart, at least
+    Rebuild the store (``force=True``) from each workspace in turn, 0.3 s apart, at least
     ``MIN`` times and until the file ``STOP`` exists; touches ``STOP.started`` after the first
     build.
 ``issue URL N WS``
@@ -44,7 +44,7 @@ def main(argv: list[str]) -> None:
             _out({"build": n, "skipped": report.skipped})
             if n == 1:
                 stop.with_name(stop.name + ".started").touch()
-            time.sleep(0.1)  # leave the other processes some CPU on a small machine
+            time.sleep(0.3)  # leave the other processes some CPU on a small machine
     elif mode == "issue":
         from casusbelli.forecast.service import issue_forecasts
 
