@@ -78,7 +78,7 @@ def test_rebuild_keeps_tables_that_are_not_compiled(make_workspace, tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE journal_probe (x TEXT)")
         conn.execute("INSERT INTO journal_probe VALUES ('kept')")
-    build_store(ws, _sqlite_url(path))
+    build_store(ws, _sqlite_url(path), force=True)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT x FROM journal_probe").fetchall() == [("kept",)]
 
