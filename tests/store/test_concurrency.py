@@ -283,3 +283,54 @@ def test_every_sqlite_connection_waits_for_writers_in_wal_mode(make_workspace, t
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
     finally:
         store.dispose()
+
+
+_EVIDENCE = """case: one
+items:
+  - id: e1
+    text: Troops crossed the border.
+    sources: [{source: src1}]
+    credibility: high
+    ratings: {alpha: C, beta: I}
+"""
+
+
+def test_the_web_app_answers_and_keeps_every_edit_while_the_store_is_rebuilt(
+        make_workspace, tmp_path, store_url):
+    """Issue #15: 200 on every request and no ACH edit lost while the store is rebuilt 10
+    times by another process."""
+    from fastapi.testclient import TestClient
+
+    from casusbelli.web import WebSettings, create_app
+
+    a = make_workspace({"evidence/one.yaml": _EVIDENCE}, name="a")
+    b = make_workspace({"evidence/one.yaml": _EVIDENCE + "# changed\n"}, name="b")
+    app = create_app(WebSettings(workspace=str(a), db=store_url, analyze=False))
+    client = TestClient(app)
+    client.headers["X-CSRF-Token"] = client.get("/api/v1/session").json()["csrf_token"]
+    stop = tmp_path / "stop"
+    stop.touch()  # the builder stops after its minimum
+    builder = _worker("build", store_url, "10", str(stop), str(a), str(b))
+    statuses: collections.Counter[int] = collections.Counter()
+    version = 0
+    while builder.poll() is None:
+        r = client.get("/api/v1/cases/one/ach")
+        statuses[r.status_code] += 1
+        r = client.post("/api/v1/cases/one/ach/edits",
+                        json={"item": "e1", "field": "credibility",
+                              "value": ("low", "high")[version % 2], "version": version})
+        statuses[r.status_code] += 1
+        if r.status_code == 200:
+            version = r.json()["edit"]["version"]
+        time.sleep(0.02)
+    builds = _finish(builder)
+    assert len(builds) >= 10 and not any(d["skipped"] for d in builds)
+    assert set(statuses) == {200}, statuses
+    cell = client.get("/api/v1/cases/one/ach").json()["items"][0]
+    assert cell["credibility"] == ("low", "high")[(version - 1) % 2]
+    assert _edit_journal(store_url) == (version, version)
+    assert version >= 10
+    print(f"measured: {len(builds)} builds, {sum(statuses.values())} requests, "
+          f"{version} edits saved")
+    client.close()
+    app.state.casus.store.dispose()
