@@ -334,3 +334,26 @@ def test_the_web_app_answers_and_keeps_every_edit_while_the_store_is_rebuilt(
           f"{version} edits saved")
     client.close()
     app.state.casus.store.dispose()
+
+
+def test_reads_of_several_tables_see_one_moment_across_a_build(make_workspace, store_url):
+    """``casus export`` and the other readers read the compiled tables in one snapshot: a build
+    committing between two of their reads is not seen half-way."""
+    from sqlalchemy import func, select
+
+    from casusbelli.store import schema as s
+
+    old = load_workspace(make_workspace())
+    new = load_workspace(make_workspace({"cases/two.yaml": None}, name="new"))
+    build_store(old, store_url)
+    store = open_store(store_url)
+    try:
+        with store.snapshot() as session:
+            assert session.scalar(select(func.count()).select_from(s.CaseRow)) == 2
+            build_store(new, store_url)
+            assert session.scalar(select(func.count()).select_from(s.CodingRow)) == 6
+            assert session.scalar(select(s.Meta.value).where(s.Meta.key == "content_hash")) \
+                == old.content_hash
+        assert sorted(read_workspace(store).cases) == ["one"]
+    finally:
+        store.dispose()

@@ -154,6 +154,25 @@ class Store:
             raise StoreError(f"store {self.display_url} failed: {exc.orig}") from exc
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reading several tables as of one moment, writing nothing.
+
+        On SQLite the transaction is opened explicitly (pysqlite would run each SELECT on its
+        own), so a build that commits between two reads is not seen half-way: every read sees
+        the store as of the first one. PostgreSQL runs the reads at REPEATABLE READ.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn.exec_driver_sql("BEGIN")
+                else:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with Session(bind=conn) as session:
+                    yield session
+        except OperationalError as exc:
+            raise StoreError(f"store {self.display_url} failed: {exc.orig}") from exc
+
+    @contextmanager
     def write_transaction(self) -> Iterator[Connection]:
         """One transaction that holds the store's write lock from its first statement.
 
