@@ -145,7 +145,7 @@ def test_cache_key_changes_with_content_and_settings() -> None:
 
 
 def test_cache_is_kept_across_builds_and_can_be_cleared(counted, store_url, russia) -> None:
-    build_store(russia, store_url)  # a rebuild replaces compiled tables only
+    build_store(russia, store_url, force=True)  # a rebuild replaces compiled tables only
     store = Store(store_url)
     assert store.has_table(MODEL_CACHE.name)
     key = cache_key(russia.content_hash, weights_module.ENGINE,

@@ -79,3 +79,27 @@ def test_issue_resolve_score_observe_signposts(forecast_ws):
 def test_observe_refuses_a_bad_status(forecast_ws):
     r = invoke("observe", "sig", "--status", "seen", "--source", "x", "-w", str(forecast_ws()))
     assert r.exit_code == 1 and "observed or not-observed" in r.output
+
+
+def test_registry_lists_what_issue_registered(forecast_ws):
+    root = str(forecast_ws())
+    r = invoke("registry", root)
+    assert r.exit_code == 0 and "registry is empty" in r.stdout
+    r = invoke("issue", root)
+    assert r.exit_code == 0, r.output
+    issued = invoke("issue", root, "--json")
+    ids = [f["id"] for f in json.loads(issued.stdout)["issued"]]
+    assert f"ids 1–{len(ids)}" in r.stdout  # the first run's ids; the second's follow
+    assert ids == list(range(len(ids) + 1, 2 * len(ids) + 1))
+    doc = json.loads(invoke("registry", root, "--json").stdout)
+    rows = doc["forecasts"]
+    assert [f["id"] for f in rows] == list(range(1, max(ids) + 1))
+    assert {(f["question"], f["forecaster"], f["scenario"]) for f in rows} >= {
+        ("live", "alpha", "base"), ("live", "ensemble", "shock")}
+    live = next(f for f in rows if f["question"] == "live" and f["forecaster"] == "beta")
+    assert live["value"] == 0.2 and live["issued_at"]
+    r = invoke("registry", root, "--question", "which")
+    assert r.exit_code == 0, r.output
+    assert "Forecast registry" in r.stdout and "live" not in r.stdout
+    assert "z 0.50" in r.stdout  # beta's most likely option, with its probability
+    assert "issued at" in r.stdout

@@ -74,8 +74,8 @@ def test_journal_survives_rebuilds(backend, make_workspace, tmp_path, request):
     store = reg.journal_store(url)
     reg.append_forecasts(store, [_row()])
     store.dispose()
-    build_store(ws, url)
-    build_store(ws, url)
+    build_store(ws, url, force=True)
+    build_store(ws, url, force=True)
     store = reg.existing_journal(url)
     assert store is not None
     assert [f.value for f in reg.read_forecasts(store)] == [0.3]

@@ -78,36 +78,82 @@ def test_rebuild_keeps_tables_that_are_not_compiled(make_workspace, tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE journal_probe (x TEXT)")
         conn.execute("INSERT INTO journal_probe VALUES ('kept')")
-    build_store(ws, _sqlite_url(path))
+    build_store(ws, _sqlite_url(path), force=True)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT x FROM journal_probe").fetchall() == [("kept",)]
+
+
+def _add_forecast(url: str, question: str = "q") -> int:
+    from casusbelli.forecast.registry import IssuedForecast, append_forecasts, journal_store
+
+    store = journal_store(url)
+    try:
+        (row,) = append_forecasts(store, [IssuedForecast(question, "alpha", "base", 0.5,
+                                                         "2026-01-01T00:00:00+00:00", "ws",
+                                                         "h" * 64, "test")])
+    finally:
+        store.dispose()
+    assert row.id is not None
+    return row.id
+
+
+def _forecast_ids(path: Path) -> list[int]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT id FROM forecasts ORDER BY id")]
 
 
 def test_failed_build_leaves_old_store_untouched(make_workspace, tmp_path):
     ws = load_workspace(make_workspace())
     path = tmp_path / "casus.db"
-    build_store(ws, _sqlite_url(path))
-    before = path.read_bytes()
+    url = _sqlite_url(path)
+    build_store(ws, url)
+    fid = _add_forecast(url)
 
     def boom() -> None:
         raise RuntimeError("disk on fire")
 
     ws2 = load_workspace(make_workspace({"cases/two.yaml": None}, name="ws2"))
     with pytest.raises(RuntimeError):
-        build_store(ws2, _sqlite_url(path), _before_swap=boom)
-    assert path.read_bytes() == before
-    assert not list(tmp_path.glob(".casus.db.building-*"))
+        build_store(ws2, url, _before_commit=boom)
+    stored = read_workspace(open_store(url))
+    assert sorted(stored.cases) == ["one", "two"]
+    assert stored.meta["content_hash"] == ws.content_hash
+    assert _forecast_ids(path) == [fid]
+    # the failed build released its locks: the next one runs
+    assert not build_store(ws2, url).skipped
+    assert sorted(read_workspace(open_store(url)).cases) == ["one"]
+    assert _forecast_ids(path) == [fid]
+
+
+def test_an_unchanged_workspace_is_not_built_again(make_workspace, tmp_path):
+    ws = load_workspace(make_workspace())
+    url = _sqlite_url(tmp_path / "casus.db")
+    assert not build_store(ws, url).skipped
+    built_at = meta(open_store(url))["built_at"]
+    again = build_store(ws, url)
+    assert again.skipped and again.counts["cases"] == 2
+    assert meta(open_store(url))["built_at"] == built_at
+    assert not build_store(ws, url, force=True).skipped
+    changed = load_workspace(make_workspace({"cases/two.yaml": None}, name="changed"))
+    assert not build_store(changed, url).skipped
+    assert sorted(read_workspace(open_store(url)).cases) == ["one"]
 
 
 _KILL_SCRIPT = textwrap.dedent(
     """
-    import sys, time
+    import pathlib, sys, time
     from casusbelli.workspace import load_workspace
     from casusbelli.store import build_store
     ws = load_workspace(sys.argv[1])
     pause = float(sys.argv[3])
+    marker = pathlib.Path(sys.argv[4])
+
+    def before_commit():
+        marker.touch()
+        time.sleep(pause)
+
     while True:
-        build_store(ws, sys.argv[2], _before_swap=(lambda: time.sleep(pause)) if pause else None)
+        build_store(ws, sys.argv[2], force=True, _before_commit=before_commit if pause else None)
     """
 )
 
@@ -124,32 +170,39 @@ def test_sigkill_during_build_never_leaves_a_broken_store(make_workspace, tmp_pa
     new = load_workspace(new_root)
     path = tmp_path / "store" / "casus.db"
     build_store(old, _sqlite_url(path))
+    fid = _add_forecast(_sqlite_url(path))
     script = tmp_path / "kill_build.py"
     script.write_text(_KILL_SCRIPT)
+    marker = tmp_path / "paused"
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    # 1. killed while paused just before the swap: the old store is exactly as it was
-    proc = subprocess.Popen([sys.executable, str(script), str(new_root), _sqlite_url(path), "60"],
-                            env=env)
-    deadline = time.time() + 60
-    while not list(path.parent.glob(".casus.db.building-*")) and time.time() < deadline:
+    # 1. killed while paused just before its commit (tables replaced, not committed): the old
+    #    store is exactly as it was, journal row included
+    proc = subprocess.Popen([sys.executable, str(script), str(new_root), _sqlite_url(path), "60",
+                             str(marker)], env=env)
+    deadline = time.time() + 120
+    while not marker.exists() and time.time() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)
+    assert marker.exists(), "the build never reached its commit"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert _hash_of(path) == old.content_hash
+    assert _forecast_ids(path) == [fid]
     # 2. killed at random moments of a build loop, repeatedly: always a valid old or new store
     for delay in (0.3, 0.7, 1.1, 1.6, 2.2):
         proc = subprocess.Popen(
-            [sys.executable, str(script), str(new_root), _sqlite_url(path), "0"], env=env
+            [sys.executable, str(script), str(new_root), _sqlite_url(path), "0", str(marker)],
+            env=env,
         )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert _hash_of(path) in (old.content_hash, new.content_hash)
-    # the next build removes leftovers of killed builds
-    build_store(old, _sqlite_url(path))
-    assert not list(path.parent.glob(".casus.db.building-*"))
+        assert _forecast_ids(path) == [fid]
+    # a killed builder leaves no lock behind: the next build runs at once
+    report = build_store(old, _sqlite_url(path), lock_timeout=30)
     assert _hash_of(path) == old.content_hash
+    assert report.skipped or report.counts["cases"] == 2
+    assert _forecast_ids(path) == [fid]
 
 
 @pytest.mark.postgres

@@ -89,7 +89,7 @@ def test_stale_version_raises_with_current_value_and_writes_nothing(store, ws) -
 
 def test_edits_survive_a_rebuild(store, ws) -> None:
     _rating(store, ws, "II", 0)
-    build_store(ws, store.url)
+    build_store(ws, store.url, force=True)
     store.dispose()
     again = Store(store.url)
     assert [e.value for e in list_edits(again, "one")] == ["II"]

@@ -127,15 +127,26 @@ def _problem_dict(p: Any) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- build
 @app.command()
-def build(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
-    """Compile the workspace into the store (atomically: a failed build keeps the old one)."""
+def build(
+    ws: WsArg = None,
+    db: DbOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Build even when the store already "
+                                        "holds this workspace (same content hash).")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Compile the workspace into the store, in place and in one transaction.
+
+    Safe beside running commands and the web app: registered forecasts, edits and other
+    journal rows are kept, and a failed build keeps the old store. An unchanged workspace is
+    not built again (--force does).
+    """
     from casusbelli.store.build import build_store
 
     workspace = _load(ws)
     url = db or default_store_url(workspace.root)
     try:
         with progress_bar("building", not json_) as cb:
-            report = build_store(workspace, url, progress=cb)
+            report = build_store(workspace, url, force=force, progress=cb)
     except CasusError as exc:
         fail(exc)
     if json_:
@@ -143,10 +154,15 @@ def build(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
             {
                 "store": report.url,
                 "content_hash": report.content_hash,
+                "skipped": report.skipped,
                 "counts": report.counts,
                 "seconds": round(report.seconds, 3),
             }
         )
+        return
+    if report.skipped:
+        console.print(f"[bold]{report.url}[/] already holds this workspace (content hash "
+                      f"{report.content_hash[:12]}); nothing to build (--force builds anyway)")
         return
     rows = ", ".join(f"{v} {k}" for k, v in report.counts.items() if v)
     console.print(f"Built [bold]{report.url}[/] in {report.seconds:.2f}s: {rows}")

@@ -1,5 +1,5 @@
-"""Forecast commands: ``casus forecast``, ``issue``, ``resolve``, ``score``, ``signposts``,
-``observe``.
+"""Forecast commands: ``casus forecast``, ``issue``, ``registry``, ``resolve``, ``score``,
+``signposts``, ``observe``.
 
 ``casus forecast [WS]`` shows the forecasts (reading only); ``casus issue [WS]`` appends them
 to the registry. They are two commands rather than a ``forecast`` group because a group could
@@ -105,9 +105,42 @@ def issue(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
         return
     _warn(report.weights.warnings)
     questions = sorted({f.question for f in report.issued})
-    console.print(f"Issued {len(report.issued)} forecasts on {len(questions)} questions "
-                  f"(content hash {workspace.content_hash[:12]}); skipped "
+    ids = [f.id for f in report.issued if f.id is not None]
+    span = ""
+    if ids:
+        gaps = "" if max(ids) - min(ids) + 1 == len(ids) else ", not contiguous"
+        span = f", ids {min(ids)}–{max(ids)}{gaps}"
+    console.print(f"Issued {len(report.issued)} forecasts on {len(questions)} questions"
+                  f"{span} (content hash {workspace.content_hash[:12]}); skipped "
                   f"{len(report.skipped)} closed or resolved.", highlight=False)
+
+
+@app.command()
+def registry(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
+             json_: JsonOpt = False) -> None:
+    """List the forecast registry: every forecast issued, with its id, question, forecaster,
+    scenario, probability (or value) and time, oldest first."""
+    from casusbelli.forecast.service import registry_view
+
+    try:
+        workspace, url = _open(ws, db)
+        view = registry_view(workspace, url, question=question)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_:
+        echo_json(view.to_dict())
+        return
+    if not view.forecasts:
+        console.print("The registry is empty: `casus issue` registers forecasts.")
+        return
+    spec = view.table()
+    t = Table(title=spec["title"], title_justify="left")
+    for col in spec["columns"]:
+        t.add_column(col, overflow="fold", justify="right" if col == "id" else "left")
+    for row in spec["rows"]:
+        t.add_row(*row)
+    console.print(t)
 
 
 @app.command()

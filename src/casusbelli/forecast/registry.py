@@ -28,6 +28,7 @@ __all__ = [
     "append_resolution",
     "existing_journal",
     "journal_store",
+    "list_registry",
     "read_forecasts",
     "read_observations",
     "read_resolutions",
@@ -172,6 +173,18 @@ def read_forecasts(store: Store, question: str | None = None) -> list[IssuedFore
     if question is not None:
         stmt = stmt.where(j.forecasts.c.question == question)
     return [IssuedForecast(**dict(r)) for r in _read(store, stmt)]
+
+
+def list_registry(store_url: str, *, question: str | None = None) -> list[IssuedForecast]:
+    """Every registered forecast in the store at ``store_url`` (of one question), oldest first;
+    empty when the store or its registry does not exist yet."""
+    store = existing_journal(store_url)
+    if store is None:
+        return []
+    try:
+        return read_forecasts(store, question)
+    finally:
+        store.dispose()
 
 
 def append_resolution(store: Store, resolution: Resolution) -> Resolution:

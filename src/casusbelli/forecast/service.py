@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ __all__ = [
     "IssueReport",
     "ObserveReport",
     "QuestionScore",
+    "RegistryView",
     "ScoreReport",
     "SignpostRank",
     "TheoryWeights",
@@ -57,6 +59,7 @@ __all__ = [
     "issue_forecasts",
     "observe_signpost",
     "rank_signposts",
+    "registry_view",
     "resolve_question",
     "score_forecasts",
 ]
@@ -403,6 +406,45 @@ def issue_forecasts(ws: Workspace, store_url: str, *, question: str | None = Non
     finally:
         store.dispose()
     return IssueReport(tuple(issued), tuple(skipped), weights)
+
+
+# --------------------------------------------------------------------------- casus registry
+@dataclass(frozen=True)
+class RegistryView:
+    """The forecast registry as stored, with each value shown in its question's terms."""
+
+    forecasts: tuple[reg.IssuedForecast, ...]
+    display: tuple[str, ...]  # one per forecast: a probability, the top option, mean ± sd
+
+    def to_dict(self) -> dict[str, Any]:
+        """A stable JSON document."""
+        return dict(forecasts=[f.to_dict() for f in self.forecasts])
+
+    def table(self) -> dict[str, Any]:
+        """``{title, columns, rows}`` for display."""
+        rows = [[str(f.id), f.question, f.forecaster, f.scenario, shown, f.issued_at]
+                for f, shown in zip(self.forecasts, self.display, strict=True)]
+        return dict(title=f"Forecast registry: {len(rows)} forecast(s)",
+                    columns=["id", "question", "forecaster", "scenario", "probability",
+                             "issued at"], rows=rows)
+
+
+def _shown(ws: Workspace, f: reg.IssuedForecast) -> str:
+    q = ws.questions.get(f.question)
+    if isinstance(f.value, int | float) and not isinstance(f.value, bool):
+        return f"{float(f.value):.2f}"
+    if q is not None:
+        try:
+            return _display(q.type, f.value)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return json.dumps(f.value, separators=(",", ":"))
+
+
+def registry_view(ws: Workspace, store_url: str, *, question: str | None = None) -> RegistryView:
+    """The registry (of one question), oldest first; empty before anything is issued."""
+    rows = reg.list_registry(store_url, question=question)
+    return RegistryView(tuple(rows), tuple(_shown(ws, f) for f in rows))
 
 
 # --------------------------------------------------------------------------- casus resolve

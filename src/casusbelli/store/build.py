@@ -1,24 +1,37 @@
-"""Compile a workspace into a store, atomically.
+"""Compile a workspace into a store, in place, without losing what other processes write.
 
-SQLite: the store is copied (journal tables included) to a temporary file beside it, migrated,
-its compiled tables replaced in one transaction, and the file renamed over the old one with
-``os.replace``. A build killed at any moment leaves the old store as it was.
+Many processes use one store at once: the web app saves ACH edits, ``casus issue`` appends to
+the forecast registry, ``casus analyze`` and ``casus report`` build, notebooks read. A build
+therefore never swaps files and never touches the *journal* tables
+(:data:`casusbelli.store.journal.JOURNAL_TABLES`, the model cache, the web app's edits,
+users and sessions); it
 
-PostgreSQL: migrations, then the compiled tables are replaced in one transaction.
+1. takes the build lock: a file lock beside a SQLite store (``casus.db.lock``, with the
+   ``filelock`` package), the advisory lock :data:`~casusbelli.store.db.BUILD_LOCK_KEY` on
+   PostgreSQL;
+2. skips the build when the store already holds this workspace (same content hash, workspace
+   name, casusbelli version and schema revision), unless ``force``; checked under the lock, so
+   two builders of one workspace build once;
+3. migrates the schema and replaces the compiled tables (:data:`~casusbelli.store.schema.
+   COMPILED_TABLES`) in ONE transaction on the live database (``BEGIN IMMEDIATE`` on SQLite in
+   WAL mode, see :meth:`~casusbelli.store.db.Store.write_transaction`).
+
+Readers keep the snapshot they started with and see the new tables once the build commits;
+writers of journal rows wait for the commit (the busy timeout) and then write into the same
+database, so nothing they commit is lost. A build that fails or is killed at any moment rolls
+back: the old compiled rows and every journal row stay as they were.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert
+from alembic.runtime.migration import MigrationContext
+from filelock import FileLock, Timeout
+from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from casusbelli import __version__
@@ -27,9 +40,12 @@ from casusbelli.store import schema as s
 from casusbelli.store.db import Store
 from casusbelli.workspace.load import Workspace
 
-__all__ = ["BuildReport", "build_store", "workspace_rows"]
+__all__ = ["BUILD_LOCK_TIMEOUT", "BuildReport", "build_store", "workspace_rows"]
 
 Progress = Callable[[int, int | None, str], None]
+
+#: Seconds a build waits for another process's build of the same store before giving up.
+BUILD_LOCK_TIMEOUT = 600.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class BuildReport:
     content_hash: str
     counts: dict[str, int]
     seconds: float
+    skipped: bool = False  # the store already held this workspace: nothing was written
 
 
 def _dump(model: Any) -> Any:
@@ -171,23 +188,43 @@ def _replace_compiled(
     for name in s.COMPILED_TABLES:
         conn.execute(delete(_TABLES[name]))
     order = [t.name for t in s.Base.metadata.sorted_tables if t.name in rows]
-    total = len(order)
-    for i, name in enumerate(order):
+    for name in order:
         if rows[name]:
             conn.execute(insert(_TABLES[name]), rows[name])
         if progress:
-            progress(1, total, f"table {name}")
-        del i
+            progress(1, len(order), f"table {name}")
+
+
+def _holds(conn: Connection, ws: Workspace) -> bool:
+    """Whether the store on ``conn`` already holds ``ws`` compiled by this casusbelli."""
+    if not inspect(conn).has_table("meta"):
+        return False
+    meta = dict(conn.execute(select(_TABLES["meta"].c.key, _TABLES["meta"].c.value)).all())
+    return (
+        meta.get("content_hash") == ws.content_hash
+        and meta.get("workspace") == ws.name
+        and meta.get("casusbelli_version") == __version__
+    )
+
+
+def _is_current(conn: Connection, ws: Workspace, head: str | None) -> bool:
+    revision = MigrationContext.configure(conn).get_current_revision()
+    return revision == head and _holds(conn, ws)
 
 
 def build_store(
     ws: Workspace,
     url: str,
     *,
+    force: bool = False,
     progress: Progress | None = None,
-    _before_swap: Callable[[], None] | None = None,
+    lock_timeout: float = BUILD_LOCK_TIMEOUT,
+    _before_commit: Callable[[], None] | None = None,
 ) -> BuildReport:
-    """Compile ``ws`` into the store at ``url``; the old store survives any failure.
+    """Compile ``ws`` into the store at ``url``, in place and in one transaction.
+
+    Concurrent readers and writers of the store's journal tables lose nothing; a failed or
+    killed build leaves the old store (see the module docstring).
 
     Parameters
     ----------
@@ -195,94 +232,72 @@ def build_store(
         A loaded workspace.
     url
         ``sqlite:///path`` or ``postgresql://...``.
+    force
+        Build even when the store already holds this workspace (same content hash).
     progress
         Optional callback ``(advance, total, label)``.
+    lock_timeout
+        Seconds to wait for another process's build of the same SQLite store.
+
+    Returns
+    -------
+    BuildReport
+        With ``skipped`` true when the store was current and nothing was written.
+
+    Raises
+    ------
+    StoreError
+        When the database fails or the build lock cannot be had within ``lock_timeout``.
     """
     t0 = dt.datetime.now()
     rows = workspace_rows(ws)
     store = Store(url)
     try:
-        if store.is_sqlite and store.sqlite_path is not None:
-            _build_sqlite(store, rows, progress, _before_swap)
+        path = store.sqlite_path
+        if path is not None:
+            lock_path = path.with_name(path.name + ".lock")
+            try:
+                with FileLock(lock_path, timeout=lock_timeout):
+                    built = _build(store, ws, rows, force, progress, _before_commit)
+            except Timeout as exc:
+                raise StoreError(
+                    f"build into {store.display_url} waited {lock_timeout:g}s for the build "
+                    f"lock {lock_path}",
+                    hint="another casus process is building this store",
+                ) from exc
         else:
-            with store.engine.begin() as conn:
-                store.migrate(conn)
-            with store.engine.begin() as conn:
-                _replace_compiled(conn, rows, progress)
+            built = _build(store, ws, rows, force, progress, _before_commit)
     except SQLAlchemyError as exc:
         raise StoreError(f"build into {store.display_url} failed: {exc}") from exc
     finally:
         store.dispose()
     seconds = (dt.datetime.now() - t0).total_seconds()
     counts = {k: len(v) for k, v in rows.items() if k != "meta"}
-    return BuildReport(store.display_url, ws.content_hash, counts, seconds)
+    return BuildReport(store.display_url, ws.content_hash, counts, seconds, skipped=not built)
 
 
-def _build_sqlite(
+def _build(
     store: Store,
+    ws: Workspace,
     rows: dict[str, list[dict[str, Any]]],
+    force: bool,
     progress: Progress | None,
-    before_swap: Callable[[], None] | None,
-) -> None:
-    target = store.sqlite_path
-    assert target is not None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    for stale in target.parent.glob(f".{target.name}.building-*"):
-        _remove_if_dead(stale)
-    if target.exists():
-        # an online backup copies a consistent snapshot even if another process is writing
-        src = sqlite3.connect(target)
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
-    tmp_store = Store(f"sqlite:///{tmp}")
-    try:
-        with tmp_store.engine.begin() as conn:
-            tmp_store.migrate(conn)
-        with tmp_store.engine.begin() as conn:
-            _replace_compiled(conn, rows, progress)
-        tmp_store.dispose()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        if before_swap:
-            before_swap()
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except BaseException:
-        tmp_store.dispose()
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _remove_if_dead(path: Path) -> None:
-    """Remove a leftover temporary file (or its SQLite journal) of a build whose process is gone."""
-    try:
-        pid = int(path.name.split("building-", 1)[1].split("-", 1)[0])
-    except (IndexError, ValueError):
-        return
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        path.unlink(missing_ok=True)
-    except PermissionError:
-        return
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def copy_store_file(src: Path, dst: Path) -> None:
-    """Copy a SQLite store file (used by tests and backups)."""
-    shutil.copy2(src, dst)
+    before_commit: Callable[[], None] | None,
+) -> bool:
+    """Build under the lock the caller holds (SQLite) or takes here (PostgreSQL); ``False``
+    when the store already held the workspace."""
+    head = store.head_revision()
+    if not force and store.sqlite_path is not None:
+        # a read without the write lock: a current store costs no wait behind other writers
+        with store.engine.connect() as conn:
+            if _is_current(conn, ws, head):
+                return False
+    with store.write_transaction() as conn:
+        current = _is_current(conn, ws, head)  # again, now that no other build can run
+        if current and not force:
+            return False
+        store.migrate(conn)
+        _replace_compiled(conn, rows, progress)
+        if before_commit:
+            before_commit()
+    return True

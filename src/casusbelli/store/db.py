@@ -1,7 +1,16 @@
 """Open a store (SQLite file or PostgreSQL server) and bring its schema up to date.
 
 Sessions and transactions open in one place, :meth:`Store.atomic`, in the spirit of
-sqlite-utils' ``Database.atomic()``.
+sqlite-utils' ``Database.atomic()``; :meth:`Store.write_transaction` is the one that takes the
+write lock up front (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL) for builds
+and migrations.
+
+Several processes share one store (the web app, ``casus issue``, ``casus build``, notebooks), so
+every SQLite connection runs in write-ahead-log mode (readers keep a consistent snapshot while a
+writer commits) with a busy timeout of :data:`BUSY_TIMEOUT_MS` (a writer waits for the lock
+instead of failing with "database is locked"); see the SQLite documentation of WAL
+(https://www.sqlite.org/wal.html) and of ``BEGIN IMMEDIATE``
+(https://www.sqlite.org/lang_transaction.html).
 """
 
 from __future__ import annotations
@@ -15,15 +24,22 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casusbelli.errors import StoreError
 
-__all__ = ["Store", "normalise_url", "open_store"]
+__all__ = ["BUILD_LOCK_KEY", "BUSY_TIMEOUT_MS", "Store", "normalise_url", "open_store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+
+#: How long a SQLite connection waits for another writer before giving up ("database is locked").
+BUSY_TIMEOUT_MS = 30_000
+
+#: The PostgreSQL advisory lock that serialises builds and migrations of one database
+#: (an arbitrary 64-bit constant: the ASCII bytes of "casusbld").
+BUILD_LOCK_KEY = 0x6361737573626C64
 
 
 def normalise_url(url: str) -> str:
@@ -63,6 +79,7 @@ class Store:
             raise StoreError(f"cannot open store {self.url}: {exc}") from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._immediate: Engine | None = None
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -85,14 +102,21 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     def migrate(self, connection: Connection | None = None) -> None:
-        """Upgrade the schema to the newest migration (Alembic ``upgrade head``)."""
+        """Upgrade the schema to the newest migration (Alembic ``upgrade head``).
+
+        Without ``connection``, a store already at the newest revision is left alone (a read);
+        otherwise the upgrade runs in one :meth:`write_transaction`, so that processes
+        migrating the same fresh store at once do it one after the other, and only once.
+        """
         cfg = _alembic_config()
         try:
             if connection is not None:
                 cfg.attributes["connection"] = connection
                 command.upgrade(cfg, "head")
                 return
-            with self.engine.begin() as conn:
+            if self.current_revision() == self.head_revision():
+                return
+            with self.write_transaction() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
@@ -130,6 +154,59 @@ class Store:
             raise StoreError(f"store {self.display_url} failed: {exc.orig}") from exc
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reading several tables as of one moment, writing nothing.
+
+        On SQLite the transaction is opened explicitly (pysqlite would run each SELECT on its
+        own), so a build that commits between two reads is not seen half-way: every read sees
+        the store as of the first one. PostgreSQL runs the reads at REPEATABLE READ.
+        """
+        try:
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn.exec_driver_sql("BEGIN")
+                else:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                with Session(bind=conn) as session:
+                    yield session
+        except OperationalError as exc:
+            raise StoreError(f"store {self.display_url} failed: {exc.orig}") from exc
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """One transaction that holds the store's write lock from its first statement.
+
+        SQLite: ``BEGIN IMMEDIATE`` (waiting up to :data:`BUSY_TIMEOUT_MS` for another writer),
+        so nothing can commit between what the transaction reads and what it writes; readers
+        in WAL mode keep reading their snapshot meanwhile. PostgreSQL: a transaction that first
+        takes the advisory lock :data:`BUILD_LOCK_KEY` (``pg_advisory_xact_lock``, released at
+        commit or rollback), which serialises builds and migrations but no other writer.
+        Commits on success, rolls back on any error.
+        """
+        if self.is_sqlite:
+            if self.sqlite_path is None:  # in memory: one process, one connection
+                with self.engine.begin() as conn:
+                    yield conn
+                return
+            with self._immediate_engine().begin() as conn:
+                yield conn
+            return
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUILD_LOCK_KEY})
+            yield conn
+
+    def _immediate_engine(self) -> Engine:
+        # pysqlite opens transactions itself, lazily and deferred; this engine's connections
+        # leave that off (isolation_level None) and open each transaction with BEGIN IMMEDIATE,
+        # as in SQLAlchemy's "Serializable isolation / Savepoints / Transactional DDL" recipe.
+        if self._immediate is None:
+            engine = create_engine(self.url, future=True)
+            event.listen(engine, "connect", _sqlite_immediate_connect)
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+            self._immediate = engine
+        return self._immediate
+
+    @contextmanager
     def _connect(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn:
@@ -145,6 +222,8 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self._immediate is not None:
+            self._immediate.dispose()
 
     def __repr__(self) -> str:
         return f"Store({self.display_url!r})"
@@ -152,9 +231,20 @@ class Store:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    # persistent once set; a no-op for an in-memory database (which answers "memory")
+    cur.execute("PRAGMA journal_mode=WAL")
     cur.close()
+
+
+def _sqlite_immediate_connect(dbapi_conn: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_conn, record)
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def open_store(url: str, *, check: bool = True) -> Store:

@@ -50,13 +50,13 @@ class StoredWorkspace:
 
 def meta(store: Store) -> dict[str, str]:
     """The build's key/value facts (workspace, content_hash, versions, built_at)."""
-    with store.atomic() as session:
+    with store.snapshot() as session:
         return {r.key: r.value for r in session.scalars(select(s.Meta))}
 
 
 def case_matrix(store: Store) -> CaseMatrix:
     """Read the case × indicator matrix (cases sorted by id, indicators in file order)."""
-    with store.atomic() as session:
+    with store.snapshot() as session:
         inds = [
             r.id for r in session.scalars(select(s.IndicatorRow).order_by(s.IndicatorRow.position))
         ]
@@ -82,7 +82,7 @@ def case_matrix(store: Store) -> CaseMatrix:
 
 def read_workspace(store: Store) -> StoredWorkspace:
     """Rebuild the workspace's models from the store's tables."""
-    with store.atomic() as session:
+    with store.snapshot() as session:
         m = {r.key: r.value for r in session.scalars(select(s.Meta))}
         config = WorkspaceConfig.model_validate_json(m["config"])
         sources = {

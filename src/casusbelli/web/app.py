@@ -82,7 +82,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         report = build_store(ws, url)
         analysis = Analysis(workspace={"name": ws.name}, store=report.url,
                             build={"counts": report.counts}, summary=workspace_summary(ws))
-    store = Store(url)  # opened after the build: a SQLite build swaps the file in
+    store = Store(url)
     store.check_schema()
 
     @asynccontextmanager
