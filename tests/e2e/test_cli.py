@@ -120,14 +120,32 @@ def test_read_commands_json(make_workspace):
     assert [s["id"] for s in srcs] == ["src1", "src2"]
 
 
-def test_analyze_json_on_builtin_workspace(tmp_path):
-    r = invoke("analyze", "--db", f"sqlite:///{tmp_path / 'a.db'}", "--json")
+def test_analyze_json_on_builtin_workspace_agrees_with_audit(tmp_path):
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    r = invoke("analyze", "--db", db, "--json")
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["workspace"]["name"] == "russia"
     assert doc["summary"]["counts"]["cases"] >= 1
-    assert set(doc) >= {"workspace", "store", "build", "summary", "sections", "warnings"}
+    assert set(doc) >= {"workspace", "store", "build", "summary", "sections", "warnings",
+                        "audit"}
+    # one computation: analyze's verdict is the audit's, number for number
+    a = invoke("audit", "--db", db, "--json")
+    assert a.exit_code == 0, a.stderr
+    audit = json.loads(a.stdout)
+    assert audit["verdict"] == doc["audit"]["verdict"]
+    section = doc["sections"]["verdict"]["theories"]
+    for row in audit["verdict"]:
+        assert section[row["theory"]]["status"] == row["status"]
+        assert section[row["theory"]]["weight"] == row["weight"]
+        assert section[row["theory"]]["weight_interval"] == row["weight_interval"]
+    # and the text of analyze shows the statuses with intervals
+    t = invoke("analyze", "--db", db)
+    text = " ".join(t.stdout.split())
+    for row in audit["verdict"]:
+        assert row["status"] in text
+    assert "checks passed" in text
 
 
 def test_analyze_real_subprocess(tmp_path):
