@@ -98,9 +98,9 @@ def _close(a: float | None, b: float | None) -> bool:
 
 def _check_models(mine, ref_models) -> None:
     assert [list(m.terms) for m in mine] == [r["terms"] for r in ref_models]
-    for m, r in zip(mine, ref_models):
+    for m, r in zip(mine, ref_models, strict=True):
         assert m.name == r["model"]
-        for f, rf in zip(m.fits, r["term_parameters"]):
+        for f, rf in zip(m.fits, r["term_parameters"], strict=True):
             assert f.term == rf["term"]
             assert _close(f.incl, rf["inclS"]), (f.term, f.incl, rf["inclS"])
             assert _close(f.pri, rf["PRI"]), (f.term, f.pri, rf["PRI"])
@@ -119,12 +119,10 @@ def test_truth_table_matches_r(name: str) -> None:
     ref = _load(name)
     outcome, ic = _tt_call(ref["r_call"])
     tref = ref["truth_table"]
-    tt = truth_table(
-        _data(ref), outcome, tref["conditions"], incl_cut=ic, complete=True
-    )
+    tt = truth_table(_data(ref), outcome, tref["conditions"], incl_cut=ic, complete=True)
     assert [r.row_id for r in tt.observed] == tref["observed_row_ids"]
     assert len(tt.rows) == len(tref["rows"])
-    for row, rr in zip(tt.rows, tref["rows"]):
+    for row, rr in zip(tt.rows, tref["rows"], strict=True):
         assert row.row_id == rr["row_id"]
         assert list(row.values) == [rr[c] for c in tref["conditions"]]
         assert (row.out, row.n, list(row.cases)) == (rr["OUT"], rr["n"], rr["cases"])
@@ -220,7 +218,7 @@ def test_calibrate_matches_r(key: str) -> None:
     mine = calibrate(x, **kw)
     expected = [float(v) for v in res["values_full"]]
     assert len(mine) == len(expected) == 100
-    worst = max(abs(a - b) for a, b in zip(mine.tolist(), expected))
+    worst = max(abs(a - b) for a, b in zip(mine.tolist(), expected, strict=True))
     assert worst <= TOL, (res["r_call"], worst)
     if kw.get("type") == "crisp":
         assert mine.tolist() == [int(v) for v in expected]

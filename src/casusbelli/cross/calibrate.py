@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -85,7 +85,8 @@ def parse_thresholds(
         parts = [p for p in thresholds.split(",")]
         if not thresholds.strip() or any(not p.strip() for p in parts):
             raise AnalysisError(
-                f"empty threshold in {thresholds!r}", field="thresholds",
+                f"empty threshold in {thresholds!r}",
+                field="thresholds",
                 hint='write them as R does, e.g. "e=165, c=175, i=185"',
             )
         raw: list[str] = []
@@ -103,7 +104,7 @@ def parse_thresholds(
                 )
             names = [str(k) for k in keys]
         values: list[float] = []
-        for key, text in zip(keys, raw):
+        for key, text in zip(keys, raw, strict=True):
             try:
                 values.append(float(text))
             except ValueError:
@@ -136,7 +137,9 @@ def _number(value: object, field: str) -> float:
         raise AnalysisError(f"threshold {value!r} is not a number", field=field) from None
 
 
-def _ordered(values: np.ndarray, names: tuple[str, ...] | None, wanted: tuple[str, ...]) -> np.ndarray:
+def _ordered(
+    values: np.ndarray, names: tuple[str, ...] | None, wanted: tuple[str, ...]
+) -> np.ndarray:
     """Put named thresholds into R's order; unnamed ones are taken as given."""
     if names is None:
         return values
@@ -144,7 +147,8 @@ def _ordered(values: np.ndarray, names: tuple[str, ...] | None, wanted: tuple[st
     if unknown:
         raise AnalysisError(
             f"unknown threshold name {unknown[0]!r}; with {len(wanted)} thresholds the names are "
-            + ", ".join(wanted), field=f"thresholds.{unknown[0]}",
+            + ", ".join(wanted),
+            field=f"thresholds.{unknown[0]}",
         )
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -226,13 +230,12 @@ def calibrate(
             field="thresholds",
         )
     if not 0.5 < idm < 1:
-        raise AnalysisError(
-            f"idm must be bigger than 0.5 and less than 1, got {idm}", field="idm"
-        )
+        raise AnalysisError(f"idm must be bigger than 0.5 and less than 1, got {idm}", field="idm")
     if ecdf and (values.size == 6 or logistic):
         raise AnalysisError(
             "ecdf applies to the linear function with 3 thresholds only",
-            field="ecdf", hint="pass logistic=False (R ignores ecdf otherwise)",
+            field="ecdf",
+            hint="pass logistic=False (R ignores ecdf otherwise)",
         )
     with np.errstate(all="ignore"):
         if values.size == 3:
@@ -333,7 +336,7 @@ def _linear(
     return np.select(conds, [1.0, top, rise], 0.0)
 
 
-def _ecdf(arr: np.ndarray, lo: float, hi: float):
+def _ecdf(arr: np.ndarray, lo: float, hi: float) -> Callable[[np.ndarray], np.ndarray]:
     """Empirical distribution function of the values in [lo, hi] (R: ``ecdf``).
 
     R 3.25 builds it from ``x[-which(x < lo)]`` then ``[-which(. > hi)]``, which keeps no value
