@@ -33,8 +33,9 @@ forces it controls (including state-directed private military companies such as 
 Africa Corps), into or against a target, from Hungary 1956 to today. RAND 2021 (`charap2021rand`)
 counts 25 interventions since 1991 under a threshold of 100 person-years of ground forces abroad
 (its definition as quoted in `robinson2021irrussianality`); its table of the 25 could not be read
-in any stored copy, so RAND's list is **not verified** against this case base: its UN and Balkan
-peacekeeping missions and the Tajik border deployment after 1997 are not coded here yet. The two
+in any stored copy, so RAND's list is **not verified** against this case base. Peacekeeping
+deployments coded so far: `croatia-1992` (UN), `bosnia-1996` (IFOR/SFOR), `kosovo-1999` (with KFOR)
+and `tajikistan-border-1993`; other UN contingents are not coded yet. The two
 Chechen wars are inside Russia and outside RAND's definition; they are coded with the tag
 `internal`, so an analysis can leave them out.
 

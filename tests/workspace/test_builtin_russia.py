@@ -86,6 +86,20 @@ def test_every_source_records_where_it_was_checked(ws):
     assert not unchecked
 
 
+def test_the_thesis_under_test_never_sources_a_coding(ws):
+    # The seed thread states the thesis being tested (issue #12): it may stand
+    # behind interpretation items of an evidence set, never behind a coding or
+    # behind the likelihood of an observation or statement.
+    coded = [f"{cid}.{ind}" for cid, case in ws.cases.items()
+             for ind, cd in case.codings.items()
+             if any(r.source == "seedthread" for r in cd.sources)]
+    assert not coded, coded
+    items = [f"{cid}.{item.id}" for cid, ev in ws.evidence.items() for item in ev.items
+             if item.category != "interpretation"
+             and any(r.source == "seedthread" for r in item.sources)]
+    assert not items, items
+
+
 def test_seed_thread_locators_name_existing_posts(ws):
     import re
 
