@@ -69,8 +69,18 @@ def init(
 
 # --------------------------------------------------------------------------- validate
 @app.command()
-def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
-    """Check a workspace and report every problem as file:line:column: field: message."""
+def validate(
+    ws: WsArg = None,
+    json_: JsonOpt = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Treat warnings (research-design and evidence metadata) as errors.")] = False,
+) -> None:
+    """Check a workspace and report every problem as file:line:column: field: message.
+
+    Warnings say what the engines will leave out or distrust: indicators that describe the
+    intervention, predictor rationales that argue from the outcome, predictors rarely coded in
+    one kind of case, evidence without dates or kinds.
+    """
     try:
         root = resolve_workspace(ws)
     except CasusError as exc:
@@ -79,6 +89,13 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
             raise typer.Exit(1) from None
         fail(exc)
     workspace, problems = validate_workspace(root)
+    warnings: list[Any] = []
+    if workspace is not None:
+        from casusbelli.workspace.design import design_warnings
+
+        warnings = [*workspace.warnings, *design_warnings(workspace)]
+        if strict and warnings:
+            problems = list(warnings)
     if json_:
         if problems:
             echo_json({"ok": False, "errors": [_problem_dict(p) for p in problems]})
@@ -90,7 +107,7 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
             {
                 "ok": True,
                 "errors": [],
-                "warnings": [_problem_dict(p) for p in workspace.warnings],
+                "warnings": [_problem_dict(p) for p in warnings],
                 "workspace": workspace.name,
                 "counts": workspace_summary(workspace)["counts"],
             }
@@ -105,7 +122,7 @@ def validate(ws: WsArg = None, json_: JsonOpt = False) -> None:
     from casusbelli.pipeline import workspace_summary
 
     c = workspace_summary(workspace)["counts"]
-    for w in workspace.warnings:
+    for w in warnings:
         err_console.print("warning: " + str(w), highlight=False, markup=False)
     console.print(
         f"[green]OK[/] {workspace.name}: {c['cases']} cases ({c['interventions']} interventions, "
