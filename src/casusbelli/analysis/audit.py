@@ -77,7 +77,7 @@ class AuditSettings:
     permutations: int = 1000
     seed: int = 20_261_202
     draws: int = 2000
-    placebo_draws: int = 1000
+    placebo_draws: int = 500
     imputation_draws: int = 32
 
     def to_dict(self) -> dict[str, Any]:

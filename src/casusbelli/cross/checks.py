@@ -6,6 +6,8 @@ on a workspace and turns them into statuses.
 
 References
 ----------
+Dempster, A. P., Laird, N. M. & Rubin, D. B. (1977). Maximum likelihood from incomplete data
+via the EM algorithm. *Journal of the Royal Statistical Society, Series B* 39(1), 1-38.
 Bamber, D. (1975). The area above the ordinal dominance graph and the area below the receiver
 operating characteristic graph. *Journal of Mathematical Psychology* 12(4), 387-415.
 Rubin, D. B. (1981). The Bayesian bootstrap. *The Annals of Statistics* 9(1), 130-134.
@@ -121,6 +123,30 @@ def elpd_difference(a: np.ndarray, b: np.ndarray) -> ElpdDifference:
     return ElpdDifference(float(d.sum()), float(np.sqrt(d.size * d.var())))
 
 
+def _stacking_em(dens: np.ndarray, g: np.ndarray, iters: int = 2000,
+                 tol: float = 1e-12) -> np.ndarray:
+    """Mixture weights maximising sum_i g_i log sum_k w_k dens_ik, for a batch.
+
+    ``dens``: (n, K) leave-one-out densities scaled per case (any positive factor per case
+    leaves the argmax unchanged); ``g``: (B, n) case weights. Returns (B, K). The objective is
+    the log likelihood of a mixture with fixed components, so EM for the mixing proportions
+    (Dempster, Laird & Rubin 1977) increases it at every step and converges to the maximum
+    (the objective is concave in ``w``).
+    """
+    b_n = g.shape[0]
+    k = dens.shape[1]
+    w = np.full((b_n, k), 1.0 / k)
+    gs = g / g.sum(axis=1, keepdims=True)
+    for _ in range(iters):
+        mix = w[:, None, :] * dens[None, :, :]  # (B, n, K)
+        r = mix / mix.sum(axis=2, keepdims=True)
+        new = np.einsum("bn,bnk->bk", gs, r)
+        if np.max(np.abs(new - w)) < tol:
+            return new
+        w = new
+    return w
+
+
 def stacking_weights(elpd: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:
     r"""Stacking weights of :math:`K` models from their pointwise leave-one-out elpd.
 
@@ -128,11 +154,8 @@ def stacking_weights(elpd: np.ndarray, case_weights: np.ndarray | None = None) -
               \exp(\widehat{\mathrm{elpd}}_{ik})
 
     (Yao et al. 2018, eq. 4 with the leave-one-out densities), :math:`g_i = 1` by default;
-    solved on the softmax parametrisation with L-BFGS.
+    solved by EM for mixing proportions (Dempster, Laird & Rubin 1977).
     """
-    from scipy.optimize import minimize
-    from scipy.special import logsumexp, softmax
-
     e = np.asarray(elpd, dtype=float)
     if e.ndim != 2 or e.shape[1] < 1:
         raise AnalysisError("stacking_weights needs an (n, K) array")
@@ -140,37 +163,27 @@ def stacking_weights(elpd: np.ndarray, case_weights: np.ndarray | None = None) -
     if k == 1:
         return np.ones(1)
     g = np.ones(n) if case_weights is None else np.asarray(case_weights, dtype=float)
-
-    def neg(z: np.ndarray) -> tuple[float, np.ndarray]:
-        logw = z - logsumexp(z)
-        mix = e + logw[None, :]  # (n, K)
-        lse = logsumexp(mix, axis=1)
-        val = -float(np.sum(g * lse))
-        r = np.exp(mix - lse[:, None])  # responsibilities
-        w = np.exp(logw)
-        grad_logw = (g[:, None] * r).sum(axis=0)
-        grad = -(grad_logw - w * grad_logw.sum())
-        return val, grad
-
-    res = minimize(neg, np.zeros(k), jac=True, method="L-BFGS-B")
-    return np.asarray(softmax(res.x))
+    dens = np.exp(e - e.max(axis=1, keepdims=True))
+    return _stacking_em(dens, g[None, :])[0]
 
 
 def weight_intervals(
     elpd: np.ndarray, rng: np.random.Generator, n_boot: int = 400, level: float = 0.9
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Bayesian-bootstrap intervals of stacking weights (Rubin 1981).
+    r"""Bayesian-bootstrap intervals of stacking weights (Rubin 1981).
 
-    Each replicate draws case weights :math:`g \\sim n \\cdot \\mathrm{Dirichlet}(1, \\dots, 1)`
-    and re-solves :func:`stacking_weights`; returns the central ``level`` interval per model
-    (low, high) and the share of replicates in which each model has the largest weight.
+    Each replicate draws case weights :math:`g \sim n \cdot \mathrm{Dirichlet}(1, \dots, 1)`
+    and re-solves :func:`stacking_weights` (all replicates at once); returns the central
+    ``level`` interval per model (low, high) and the share of replicates in which each model
+    has the largest weight.
     """
     e = np.asarray(elpd, dtype=float)
     n, k = e.shape
-    reps = np.empty((n_boot, k))
-    for b in range(n_boot):
-        g = rng.dirichlet(np.ones(n)) * n
-        reps[b] = stacking_weights(e, g)
+    g = rng.dirichlet(np.ones(n), size=n_boot) * n
+    if k == 1:
+        reps = np.ones((n_boot, 1))
+    else:
+        reps = _stacking_em(np.exp(e - e.max(axis=1, keepdims=True)), g)
     a = (1 - level) / 2
     low = np.quantile(reps, a, axis=0)
     high = np.quantile(reps, 1 - a, axis=0)
