@@ -20,7 +20,7 @@ def test_user_add_reads_password_from_stdin_and_lists(web_ws, tmp_path) -> None:
                             "--db", db, "-w", str(web_ws)], input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert "user alice (admin) saved" in r.output
-    assert authenticate(Store(db), "alice", PASSWORD).user.role == "admin"
+    assert authenticate(Store(db), "alice", PASSWORD, workspace="mini").user.role == "admin"
     r = runner.invoke(app, ["user", "list", "--db", db, "--json"])
     assert r.exit_code == 0 and '"role": "admin"' in r.output
 
