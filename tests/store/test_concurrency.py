@@ -305,7 +305,8 @@ def test_the_web_app_answers_and_keeps_every_edit_while_the_store_is_rebuilt(
 
     a = make_workspace({"evidence/one.yaml": _EVIDENCE}, name="a")
     b = make_workspace({"evidence/one.yaml": _EVIDENCE + "# changed\n"}, name="b")
-    app = create_app(WebSettings(workspace=str(a), db=store_url, analyze=False))
+    app = create_app(WebSettings(workspace=str(a), db=store_url, analyze=False,
+                                 allowed_hosts=["testserver"]))  # the TestClient's Host
     client = TestClient(app)
     client.headers["X-CSRF-Token"] = client.get("/api/v1/session").json()["csrf_token"]
     stop = tmp_path / "stop"

@@ -140,8 +140,6 @@ def test_336_concurrent_edits_on_sqlite_are_all_saved(make_app) -> None:
     """F7 of issue #17: concurrent edits wait for the write lock instead of failing with 503."""
     import httpx
 
-    from casusbelli.store.webstate import list_edits
-
     from .conftest import running
 
     app = make_app()
@@ -165,4 +163,4 @@ def test_336_concurrent_edits_on_sqlite_are_all_saved(make_app) -> None:
             with ThreadPoolExecutor(max_workers=64) as pool:
                 codes = Counter(pool.map(edit, cells))
     assert codes == {200: 336}, refused[:3]
-    assert len(list_edits(app.state.casus.store)) == 336
+    assert len(app.state.casus.edits()) == 336

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from casusbelli.cli import app
 from casusbelli.store.db import Store
-from casusbelli.store.webstate import authenticate, save_edit
+from casusbelli.store.webstate import audit_entries, authenticate, save_edit
 from casusbelli.workspace import load_workspace
 
 from .conftest import PASSWORD
@@ -20,7 +20,8 @@ def test_user_add_reads_password_from_stdin_and_lists(web_ws, tmp_path) -> None:
                             "--db", db, "-w", str(web_ws)], input=PASSWORD + "\n")
     assert r.exit_code == 0, r.output
     assert "user alice (admin) saved" in r.output
-    assert authenticate(Store(db), "alice", PASSWORD).user.role == "admin"
+    assert authenticate(Store(db), "alice", PASSWORD, workspace="mini").user.role == "admin"
+    assert [e.action for e in audit_entries(Store(db), workspace="mini")] == ["login", "user_add"]
     r = runner.invoke(app, ["user", "list", "--db", db, "--json"])
     assert r.exit_code == 0 and '"role": "admin"' in r.output
 

@@ -14,7 +14,6 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from casusbelli.store.webstate import list_edits
 from casusbelli.web.hosts import allowed_hosts, host_allowed
 
 from .conftest import PASSWORD, login, running
@@ -76,7 +75,7 @@ def test_edit_from_a_foreign_origin_is_refused(client, headers) -> None:
     assert r.json()["error"] == "CsrfError" and "foreign origin" in r.json()["message"]
     form = client.post("/cases/one/ach", data={**EDIT, "version": "0"}, headers=headers)
     assert form.status_code == 403
-    assert list_edits(client.app.state.casus.store) == []
+    assert client.app.state.casus.edits() == []
 
 
 def test_edit_from_an_allowed_origin_is_accepted(client) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from casusbelli.store.webstate import list_edits
 from casusbelli.web.inputs import ECHO_CHARS
 
 from .conftest import PASSWORD
@@ -62,7 +61,7 @@ def test_bad_edit_input_is_422_naming_the_field(client, raw: bytes, field: str) 
     _check_422(client.post("/api/v1/cases/one/ach/edits", content=raw,
                            headers={**JSON, "X-CSRF-Token": client.headers["X-CSRF-Token"]}),
                field)
-    assert list_edits(client.app.state.casus.store) == []
+    assert client.app.state.casus.edits() == []
 
 
 def test_nul_in_a_form_path_or_query_is_422(client) -> None:

@@ -59,7 +59,7 @@ def test_audit_log_refuses_update_and_delete(store, ws) -> None:
         with pytest.raises(DBAPIError, match="append-only"):
             with store.engine.begin() as conn:
                 conn.execute(text(sql))
-    assert [e.new_value for e in audit_entries(store)] == ["II"]
+    assert [e.new_value for e in audit_entries(store, workspace=ws.name)] == ["II"]
 
 
 @pytest.mark.postgres
@@ -80,8 +80,8 @@ def test_stale_version_raises_with_current_value_and_writes_nothing(store, ws) -
     assert err.value.current.value == "II" and err.value.current.version == 1
     assert err.value.current.edited_by == "alice" and err.value.attempted == "C"
     assert "changed to 'II' by alice" in str(err.value)
-    assert [e.value for e in list_edits(store, "one")] == ["II"]
-    assert len(audit_entries(store)) == 1
+    assert [e.value for e in list_edits(store, "one", workspace=ws.name)] == ["II"]
+    assert len(audit_entries(store, workspace=ws.name)) == 1
     with pytest.raises(StaleEditError):
         _rating(store, ws, "C", 5)
     assert _rating(store, ws, "C", 1).version == 2
@@ -92,14 +92,14 @@ def test_edits_survive_a_rebuild(store, ws) -> None:
     build_store(ws, store.url, force=True)
     store.dispose()
     again = Store(store.url)
-    assert [e.value for e in list_edits(again, "one")] == ["II"]
+    assert [e.value for e in list_edits(again, "one", workspace=ws.name)] == ["II"]
     again.dispose()
 
 
 def test_apply_edits_leaves_the_workspace_untouched(store, ws) -> None:
     _rating(store, ws, "II", 0)
     _rating(store, ws, "CC", 0, analyst="bob", actor="bob")
-    edited = apply_edits(ws, list_edits(store))
+    edited = apply_edits(ws, list_edits(store, workspace=ws.name))
     item = edited.evidence["one"].items[0]
     assert item.ratings["beta"] == "II"
     assert item.analysts == {"bob": {"alpha": "C", "beta": "CC"}}
@@ -129,14 +129,15 @@ def test_accounts_hash_passwords_and_rate_limit(store) -> None:
     with store.engine.connect() as conn:
         digest = conn.execute(text("SELECT password_hash FROM users")).scalar_one()
     assert digest.startswith("$argon2id$") and PASSWORD not in digest
-    s = authenticate(store, "alice", PASSWORD, ip="1.2.3.4")
+    s = authenticate(store, "alice", PASSWORD, ip="1.2.3.4", workspace="mini")
     assert s.user.role == "analyst" and len(s.csrf_token) == 64
     for _ in range(5):
         with pytest.raises(CasusError, match="unknown user or wrong password"):
-            authenticate(store, "alice", "bad-password", ip="1.2.3.4")
+            authenticate(store, "alice", "bad-password", ip="1.2.3.4", workspace="mini")
     with pytest.raises(TooManyAttemptsError):
-        authenticate(store, "alice", PASSWORD, ip="1.2.3.4")
-    assert authenticate(store, "alice", PASSWORD, ip="5.6.7.8").user.name == "alice"
+        authenticate(store, "alice", PASSWORD, ip="1.2.3.4", workspace="mini")
+    again = authenticate(store, "alice", PASSWORD, ip="5.6.7.8", workspace="mini")
+    assert again.user.name == "alice"
 
 
 @pytest.mark.parametrize("name,password,role,msg", [
@@ -178,7 +179,8 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(store, monkeypatch) ->
     def attempt(i: int) -> str:
         start.wait()
         try:
-            authenticate(store, "alice", f"wrong-password-{i}", ip="10.0.0.9", max_failures=5)
+            authenticate(store, "alice", f"wrong-password-{i}", ip="10.0.0.9", max_failures=5,
+                         workspace="mini")
         except TooManyAttemptsError:
             return "refused"
         except LoginError:
@@ -190,4 +192,4 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(store, monkeypatch) ->
     assert outcomes == {"checked": 5, "refused": 95}
     assert counting.checked == 5
     with pytest.raises(TooManyAttemptsError):  # even the right password, now
-        authenticate(store, "alice", PASSWORD, ip="10.0.0.9")
+        authenticate(store, "alice", PASSWORD, ip="10.0.0.9", workspace="mini")

@@ -27,6 +27,24 @@ def _store_url(ws: str | None, db: str | None) -> str:
     return db or default_store_url(resolve_workspace(ws))
 
 
+def _workspace_name(ws: str | None) -> str:
+    """The ``name`` in the workspace's ``casus.toml`` (``""`` when it cannot be read).
+
+    Only labels the audit-log row of ``casus user add``: accounts are shared by the workspaces
+    of a store, so the command must not fail on a workspace that does not load.
+    """
+    import tomllib
+
+    from casusbelli.workspace.load import resolve_workspace
+
+    try:
+        doc = tomllib.loads((resolve_workspace(ws) / "casus.toml").read_text(encoding="utf-8"))
+        name = doc.get("workspace", {}).get("name", "")
+    except (CasusError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return ""
+    return name if isinstance(name, str) else ""
+
+
 @app.command()
 def serve(
     ws: WsArg = None,
@@ -104,7 +122,7 @@ def user_add(
     try:
         store = Store(_store_url(ws, db))
         store.migrate()
-        user = add_user(store, name, password, role)
+        user = add_user(store, name, password, role, workspace=_workspace_name(ws))
         store.dispose()
     except CasusError as exc:
         fail(exc)

@@ -4,6 +4,15 @@ These tables (migration ``0004``) are kept across ``casus build``: the workspace
 source of truth, and the edits made in the web app sit beside them until they are exported back
 to YAML with :func:`export_evidence`.
 
+One store may serve several workspaces (a shared PostgreSQL database). ACH edits, sessions and
+audit-log rows therefore belong to a workspace (column ``workspace``, migration ``0006``: the
+``name`` of its ``casus.toml``, the key ``meta`` and the forecast registry use too), and every
+function here reads and writes only the rows of the workspace it is given: an edit saved in one
+workspace is neither listed in nor applied to another, and a session opened for one does not
+authenticate requests to another (issue #17, F9). Accounts (``users``) and the login rate limit
+(``login_attempts``) are shared by the workspaces of a store: an account is a person, and
+counting their failed logins per workspace would multiply the attempts an attacker gets.
+
 Every write opens one transaction through :meth:`Store.atomic`; the writes that read before
 they write (an ACH edit, the login rate limit) take the write lock first (:func:`_write_locked`:
 ``BEGIN IMMEDIATE`` on SQLite, so concurrent writers wait for the busy timeout instead of
@@ -107,6 +116,7 @@ sessions_t = Table(
     "sessions",
     _md,
     Column("token_hash", String(64), primary_key=True),
+    Column("workspace", String(200), nullable=False),
     Column("username", String(120), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("created", Float, nullable=False),
@@ -115,6 +125,7 @@ sessions_t = Table(
 edits_t = Table(
     "ach_edits",
     _md,
+    Column("workspace", String(200), primary_key=True),
     Column("case_id", String(80), primary_key=True),
     Column("item_id", String(80), primary_key=True),
     Column("field", String(12), primary_key=True),
@@ -129,6 +140,7 @@ audit_t = Table(
     "audit_log",
     _md,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workspace", String(200), nullable=False),
     Column("at", String(32), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("action", String(40), nullable=False),
@@ -234,9 +246,10 @@ class LoginSession:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One row of the append-only audit log."""
+    """One row of the append-only audit log (``workspace``: the workspace it belongs to)."""
 
     id: int
+    workspace: str
     at: str
     actor: str
     action: str
@@ -313,9 +326,9 @@ def _edit(row: Any) -> AchEdit:
 # --------------------------------------------------------------------------- ACH edits
 
 
-def list_edits(store: Store, case_id: str | None = None) -> list[AchEdit]:
-    """Every saved ACH edit (of one case, or of all cases), in a stable order."""
-    q = select(edits_t).order_by(
+def list_edits(store: Store, case_id: str | None = None, *, workspace: str) -> list[AchEdit]:
+    """Every saved ACH edit of ``workspace`` (of one case, or of all cases), in a stable order."""
+    q = select(edits_t).where(edits_t.c.workspace == workspace).order_by(
         edits_t.c.case_id,
         edits_t.c.item_id,
         edits_t.c.field,
@@ -398,7 +411,7 @@ def save_edit(
         The store (migrated to at least ``0004``).
     ws
         The loaded workspace: checks that the case, item and hypothesis exist, and gives
-        the file's value of a cell never edited.
+        the file's value of a cell never edited; the edit belongs to ``ws.name``.
     field
         ``"rating"`` (needs ``hypothesis`` and ``analyst``), ``"credibility"`` or ``"relevance"``.
     version
@@ -418,7 +431,9 @@ def save_edit(
     else:
         hypothesis, analyst = "", ""
     old_file = _file_value(ws, case_id, item_id, field, hypothesis, analyst)
+    workspace = str(ws.name)
     key = and_(
+        edits_t.c.workspace == workspace,
         edits_t.c.case_id == case_id,
         edits_t.c.item_id == item_id,
         edits_t.c.field == field,
@@ -446,12 +461,12 @@ def save_edit(
         return _edit(row)
 
     try:
-        with _write_locked(store, f"ach_edit {case_id}") as s:
+        with _write_locked(store, f"ach_edit {workspace}\x00{case_id}") as s:
             cur = current_of(s)
             if cur.version != version:
                 raise stale(cur)
             if version == 0:
-                s.execute(insert(edits_t).values(**new.to_dict()))
+                s.execute(insert(edits_t).values(workspace=workspace, **new.to_dict()))
             else:
                 res = s.execute(
                     update(edits_t)
@@ -462,6 +477,7 @@ def save_edit(
                     raise stale(current_of(s))
             s.execute(
                 insert(audit_t).values(
+                    workspace=workspace,
                     at=now,
                     actor=actor,
                     action="ach_edit",
@@ -531,7 +547,7 @@ def apply_edits(ws: Any, edits: Iterable[AchEdit]) -> Any:
 
 
 def export_evidence(ws: Any, store: Store, case_id: str) -> str:
-    """The case's ``evidence/<case>.yaml`` with the saved edits applied, as YAML text.
+    """The case's ``evidence/<case>.yaml`` with the saved edits of ``ws`` applied, as YAML text.
 
     The original file is read round-trip (comments, order and quoting kept) and only the edited
     values change, so ``git diff`` shows exactly what the web app changed.
@@ -554,7 +570,7 @@ def export_evidence(ws: Any, store: Store, case_id: str) -> str:
         doc = yaml.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc}") from exc
-    edited = apply_edits(ws, list_edits(store, case_id)).evidence[case_id]
+    edited = apply_edits(ws, list_edits(store, case_id, workspace=ws.name)).evidence[case_id]
     raw_items = {str(it.get("id")): it for it in doc.get("items", [])}
     for item in edited.items:
         raw = raw_items.get(item.id)
@@ -590,9 +606,20 @@ def _user(row: Any) -> User:
 
 
 def add_user(
-    store: Store, name: str, password: str, role: str = "analyst", *, actor: str = "cli"
+    store: Store,
+    name: str,
+    password: str,
+    role: str = "analyst",
+    *,
+    actor: str = "cli",
+    workspace: str = "",
 ) -> User:
-    """Create an account (argon2id hash); an existing name gets its password and role replaced."""
+    """Create an account (argon2id hash); an existing name gets its password and role replaced.
+
+    Accounts are shared by every workspace of the store; replacing a password or role ends the
+    account's sessions in all of them. The audit-log row goes to ``workspace`` (the one the
+    command was run for; ``""``: none).
+    """
     if role not in ROLES:
         raise CasusError(
             f"unknown role {role!r}; expected one of {', '.join(ROLES)}", field="--role"
@@ -621,6 +648,7 @@ def add_user(
             )
         s.execute(
             insert(audit_t).values(
+                workspace=workspace,
                 at=now,
                 actor=actor,
                 action="user_update" if exists else "user_add",
@@ -647,11 +675,16 @@ def authenticate(
     password: str,
     *,
     ip: str = "",
+    workspace: str,
     max_failures: int = 5,
     window_seconds: float = 300.0,
     session_seconds: float = 7 * 86400.0,
 ) -> LoginSession:
-    """Check a password and open a session; refuse after too many recent failures.
+    """Check a password and open a session of ``workspace``; refuse after too many failures.
+
+    The session authenticates requests to ``workspace`` only (:func:`session_user`). Failed
+    logins are counted per name and address across the workspaces of the store, since the
+    account is shared by them.
 
     The limit holds under concurrency: in one transaction under the write lock of this name
     and address (:func:`_write_locked`), the recent failures are counted and, when this attempt
@@ -704,19 +737,27 @@ def authenticate(
         s.execute(
             insert(sessions_t).values(
                 token_hash=_token_hash(token),
+                workspace=workspace,
                 username=name,
                 csrf_token=csrf,
                 created=now,
                 expires=now + session_seconds,
             )
         )
-        s.execute(insert(audit_t).values(at=_now(), actor=name, action="login", detail=f"ip {ip}"))
+        s.execute(
+            insert(audit_t).values(
+                workspace=workspace, at=_now(), actor=name, action="login", detail=f"ip {ip}"
+            )
+        )
         s.execute(delete(sessions_t).where(sessions_t.c.expires < now))
     return LoginSession(token, csrf, _user(row), now + session_seconds)
 
 
-def session_user(store: Store, token: str) -> tuple[User, str] | None:
-    """The user and CSRF token of a live session cookie, or ``None``."""
+def session_user(store: Store, token: str, *, workspace: str) -> tuple[User, str] | None:
+    """The user and CSRF token of a live session cookie of ``workspace``, or ``None``.
+
+    A session opened for another workspace of the same store gives ``None``.
+    """
     if not token:
         return None
     with store.atomic() as s:
@@ -724,7 +765,9 @@ def session_user(store: Store, token: str) -> tuple[User, str] | None:
             select(users_t.c.name, users_t.c.role, users_t.c.created_at, sessions_t.c.csrf_token)
             .join(sessions_t, sessions_t.c.username == users_t.c.name)
             .where(
-                sessions_t.c.token_hash == _token_hash(token), sessions_t.c.expires > time.time()
+                sessions_t.c.token_hash == _token_hash(token),
+                sessions_t.c.workspace == workspace,
+                sessions_t.c.expires > time.time(),
             )
         ).first()
     if row is None:
@@ -732,17 +775,26 @@ def session_user(store: Store, token: str) -> tuple[User, str] | None:
     return User(row.name, row.role, row.created_at), row.csrf_token
 
 
-def end_session(store: Store, token: str) -> None:
-    """Log out: forget the session."""
+def end_session(store: Store, token: str, *, workspace: str) -> None:
+    """Log out: forget the session (only if it belongs to ``workspace``)."""
     with _write_locked(store, "session end") as s:
-        s.execute(delete(sessions_t).where(sessions_t.c.token_hash == _token_hash(token)))
+        s.execute(
+            delete(sessions_t).where(
+                sessions_t.c.token_hash == _token_hash(token), sessions_t.c.workspace == workspace
+            )
+        )
 
 
 def audit_entries(
-    store: Store, *, limit: int = 200, case_id: str | None = None
+    store: Store, *, workspace: str, limit: int = 200, case_id: str | None = None
 ) -> list[AuditEntry]:
-    """The newest audit-log rows first."""
-    q = select(audit_t).order_by(audit_t.c.id.desc()).limit(limit)
+    """The newest audit-log rows of ``workspace`` first."""
+    q = (
+        select(audit_t)
+        .where(audit_t.c.workspace == workspace)
+        .order_by(audit_t.c.id.desc())
+        .limit(limit)
+    )
     if case_id is not None:
         q = q.where(audit_t.c.case_id == case_id)
     with store.atomic() as s:

@@ -49,9 +49,18 @@ class AppState:
         self.env.globals.update(version=__version__, team=self.settings.team,
                                 workspace_name=self.ws.name)
 
+    @property
+    def workspace_name(self) -> str:
+        """The workspace's name (``casus.toml``): the key of its rows in the store's journal."""
+        return str(self.ws.name)
+
+    def edits(self, case_id: str | None = None) -> list[Any]:
+        """This workspace's saved ACH edits (of one case, or of all)."""
+        return list_edits(self.store, case_id, workspace=self.workspace_name)
+
     def workspace(self) -> Any:
-        """The workspace with every saved ACH edit applied (the files are not touched)."""
-        return apply_edits(self.ws, list_edits(self.store))
+        """The workspace with its saved ACH edits applied (the files are not touched)."""
+        return apply_edits(self.ws, self.edits())
 
     def render(self, request: Request, name: str, context: dict[str, Any], *,
                status_code: int = 200, headers: dict[str, str] | None = None,
@@ -82,7 +91,8 @@ def get_principal(request: Request, state: StateDep) -> Principal:
         p = local_principal(anonymous_csrf(state.secret, request.state.anon))
     else:
         token = request.cookies.get(SESSION_COOKIE, "")
-        found = session_user(state.store, token) if token else None
+        found = (session_user(state.store, token, workspace=state.workspace_name)
+                 if token else None)
         if found is None:
             raise AuthRequiredError("sign in to use this team server",
                                     hint="POST /api/v1/session or open /login")

@@ -19,11 +19,11 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 def build_audit(state: AppState, principal: Principal, limit: int = 200) -> AuditOut:
-    """The newest ``limit`` audit entries (admins only on a team server)."""
+    """The newest ``limit`` audit entries of this workspace (admins only on a team server)."""
     if principal.team and not principal.user.can("admin"):
         raise AccessDeniedError("only admins read the audit log")
-    return AuditOut(entries=[AuditRecord(**e.to_dict())
-                             for e in audit_entries(state.store, limit=limit)])
+    rows = audit_entries(state.store, workspace=state.workspace_name, limit=limit)
+    return AuditOut(entries=[AuditRecord(**e.to_dict()) for e in rows])
 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)

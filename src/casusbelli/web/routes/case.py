@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import ValidationError
 
 from casusbelli.errors import CasusError
-from casusbelli.store.webstate import StaleEditError, list_edits, save_edit
+from casusbelli.store.webstate import StaleEditError, save_edit
 from casusbelli.web.auth import Principal
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep, WriterDep
 from casusbelli.web.errors import AUTH_RESPONSES, error_body
@@ -44,7 +44,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def _ach(state: AppState, ws: Any, case_id: str, analyst: str) -> AchOut | None:
     if case_id not in ws.evidence:
         return None
-    return ach_view(ws, case_id, analyst, list_edits(state.store, case_id))
+    return ach_view(ws, case_id, analyst, state.edits(case_id))
 
 
 def build_case(state: AppState, case_id: str, analyst: str) -> CaseOut:
@@ -90,7 +90,7 @@ def ach_api(case_id: CaseId, state: StateDep, principal: PrincipalDep,
     """The ACH matrix of a case as you (or ``analyst``) rate it, with scores and tracing."""
     ws = state.workspace()
     case_or_404(ws, case_id)
-    return ach_view(ws, case_id, _analyst(principal, analyst), list_edits(state.store, case_id))
+    return ach_view(ws, case_id, _analyst(principal, analyst), state.edits(case_id))
 
 
 @router.get("/api/v1/cases/{case_id}/trace.vl.json", response_model=dict[str, Any],

@@ -25,7 +25,7 @@ def _login(state: AppState, request: Request, name: str, password: str) -> Login
         raise CasusError("this server runs without accounts (start it with --team)")
     ip = request.client.host if request.client else ""
     s = state.settings
-    return authenticate(state.store, name, password, ip=ip,
+    return authenticate(state.store, name, password, ip=ip, workspace=state.workspace_name,
                         max_failures=s.login_max_failures,
                         window_seconds=s.login_window_seconds,
                         session_seconds=s.session_seconds)
@@ -70,7 +70,7 @@ def login_form(
 def logout(request: Request, state: StateDep, principal: WriterDep) -> Response:
     """Sign out."""
     if principal.session_token:
-        end_session(state.store, principal.session_token)
+        end_session(state.store, principal.session_token, workspace=state.workspace_name)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
