@@ -21,12 +21,13 @@ import difflib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from casusbelli.errors import CasusError, ForecastError
 from casusbelli.forecast import ensemble as ens
 from casusbelli.forecast import registry as reg
+from casusbelli.forecast import rules
 from casusbelli.forecast import scoring as sc
 from casusbelli.forecast import signposts as sp
 from casusbelli.forecast.questions import (
@@ -224,12 +225,15 @@ class ForecastRow:
     ensemble: Any
     spread: dict[str, dict[str, float | None]]
     display: dict[str, str]
+    basis: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
+        """JSON-ready mapping; ``basis`` gives each theory forecast's ``basis`` (``rule`` or
+        ``judgement``) and, for a rule, its inputs."""
         return dict(question=self.question, title=self.title, type=self.type,
                     status=self.status, scenario=self.scenario, theories=self.theories,
-                    assumed=list(self.assumed), ensemble=self.ensemble, spread=self.spread)
+                    assumed=list(self.assumed), ensemble=self.ensemble, spread=self.spread,
+                    basis=self.basis)
 
 
 @dataclass(frozen=True)
@@ -254,14 +258,34 @@ class ForecastView:
             cells = [r.question if r.scenario == BASE else "", r.scenario]
             for t in self.theories:
                 text = r.display.get(t, "")
+                if r.basis.get(t, {}).get("basis") == "rule":
+                    text += " r"
                 cells.append(f"({text})" if t in r.assumed else text)
             cells += [r.display["ensemble"], r.display["spread"]]
             rows.append(cells)
         title = (f"Forecasts on {self.on} (weights: {self.weights.source}"
                  + (f", after {len(self.weights.observations)} observation(s)"
                     if self.weights.observations else "")
-                 + "); (x) = theory states no forecast under this scenario, base value used")
+                 + "); (x) = theory states no forecast under this scenario, base value used;"
+                 " r = computed by the forecast's stated rule, otherwise judgement")
         return dict(title=title, columns=cols, rows=rows)
+
+
+def forecast_basis(ws: Workspace, q: Question, scenario: str = BASE,
+                   assumed: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Per theory: ``{basis: "rule", rule: {...inputs}}`` or ``{basis: "judgement"}``.
+
+    A scenario value is typed, so judgement, unless the theory states none for the scenario and
+    its base forecast (with its basis) is used.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for t, f in q.forecasts.items():
+        if f.rule is not None and (scenario == BASE or t in assumed):
+            out[t] = dict(basis="rule", rule=rules.rule_inputs(f.rule,
+                                                                rules.apply_rule(f.rule, ws.cases)))
+        else:
+            out[t] = dict(basis="judgement")
+    return out
 
 
 def forecast_view(
@@ -319,6 +343,7 @@ def forecast_view(
                 {k: dict(low=_round(s.low), high=_round(s.high), sd=_round(s.sd))
                  for k, s in pooled.spread.items()},
                 display,
+                forecast_basis(ws, q, name, sv.assumed),
             ))
     return ForecastView(tuple(rows), tuple(ws.theory_ids), weights, today.isoformat())
 

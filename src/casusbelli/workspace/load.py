@@ -38,6 +38,7 @@ from casusbelli.workspace.models import (
     Source,
     SourceRef,
     Theory,
+    TheoryForecast,
     WorkspaceConfig,
 )
 from casusbelli.workspace.yamlio import (
@@ -590,6 +591,9 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         for t in q.forecasts:
             if t not in theories:
                 _unknown(col, rel, marks, ("forecasts", t), "theory", t, theories)
+        computed = _apply_rules(col, rel, marks, q, cases, indicators, check_ref)
+        if computed:
+            questions[qid] = q.model_copy(update={"forecasts": {**q.forecasts, **computed}})
 
     for sid, sp in signposts.items():
         rel, marks = sp_docs[sid]
@@ -1100,6 +1104,64 @@ def _claim(
         return False
     origins[key] = (rel, (marks, where))
     return True
+
+
+def _apply_rules(
+    col: _Collector,
+    rel: str,
+    marks: Marks | None,
+    q: Question,
+    cases: dict[str, Case],
+    indicators: dict[str, Indicator],
+    check_ref: Any,
+) -> dict[str, TheoryForecast]:
+    """Compute every rule-based forecast of ``q``; a typed value that disagrees with its rule,
+    an unknown case or indicator, or a rule that cannot be evaluated is a located problem."""
+    from casusbelli.errors import ForecastError
+    from casusbelli.forecast.rules import apply_rule, expression_names, parse_path
+
+    out: dict[str, TheoryForecast] = {}
+    for t, f in q.forecasts.items():
+        rule = f.rule
+        if rule is None:
+            continue
+        loc: tuple[Any, ...] = ("forecasts", t, "rule")
+        if q.type != "binary":
+            col.add_at(rel, marks, loc, "rules give P(yes): only binary questions take them",
+                       "schema")
+            continue
+        for j, ref in enumerate(rule.sources):
+            check_ref(ref, rel, marks, loc + ("sources", j))
+        if rule.kind == "linear":
+            if rule.case not in cases:
+                _unknown(col, rel, marks, loc + ("case",), "case", str(rule.case), cases)
+                continue
+            try:
+                names = expression_names(parse_path(str(rule.path)))
+            except ForecastError as exc:
+                col.add_at(rel, marks, loc + ("path",), exc.message, "schema")
+                continue
+            bad = [n for n in names if n not in indicators]
+            for n in bad:
+                _unknown(col, rel, marks, loc + ("path",), "indicator", n, indicators)
+            if bad:
+                continue
+        try:
+            result = apply_rule(rule, cases)
+        except ForecastError as exc:
+            col.add_at(rel, marks, loc, exc.message, "schema")
+            continue
+        if f.value is not None:
+            typed = f.value
+            if isinstance(typed, bool) or not isinstance(typed, int | float) \
+                    or abs(float(typed) - result.value) > 1e-9:
+                s = "" if result.membership is None else f" (S = {result.membership:.4g})"
+                col.add_at(rel, marks, ("forecasts", t, "value"),
+                           f"value {typed!r} disagrees with its rule, which gives "
+                           f"{result.value:.4g}{s}; drop the value or fix the rule", "schema")
+                continue
+        out[t] = f.model_copy(update={"value": result.value})
+    return out
 
 
 def _unknown(

@@ -56,6 +56,7 @@ __all__ = [
     "Source",
     "SourceRef",
     "Theory",
+    "ForecastRule",
     "TheoryForecast",
     "WorkspaceConfig",
     "date_bounds",
@@ -471,12 +472,70 @@ class EvidenceSet(_Model):
 
 
 # --------------------------------------------------------------------------- questions/*.yaml
-class TheoryForecast(_Model):
-    """A theory's forecast for a question, with its conditional forecasts per scenario."""
+class ForecastRule(_Model):
+    """A stated rule that produces a theory's probability from the workspace (binary questions).
 
-    value: Any = Field(description="P(yes) for binary; {option: p} for multiple choice.")
+    ``linear``: P = base + slope * S, rounded to the nearest multiple of ``round``, where S is
+    case ``case``'s fuzzy membership in ``path`` (indicator ids with ``*``, ``+``, ``~`` and
+    parentheses); an unknown or n/a coding counts as ``unknown`` (an error when not stated).
+    ``base_rate``: P = ``value``, with the ``sources`` of the rate. See
+    :mod:`casusbelli.forecast.rules` and docs/methods/forecasting.md.
+    """
+
+    kind: Literal["linear", "base_rate"]
+    case: Id | None = None
+    path: NonEmptyStr | None = None
+    base: float | None = None
+    slope: float | None = None
+    round: float | None = Field(default=None, gt=0.0, le=1.0)
+    unknown: Membership | None = None
+    clip: bool = False
+    value: Membership | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> ForecastRule:
+        linear = ("case", "path", "base", "slope")
+        if self.kind == "linear":
+            missing = [f for f in linear if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"a linear rule needs {', '.join(missing)}")
+            if self.value is not None:
+                raise ValueError("a linear rule computes its value; value belongs to base_rate")
+        else:
+            if self.value is None or not self.sources:
+                raise ValueError("a base_rate rule needs value and at least one source")
+            extra = [f for f in (*linear, "round", "unknown") if getattr(self, f) is not None]
+            if extra:
+                raise ValueError(f"a base_rate rule takes no {', '.join(extra)}")
+        return self
+
+
+class TheoryForecast(_Model):
+    """A theory's forecast for a question, with its conditional forecasts per scenario.
+
+    With a ``rule`` the loader computes ``value`` from it (a typed ``value`` must agree); without
+    one the forecast's basis is ``judgement``.
+    """
+
+    value: Any = Field(default=None,
+                       description="P(yes) for binary; {option: p} for multiple choice.")
     rationale: NonEmptyStr
     scenarios: dict[Id, Any] = Field(default_factory=dict)
+    rule: ForecastRule | None = Field(
+        default=None, description="The rule that computes value from the workspace.")
+
+    @model_validator(mode="after")
+    def _check(self) -> TheoryForecast:
+        if self.value is None and self.rule is None:
+            raise ValueError("a forecast needs a value or a rule")
+        return self
+
+    @property
+    def basis(self) -> Literal["rule", "judgement"]:
+        """``rule`` when a stated rule computes the value, else ``judgement``."""
+        return "rule" if self.rule is not None else "judgement"
 
 
 class QuestionResolution(_Model):
