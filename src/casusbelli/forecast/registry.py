@@ -12,20 +12,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from casusbelli.errors import StoreError
+from casusbelli.errors import ForecastError, StoreError
 from casusbelli.store import journal as j
 from casusbelli.store.db import Store
 
 __all__ = [
+    "CLOCK_TOLERANCE",
     "IssuedForecast",
     "Observation",
     "Resolution",
     "append_forecasts",
     "append_observation",
     "append_resolution",
+    "check_issue_time",
     "existing_journal",
     "journal_store",
     "list_registry",
@@ -159,11 +161,60 @@ def _read(store: Store, stmt: Any) -> list[Any]:
         raise StoreError(f"cannot read {store.display_url}: {exc}") from exc
 
 
+#: How far an issue time may lie before the current clock (clock skew between machines, a slow
+#: run): more than this is back-dating and refused.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+
+
+def _instant(iso: str) -> dt.datetime:
+    t = dt.datetime.fromisoformat(iso)
+    return t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC)
+
+
+def check_issue_time(issued_at: str, now: dt.datetime | None = None, *,
+                     tolerance: dt.timedelta = CLOCK_TOLERANCE) -> None:
+    """Refuse an issue time earlier than ``now`` (default: the clock) minus ``tolerance``."""
+    now = now or utc_now()
+    if _instant(issued_at) < now - tolerance:
+        raise ForecastError(
+            f"issue time {issued_at} is earlier than now ({now.isoformat()}) minus "
+            f"{int(tolerance.total_seconds() // 60)} minutes: the registry refuses back-dated "
+            "forecasts", field="issued_at")
+
+
+def _latest_issued(conn: Any, question: str) -> str | None:
+    stmt = select(func.max(j.forecasts.c.issued_at)).where(j.forecasts.c.question == question)
+    value = conn.execute(stmt).scalar()
+    return None if value is None else str(value)
+
+
 def append_forecasts(store: Store, forecasts: Iterable[IssuedForecast]) -> list[IssuedForecast]:
-    """Append forecasts to the registry in one transaction; return them with their ids."""
+    """Append forecasts to the registry in one transaction; return them with their ids.
+
+    A forecast issued earlier than the latest issue time already registered for its question is
+    back-dated and refused (:class:`~casusbelli.errors.ForecastError`, nothing written); the
+    same time is allowed (one issue writes several rows at one time).
+    """
     items = list(forecasts)
     rows = [{k: v for k, v in f.to_dict().items() if k != "id"} for f in items]
-    ids = _write(store, j.forecasts, rows)
+    if not rows:
+        return []
+    try:
+        with store.engine.begin() as conn:
+            latest: dict[str, str | None] = {}
+            for f in items:
+                if f.question not in latest:
+                    latest[f.question] = _latest_issued(conn, f.question)
+                last = latest[f.question]
+                if last is not None and _instant(f.issued_at) < _instant(last):
+                    raise ForecastError(
+                        f"question {f.question!r}: issue time {f.issued_at} is earlier than "
+                        f"the latest already registered ({last}); the registry refuses "
+                        "back-dated forecasts", field="issued_at")
+            ids = [_insert(conn, j.forecasts, row) for row in rows]
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot write to {j.forecasts.name} in {store.display_url}: {exc}") \
+            from exc
     return [IssuedForecast(**{**f.to_dict(), "id": i}) for f, i in zip(items, ids, strict=True)]
 
 

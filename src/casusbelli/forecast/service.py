@@ -409,6 +409,7 @@ def issue_forecasts(ws: Workspace, store_url: str, *, question: str | None = Non
         resolved = reg.read_resolutions(store)
         today = _today(now)
         stamp = _iso(now)
+        reg.check_issue_time(stamp)
         rows: list[reg.IssuedForecast] = []
         skipped: list[tuple[str, str]] = []
         for qid, q in ws.questions.items():
