@@ -174,7 +174,8 @@ def resolve(
 @app.command()
 def score(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
     """Brier, log and CRPS scores per theory and for the ensemble on resolved questions,
-    time-averaged over each question's open period, with calibration tables."""
+    time-averaged over each question's open period, in-sample and out-of-sample apart, with
+    paired bootstrap intervals for the differences between forecasters and calibration tables."""
     from casusbelli.forecast.service import score_forecasts
 
     try:
@@ -193,6 +194,8 @@ def score(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
     if any(s.retrospective for s in report.scores):
         console.print("backtest = retrospective questions written after the outcome was known "
                       "(not a track record).", highlight=False)
+    if report.differences:
+        console.print(render_table(report.differences_table()))
     t = Table(title="Calibration (forecast standing at close, binary questions): "
               "observed rate / forecasts per bin", title_justify="left")
     t.add_column("forecaster")

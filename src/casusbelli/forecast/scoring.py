@@ -33,10 +33,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from casusbelli.errors import ForecastError
+
 __all__ = [
     "LOG_CLIP",
     "CalibrationBin",
     "CalibrationTable",
+    "ScoreDifference",
     "Scores",
     "brier_score",
     "brier_scores",
@@ -47,6 +50,7 @@ __all__ = [
     "log_scores",
     "multi_brier_scores",
     "multi_log_scores",
+    "paired_bootstrap",
     "score_value",
     "time_average",
     "uniform_scores",
@@ -396,3 +400,42 @@ def calibration_table(prob: ArrayLike, outcome: ArrayLike, *, bins: int = 5) -> 
                                   float(p[sel].mean()) if n else None,
                                   float(o[sel].mean()) if n else None))
     return CalibrationTable(tuple(out), int(p.size))
+
+
+class ScoreDifference(NamedTuple):
+    """Mean paired score difference ``a - b`` over questions, with a bootstrap interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+    level: float
+    n_boot: int
+
+
+def paired_bootstrap(a: ArrayLike, b: ArrayLike, rng: np.random.Generator, *,
+                     n_boot: int = 2000, level: float = 0.95) -> ScoreDifference:
+    r"""Mean of the paired differences :math:`d_i = a_i - b_i` of two forecasters' scores on the
+    same questions, with a percentile bootstrap interval over questions.
+
+    .. math::
+
+        \bar d = \frac{1}{N}\sum_{i=1}^{N} d_i, \qquad
+        \bar d^{*(r)} = \frac{1}{N}\sum_{i=1}^{N} d_{J_{ri}}, \quad
+        J_{ri} \sim \mathrm{Uniform}\{1, \dots, N\},
+
+    and the interval is the :math:`(1-\mathrm{level})/2` and :math:`(1+\mathrm{level})/2`
+    quantiles of :math:`\bar d^{*(1)}, \dots, \bar d^{*(R)}`. Resampling whole questions keeps
+    each question's pair together, so what the two forecasters share (a question's difficulty)
+    cancels. With few questions the interval is rough; its width says so.
+
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall,
+    ch. 13 (the percentile interval).
+    """
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    if d.ndim != 1 or d.size == 0:
+        raise ForecastError("paired_bootstrap needs one or more paired scores")
+    idx = rng.integers(0, d.size, size=(n_boot, d.size))
+    means = d[idx].mean(axis=1)
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return ScoreDifference(float(d.mean()), float(lo), float(hi), int(d.size), level, n_boot)

@@ -20,9 +20,12 @@ import datetime as dt
 import difflib
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from casusbelli.errors import CasusError, ForecastError
 from casusbelli.forecast import ensemble as ens
@@ -45,7 +48,9 @@ from casusbelli.workspace.models import Question, date_bounds
 
 __all__ = [
     "ENSEMBLE",
+    "IN_SAMPLE",
     "MIN_CALIBRATION",
+    "OUT_OF_SAMPLE",
     "ForecastRow",
     "ForecastView",
     "IssueReport",
@@ -56,14 +61,22 @@ __all__ = [
     "SignpostRank",
     "TheoryWeights",
     "current_weights",
+    "forecast_basis",
     "forecast_view",
     "issue_forecasts",
     "observe_signpost",
+    "question_sample",
     "rank_signposts",
     "registry_view",
     "resolve_question",
     "score_forecasts",
 ]
+
+#: ``sample`` of a question about a case the theories were coded on (outcome known).
+IN_SAMPLE = "in-sample"
+#: ``sample`` of every other question.
+OUT_OF_SAMPLE = "out-of-sample"
+
 
 #: The forecaster name of the weighted ensemble in the registry.
 ENSEMBLE = "ensemble"
@@ -537,11 +550,13 @@ class QuestionScore:
     final: Any  # the forecast standing at close
     n_forecasts: int
     source: str  # "registry" or "workspace"
+    sample: str = OUT_OF_SAMPLE  # IN_SAMPLE or OUT_OF_SAMPLE (see question_sample)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping."""
         return dict(question=self.question, forecaster=self.forecaster,
-                    retrospective=self.retrospective, brier=_round(self.brier),
+                    retrospective=self.retrospective, sample=self.sample,
+                    brier=_round(self.brier),
                     log=_round(self.log), crps=_round(self.crps), final=self.final,
                     n_forecasts=self.n_forecasts, source=self.source)
 
@@ -556,20 +571,37 @@ class ScoreReport:
     calibration: dict[str, list[dict[str, Any]]]
     resolved: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    samples: dict[str, dict[str, str]] = field(default_factory=dict)
+    differences: tuple[dict[str, Any], ...] = ()
+    bootstrap: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """A stable JSON document."""
-        return dict(resolved=list(self.resolved), summary=list(self.summary),
+        return dict(resolved=list(self.resolved), samples=self.samples,
+                    summary=list(self.summary), differences=list(self.differences),
+                    bootstrap=self.bootstrap,
                     scores=[s.to_dict() for s in self.scores], calibration=self.calibration,
                     min_calibration=MIN_CALIBRATION, warnings=list(self.warnings))
 
     def table(self) -> dict[str, Any]:
-        """``{title, columns, rows}``: mean scores per forecaster and group."""
-        rows = [[s["group"], s["forecaster"], s["n"], s["brier"], s["log"], s["crps"]]
-                for s in self.summary]
+        """``{title, columns, rows}``: mean scores per forecaster, group and sample."""
+        rows = [[s["group"], s["sample"], s["forecaster"], s["n"], s["brier"], s["log"],
+                 s["crps"]] for s in self.summary]
         return dict(title="Scores on resolved questions (time-averaged over each question's open "
-                    "period; lower is better)",
-                    columns=["group", "forecaster", "questions", "Brier", "log", "CRPS"],
+                    "period; lower is better; in-sample questions are about cases the theories "
+                    "were coded on, with the outcome known)",
+                    columns=["group", "sample", "forecaster", "questions", "Brier", "log",
+                             "CRPS"],
+                    rows=rows)
+
+    def differences_table(self) -> dict[str, Any]:
+        """``{title, columns, rows}``: paired score differences with bootstrap intervals."""
+        pct = round(100 * self.bootstrap.get("level", 0.95))
+        rows = [[d["sample"], d["rule"], f"{d['a']} - {d['b']}", d["n"], d["mean"],
+                 f"[{d['low']:+.3f}, {d['high']:+.3f}]"] for d in self.differences]
+        return dict(title=f"Score differences (a - b; negative: a scores better), {pct} % "
+                    "paired bootstrap intervals over questions",
+                    columns=["sample", "rule", "a - b", "questions", "mean", "interval"],
                     rows=rows)
 
 
@@ -604,7 +636,38 @@ def _ignorance(q: Question, outcome: Any) -> sc.Scores:
                              bounds=bounds)  # type: ignore[arg-type]
 
 
-def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
+def _names_case(text: str, case_id: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_-]){re.escape(case_id)}(?![A-Za-z0-9_-])", text) \
+        is not None
+
+
+def question_sample(ws: Workspace, q: Question) -> tuple[str, str]:
+    """``(sample, reason)``: computed, never typed.
+
+    A question is in-sample when any of its forecasts' rules reads a case's codings, or when it
+    is retrospective and names (in its title, criteria or background) a case id of the
+    workspace: its outcome was known when the cases were coded. Otherwise out-of-sample.
+    """
+    read = sorted({f.rule.case for f in q.forecasts.values()
+                   if f.rule is not None and f.rule.kind == "linear" and f.rule.case})
+    if read:
+        return IN_SAMPLE, f"forecast rules read the codings of case(s) {', '.join(read)}"
+    if q.retrospective:
+        text = " ".join((q.title, q.criteria, q.background))
+        named = [c for c in ws.cases if _names_case(text, c)]
+        if named:
+            return IN_SAMPLE, f"retrospective and names case(s) {', '.join(named)}"
+    return OUT_OF_SAMPLE, "no rule reads codings and it names no case of the workspace" \
+        if q.retrospective else "a live question whose forecasts read no case codings"
+
+
+#: Bootstrap replicates and seed of ``casus score``'s intervals for score differences.
+N_BOOT = 2000
+BOOT_SEED = 20261202
+
+
+def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
+                    n_boot: int = N_BOOT) -> ScoreReport:
     """Score every theory and the ensemble on every resolved question.
 
     Each forecaster's standing forecast (the registry's, base scenario) is scored over the
@@ -628,8 +691,12 @@ def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
         if f.scenario == BASE:
             by_key.setdefault((f.question, f.forecaster), []).append(f)
     scores: list[QuestionScore] = []
+    samples: dict[str, str] = {}
+    reasons: dict[str, dict[str, str]] = {}
     for qid, (outcome, resolved_on) in outcomes.items():
         q = ws.questions[qid]
+        samples[qid], why = question_sample(ws, q)
+        reasons[qid] = dict(sample=samples[qid], reason=why)
         d = question_dates(q)
         start = float(d.opens.toordinal())
         end = float(min(d.closes, resolved_on).toordinal() + 1)
@@ -662,7 +729,8 @@ def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
                 fill = getattr(before, rule)
                 avg[rule] = sc.time_average(times, pts, start, end, before=fill)
             scores.append(QuestionScore(qid, who, q.retrospective, avg["brier"], avg["log"],
-                                        avg["crps"], values[-1], len(values), source))
+                                        avg["crps"], values[-1], len(values), source,
+                                        samples[qid]))
     summary = _summary(scores)
     calibration = _calibration(ws, scores, outcomes)
     warnings = []
@@ -670,21 +738,56 @@ def score_forecasts(ws: Workspace, store_url: str) -> ScoreReport:
     if n_bin < MIN_CALIBRATION:
         warnings.append(f"only {n_bin} resolved binary questions: calibration needs at least "
                         f"{MIN_CALIBRATION} to say much")
-    return ScoreReport(tuple(scores), tuple(summary), calibration, tuple(outcomes), tuple(warnings))
+    if outcomes and OUT_OF_SAMPLE not in samples.values():
+        warnings.append("no out-of-sample question has resolved: every score here is in-sample "
+                        "(questions about cases the theories were coded on, outcome known)")
+    rng = np.random.default_rng(seed)
+    differences = _differences(scores, rng, n_boot)
+    return ScoreReport(tuple(scores), tuple(summary), calibration, tuple(outcomes), tuple(warnings),
+                       reasons, tuple(differences),
+                       dict(seed=seed, n_boot=n_boot, level=0.95, method="paired percentile "
+                            "bootstrap over questions (Efron & Tibshirani 1993)"))
+
+
+def _differences(scores: list[QuestionScore], rng: np.random.Generator,
+                 n_boot: int) -> list[dict[str, Any]]:
+    """Per sample and rule (Brier, log), every pair of forecasters on their shared questions."""
+    out = []
+    for sample in (IN_SAMPLE, OUT_OF_SAMPLE):
+        mine = [s for s in scores if s.sample == sample]
+        who = list(dict.fromkeys(s.forecaster for s in mine))
+        for rule in ("brier", "log"):
+            table = {(s.forecaster, s.question): getattr(s, rule) for s in mine
+                     if getattr(s, rule) is not None}
+            for i, a in enumerate(who):
+                for b in who[i + 1:]:
+                    qs = sorted({q for (f, q) in table if f == a} & {q for (f, q) in table
+                                                                      if f == b})
+                    if not qs:
+                        continue
+                    d = sc.paired_bootstrap([table[a, q] for q in qs], [table[b, q] for q in qs],
+                                            rng, n_boot=n_boot)
+                    out.append(dict(sample=sample, rule=rule, a=a, b=b, n=d.n,
+                                    mean=_round(d.mean), low=_round(d.low),
+                                    high=_round(d.high)))
+    return out
 
 
 def _summary(scores: list[QuestionScore]) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str], list[QuestionScore]] = {}
+    groups: dict[tuple[str, str, str], list[QuestionScore]] = {}
     for s in scores:
-        groups.setdefault(("backtest" if s.retrospective else "live", s.forecaster), []).append(s)
+        key = ("backtest" if s.retrospective else "live", s.sample, s.forecaster)
+        groups.setdefault(key, []).append(s)
     out = []
-    order = {"backtest": 0, "live": 1}
-    for (group, who), ss in sorted(groups.items(), key=lambda kv: order[kv[0][0]]):
+    order = {"backtest": 0, "live": 1, IN_SAMPLE: 0, OUT_OF_SAMPLE: 1}
+    for (group, sample, who), ss in sorted(groups.items(),
+                                           key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
         def mean(rule: str, ss: list[QuestionScore] = ss) -> float | None:
             xs = [getattr(s, rule) for s in ss if getattr(s, rule) is not None]
             return _round(sum(xs) / len(xs)) if xs else None
 
-        out.append(dict(group=group, forecaster=who, n=len(ss), brier=mean("brier"),
+        out.append(dict(group=group, sample=sample, forecaster=who, n=len(ss),
+                        brier=mean("brier"),
                         log=mean("log"), crps=mean("crps")))
     return out
 
