@@ -54,6 +54,7 @@ MODELS = [
     ("evidence: items", models.EvidenceItem),
     ("questions/<id>.yaml", models.Question),
     ("questions: forecasts.<theory>", models.TheoryForecast),
+    ("questions: forecasts.<theory>.rule", models.ForecastRule),
     ("questions: resolution", models.QuestionResolution),
     ("signposts/<id>.yaml", models.Signpost),
     ("frames/<id>.yaml", models.Frame),

@@ -23,7 +23,8 @@ forecasts:
   alpha:
     value: {alpha_value}
     rationale: From the rule.
-    rule: {{kind: linear, case: one, path: 'a*~b', base: 0.1, slope: 0.8, round: 0.05, unknown: 0.5}}
+    rule: {{kind: linear, case: one, path: 'a*~b', base: 0.1, slope: 0.8, round: 0.05,
+           unknown: 0.5}}
   beta:
     rationale: A stated base rate.
     rule: {{kind: base_rate, value: 0.25, sources: [{{source: src1}}]}}

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from casusbelli.errors import CasusError, ForecastError
+from casusbelli.errors import ForecastError
 from casusbelli.forecast import ensemble as ens
 from casusbelli.forecast import registry as reg
 from casusbelli.forecast import rules

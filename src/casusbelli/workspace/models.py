@@ -482,16 +482,23 @@ class ForecastRule(_Model):
     :mod:`casusbelli.forecast.rules` and docs/methods/forecasting.md.
     """
 
-    kind: Literal["linear", "base_rate"]
-    case: Id | None = None
-    path: NonEmptyStr | None = None
-    base: float | None = None
-    slope: float | None = None
-    round: float | None = Field(default=None, gt=0.0, le=1.0)
-    unknown: Membership | None = None
-    clip: bool = False
-    value: Membership | None = None
-    sources: list[SourceRef] = Field(default_factory=list)
+    kind: Literal["linear", "base_rate"] = Field(
+        description="linear: P = base + slope * S; base_rate: P = value.")
+    case: Id | None = Field(default=None, description="linear: the case whose codings S reads.")
+    path: NonEmptyStr | None = Field(
+        default=None, description="linear: indicator ids with * (min), + (max), ~ (1 - x) and "
+        "parentheses, e.g. 'a*(b + c)*~d'.")
+    base: float | None = Field(default=None, description="linear: P when S = 0.")
+    slope: float | None = Field(default=None, description="linear: change of P from S = 0 to 1.")
+    round: float | None = Field(default=None, gt=0.0, le=1.0,
+                                description="linear: round P to the nearest multiple of this.")
+    unknown: Membership | None = Field(
+        default=None, description="linear: what an unknown or n/a coding counts as (default: an "
+        "error).")
+    clip: bool = Field(default=False, description="linear: clip P to [0, 1] instead of refusing.")
+    value: Membership | None = Field(default=None, description="base_rate: the rate.")
+    sources: list[SourceRef] = Field(default_factory=list,
+                                     description="base_rate: where the rate comes from.")
     note: str = ""
 
     @model_validator(mode="after")
