@@ -120,3 +120,30 @@ def test_issue_refuses_a_time_before_the_clock_less_tolerance(forecast_ws, url):
     # within the tolerance is accepted
     assert issue_forecasts(ws, url, question="long",
                            now=reg.utc_now() - dt.timedelta(minutes=1)).issued
+
+
+def test_performance_weights_follow_the_exponential_formula_with_a_floor():
+    from casusbelli.forecast.ensemble import performance_weights
+
+    w = performance_weights({"a": 0.1, "b": 0.3}, 10, learning_rate=1.0, floor=0.05)
+    ea, eb = np.exp(-1.0), np.exp(-3.0)
+    assert w["a"] == pytest.approx(0.95 * ea / (ea + eb) + 0.025)
+    assert sum(w.values()) == pytest.approx(1.0)
+    # a theory far behind keeps the floor's share
+    assert performance_weights({"a": 0.0, "b": 1.0}, 1000)["b"] == pytest.approx(0.025)
+
+
+def test_weights_stay_equal_until_enough_out_of_sample_questions_resolve(ws, url, monkeypatch):
+    from casusbelli.forecast import service
+    from casusbelli.forecast.service import current_weights
+
+    w = current_weights(ws, url)  # one out-of-sample question ('past') has resolved
+    assert w.source == "equal"
+    assert any("1 of the 20 resolved out-of-sample questions" in m for m in w.warnings)
+    monkeypatch.setattr(service, "MIN_PERFORMANCE_QUESTIONS", 1)
+    w = current_weights(ws, url)
+    assert w.source == "performance"
+    # 'past': alpha 0.7 and beta 0.4 on a yes -> Brier 0.09 and 0.36; the in-sample 'bt-two'
+    # (where beta scores better) does not enter
+    ea, eb = np.exp(-0.09), np.exp(-0.36)
+    assert w.base["alpha"] == pytest.approx(0.95 * ea / (ea + eb) + 0.025)

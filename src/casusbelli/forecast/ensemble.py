@@ -26,6 +26,7 @@ __all__ = [
     "equal_weights",
     "mixture_moments",
     "normalize_weights",
+    "performance_weights",
     "point",
 ]
 
@@ -158,3 +159,31 @@ def ensemble(kind: str, values: Mapping[str, Any], weights: Mapping[str, float])
         means = [float(point(kind, values[t])) for t in names]  # type: ignore[arg-type]
         return Ensemble({"mixture": comps}, w, {"mean": _spread(means, ws)})
     raise ValueError(f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric")
+
+
+def performance_weights(mean_brier: Mapping[str, float], n: int, *, learning_rate: float = 1.0,
+                        floor: float = 0.05) -> dict[str, float]:
+    r"""Weights from forecast performance: the exponentially weighted average forecaster over
+    each theory's mean Brier score on ``n`` resolved questions, mixed with the uniform weight.
+
+    .. math::
+
+        \tilde w_t = \frac{\exp(-\lambda n \bar B_t)}{\sum_u \exp(-\lambda n \bar B_u)}, \qquad
+        w_t = (1 - \varepsilon)\,\tilde w_t + \varepsilon / K
+
+    with :math:`\lambda` = ``learning_rate``, :math:`\varepsilon` = ``floor`` and :math:`K`
+    theories; the floor keeps every theory's weight above 0, which Bayes' rule (signposts) could
+    never raise again.
+
+    Cesa-Bianchi, N. & Lugosi, G. (2006). *Prediction, Learning, and Games*. Cambridge
+    University Press, ch. 2 (the exponentially weighted average forecaster).
+    """
+    if not mean_brier:
+        raise ValueError("no theories to weigh")
+    if not 0.0 <= floor <= 1.0:
+        raise ValueError(f"floor must be in [0, 1], got {floor!r}")
+    exps = {t: -learning_rate * n * b for t, b in mean_brier.items()}
+    top = max(exps.values())
+    raw = normalize_weights({t: math.exp(e - top) for t, e in exps.items()})
+    k = len(raw)
+    return {t: (1.0 - floor) * w + floor / k for t, w in raw.items()}

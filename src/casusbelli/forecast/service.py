@@ -50,6 +50,7 @@ __all__ = [
     "ENSEMBLE",
     "IN_SAMPLE",
     "MIN_CALIBRATION",
+    "MIN_PERFORMANCE_QUESTIONS",
     "OUT_OF_SAMPLE",
     "ForecastRow",
     "ForecastView",
@@ -164,6 +165,30 @@ def check_registered(ws: Workspace, observations: list[reg.Observation]) -> None
 
 
 
+#: Resolved out-of-sample questions (scored for every theory) before the forecast ensemble
+#: takes performance weights instead of equal ones.
+MIN_PERFORMANCE_QUESTIONS = 20
+#: lambda of the performance weights, per question (Brier scores lie in [0, 1]).
+PERFORMANCE_LEARNING_RATE = 1.0
+#: Share of the uniform weight mixed into the performance weights.
+PERFORMANCE_FLOOR = 0.05
+
+
+def _out_of_sample_briers(ws: Workspace, store_url: str,
+                          theories: list[str]) -> tuple[dict[str, float], int]:
+    """Each theory's mean Brier score over the resolved out-of-sample questions on which every
+    theory has one, and how many such questions there are."""
+    report = score_forecasts(ws, store_url, differences=False)
+    per: dict[str, dict[str, float]] = {}
+    for s in report.scores:
+        if s.sample == OUT_OF_SAMPLE and s.brier is not None and s.forecaster in theories:
+            per.setdefault(s.question, {})[s.forecaster] = s.brier
+    full = [v for v in per.values() if set(v) == set(theories)]
+    if not full:
+        return {}, 0
+    return {t: sum(v[t] for v in full) / len(full) for t in theories}, len(full)
+
+
 def current_weights(ws: Workspace, store_url: str,
                     observations: list[reg.Observation] | None = None) -> TheoryWeights:
     """Base weights (cross-case, else equal) updated by every recorded signpost observation."""
@@ -177,6 +202,17 @@ def current_weights(ws: Workspace, store_url: str,
     base = ens.equal_weights(theories)
     source = "equal"
     warnings = [EQUAL_WEIGHTS_REASON]
+    briers, n = _out_of_sample_briers(ws, store_url, theories)
+    if n >= MIN_PERFORMANCE_QUESTIONS:
+        base = ens.performance_weights(briers, n, learning_rate=PERFORMANCE_LEARNING_RATE,
+                                       floor=PERFORMANCE_FLOOR)
+        source = "performance"
+        warnings = [f"theory weights from forecast performance: exp(-{PERFORMANCE_LEARNING_RATE:g}"
+                    f" x {n} x mean Brier) on {n} resolved out-of-sample questions, mixed "
+                    f"{PERFORMANCE_FLOOR:g} with equal weights"]
+    elif n:
+        warnings.append(f"{n} of the {MIN_PERFORMANCE_QUESTIONS} resolved out-of-sample "
+                        "questions needed for performance weights")
     w = dict(base)
     seen = []
     for obs in observations:
@@ -667,7 +703,7 @@ BOOT_SEED = 20261202
 
 
 def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
-                    n_boot: int = N_BOOT) -> ScoreReport:
+                    n_boot: int = N_BOOT, differences: bool = True) -> ScoreReport:
     """Score every theory and the ensemble on every resolved question.
 
     Each forecaster's standing forecast (the registry's, base scenario) is scored over the
@@ -742,9 +778,9 @@ def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
         warnings.append("no out-of-sample question has resolved: every score here is in-sample "
                         "(questions about cases the theories were coded on, outcome known)")
     rng = np.random.default_rng(seed)
-    differences = _differences(scores, rng, n_boot)
+    diffs = _differences(scores, rng, n_boot) if differences else []
     return ScoreReport(tuple(scores), tuple(summary), calibration, tuple(outcomes), tuple(warnings),
-                       reasons, tuple(differences),
+                       reasons, tuple(diffs),
                        dict(seed=seed, n_boot=n_boot, level=0.95, method="paired percentile "
                             "bootstrap over questions (Efron & Tibshirani 1993)"))
 
