@@ -133,3 +133,18 @@ def test_after_indicators_never_enter_the_models() -> None:
     assert "risk_beyond_gain" in legacy.excluded
     assert "risk_beyond_gain" not in legacy.predictors
     assert all(ws.indicators[i].timing == "before" for i in legacy.predictors)
+
+
+def test_within_case_and_forecast_checks_cover_every_evidence_set() -> None:
+    from casusbelli.analysis.audit import _forecast_checks, _within_checks
+
+    ws = load_workspace(builtin_path("russia"))
+    checks = _within_checks(ws)
+    for cid in ws.evidence:
+        kinds = {c.check for c in checks if c.case == cid}
+        assert kinds == {"trace-pre-decision", "trace-sensitivity"}, cid
+    # ukraine-2022: legacy leads on all evidence, not on what was knowable before the decision
+    (pre,) = [c for c in checks if c.case == "ukraine-2022" and c.check == "trace-pre-decision"]
+    assert pre.status == "warn" and "leader changes" in pre.detail
+    (fc,) = _forecast_checks(ws)
+    assert fc.status == "warn" and fc.value == 0.0  # every resolved question is in-sample

@@ -55,7 +55,7 @@ __all__ = [
 Progress = Callable[[int, "int | None", str], None]
 
 #: Version of the audit's JSON document; bumped on breaking changes (part of the cache key).
-AUDIT_VERSION = 1
+AUDIT_VERSION = 2
 #: Standard errors of the paired elpd difference a theory needs over the base rate.
 Z_SUPPORTED = 2.0
 #: Placebo percentile a supported theory needs.
@@ -525,6 +525,9 @@ def run_audit(ws: Workspace, *, settings: AuditSettings | None = None,
 
     # ---- QCA checks on each theory's QCA data (the cross section's theory frames)
     checks.extend(_qca_checks(ws, modelled, st, rng, tick))
+    # ---- within-case and forecast checks (issue #13): what the verdict's other engines survive
+    checks.extend(_within_checks(ws))
+    checks.extend(_forecast_checks(ws))
 
     # ---- weights with intervals, verdict
     verdict_rows: list[TheoryVerdict] = []
@@ -633,6 +636,68 @@ def _qca_checks(ws: Workspace, theories: Sequence[str], st: AuditSettings,
             + ("" if same else " (use casus evaluate --same-cases to compare on those)"),
             value=float(len(common))))
     return out
+
+
+#: Removing this many evidence clusters must leave the leader at least this posterior.
+ROBUST_K, ROBUST_FLOOR = 3, 0.5
+
+
+def _within_checks(ws: Workspace) -> list[Check]:
+    """Per case with evidence: does the leader hold before the decision and without its three
+    most favourable clusters? (``docs/methods/process-tracing.md``; dependent items count once,
+    interpretations are left out.)"""
+    from casusbelli.within.section import case_trace
+
+    out: list[Check] = []
+    for cid in ws.evidence:
+        try:
+            tr = case_trace(ws, cid)
+        except AnalysisError as exc:
+            out.append(Check("trace-pre-decision", "warn", f"cannot trace: {exc}", case=cid))
+            continue
+        h = list(tr.hypotheses)
+        leader = h[int(np.argmax(tr.posterior))]
+        full = float(np.max(tr.posterior))
+        pre = tr.posterior_before_decision
+        if pre is None:
+            out.append(Check("trace-pre-decision", "warn",
+                             f"no decision date or no dated item: leader {leader} ({full:.2f}) "
+                             "cannot be checked against what was knowable then", case=cid))
+        else:
+            pre_leader = h[int(np.argmax(pre))]
+            same = pre_leader == leader
+            out.append(Check(
+                "trace-pre-decision", "pass" if same else "warn",
+                f"all evidence: {leader} {full:.2f}; before the decision "
+                f"({len(tr.items_before_decision)} items): {pre_leader} {float(np.max(pre)):.2f}"
+                + ("" if same else " — the leader changes once later evidence is added"),
+                theory=leader, case=cid, value=float(pre[h.index(leader)])))
+        worst = [w for w in tr.sensitivity.worst_case if w.k <= ROBUST_K]
+        if worst:
+            w = worst[-1]
+            ok = w.posterior >= ROBUST_FLOOR
+            out.append(Check(
+                "trace-sensitivity", "pass" if ok else "warn",
+                f"{leader}'s posterior falls to {w.posterior:.2f} without {', '.join(w.removed)} "
+                f"({w.method}, k = {w.k}); band {tr.sensitivity.leader_band[0]:.2f}–"
+                f"{tr.sensitivity.leader_band[1]:.2f}", theory=leader, case=cid,
+                value=w.posterior))
+    return out
+
+
+def _forecast_checks(ws: Workspace) -> list[Check]:
+    """Resolved questions by sample: a track record needs out-of-sample questions."""
+    from casusbelli.forecast.service import OUT_OF_SAMPLE, question_sample
+
+    resolved = [q for q in ws.questions.values() if q.resolution is not None]
+    if not resolved:
+        return []
+    out_n = sum(1 for q in resolved if question_sample(ws, q)[0] == OUT_OF_SAMPLE)
+    return [Check(
+        "forecast-sample", "pass" if out_n else "warn",
+        f"{len(resolved)} resolved questions, {out_n} out of sample"
+        + ("" if out_n else ": every score so far is in-sample (written with the outcome "
+                            "known), not a track record"), value=float(out_n))]
 
 
 def audit_workspace(ws: Workspace, store_url: str | None = None, *,
