@@ -68,7 +68,8 @@ _WS_HELP = (
 )
 WsArg = Annotated[
     str | None,
-    typer.Argument(help=_WS_HELP + " Same as -w.", show_default=False),
+    typer.Argument(help="Workspace folder or built-in name (same as -w; see there).",
+                   show_default=False),
 ]
 WsOpt = Annotated[
     str | None,
@@ -150,13 +151,20 @@ def progress_bar(
 
         yield plain
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err_console.real(),  # type: ignore[attr-defined]
         transient=True,
     ) as prog:
