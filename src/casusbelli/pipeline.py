@@ -172,7 +172,9 @@ def analyze(
     sections
         Only these sections (default: all available).
     progress
-        Optional callback ``(advance, total, label)``.
+        Optional callback ``(advance, total, label)``. Each step is announced when it starts
+        (``advance=0``, label ``"<step>..."``) and counted when it ends, so a display shows
+        what is running now rather than what finished last.
     """
     root = resolve_workspace(workspace)
     steps = 3 + len(_SECTIONS)
@@ -181,9 +183,15 @@ def analyze(
         if progress:
             progress(1, steps, label)
 
+    def start(label: str) -> None:
+        if progress:
+            progress(0, steps, label)
+
+    start("loading and validating the workspace...")
     ws = load_workspace(root)
     step("validated workspace")
     url = db or default_store_url(root, settings)
+    start("building the store...")
     report: BuildReport = build_store(ws, url)
     step("built store")
     result = Analysis(
@@ -209,8 +217,14 @@ def analyze(
         if fn is None:
             step(f"{name}: not available")
             continue
+        start(f"{name}...")
+
+        def relay(advance: int, total: int | None, label: str, _name: str = name) -> None:
+            if progress:
+                progress(0, steps, f"{_name}: {label}")
+
         try:
-            result.sections[name] = fn(ws, url, None)
+            result.sections[name] = fn(ws, url, relay if progress else None)
         except AnalysisError as exc:
             result.sections[name] = {"error": str(exc)}
             result.warnings.append(f"{name}: {exc}")

@@ -76,7 +76,7 @@ def test_build_show_and_export(make_workspace, tmp_path):
     assert json.loads(r.stdout)["counts"]["codings"] == 6
     r = invoke("export", str(root), "--db", db, "--format", "csv")
     assert r.stdout.splitlines()[0] == "id,name,kind,start,end,actor,target,a,b,Y"
-    r = invoke("export", str(root), "--db", db, "--workspace", str(tmp_path / "back"))
+    r = invoke("export", str(root), "--db", db, "--to-workspace", str(tmp_path / "back"))
     assert r.exit_code == 0
     r = invoke("validate", str(tmp_path / "back"))
     assert r.exit_code == 0, r.stderr

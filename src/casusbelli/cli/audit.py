@@ -1,17 +1,26 @@
 """``casus audit``: the checks every cross-case verdict must survive, and the verdict."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, fail, progress_bar
+from casusbelli.cli import (
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    fail,
+    progress_bar,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from casusbelli.analysis.audit import Audit
 
 __all__ = ["audit", "render_verdict"]
@@ -19,15 +28,15 @@ __all__ = ["audit", "render_verdict"]
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "supported": "bold green",
           "inconclusive": "yellow", "not supported": "red", "suspect": "bold red"}
 
-
 def _n(v: float | None, fmt: str = "{:+.2f}") -> str:
     if v is None or v != v:  # None or NaN
         return "—"
     return fmt.format(v)
 
-
-def render_verdict(result: Audit, out: Console) -> None:
+def render_verdict(result: "Audit", out: "Console") -> None:
     """The verdict table: status, elpd difference with its SE, weight with its interval."""
+    from rich.table import Table
+
     c = result.counts
     t = Table(title=f"Verdict on {len(result.cases)} cases ({sum(result.outcome)} "
                     f"interventions): {c['pass']} checks passed, {c['warn']} warnings, "
@@ -49,10 +58,10 @@ def render_verdict(result: Audit, out: Console) -> None:
     for note in result.notes:
         out.print(f"[dim]note: {note}[/]")
 
-
 @app.command()
 def audit(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     db: DbOpt = None,
     json_: JsonOpt = False,
     placebos: Annotated[int, typer.Option(
@@ -66,12 +75,14 @@ def audit(
         "--theory", help="Audit only these theories (repeatable; default: all).")] = None,
 ) -> None:
     """Check every cross-case verdict: leaks, direction, uncertainty, placebos, unknowns."""
+    from rich.table import Table
+
     from casusbelli.analysis.audit import AuditSettings, audit_workspace
     from casusbelli.config import default_store_url
-    from casusbelli.workspace.load import load_workspace, resolve_workspace
+    from casusbelli.workspace.load import load_workspace
 
     try:
-        root = resolve_workspace(ws)
+        root = workspace_path(ws, workspace_opt)
         workspace = load_workspace(root)
         url = db or default_store_url(root)
         from casusbelli.cli.cross import ensure_store

@@ -1,18 +1,16 @@
 """Core commands: init, validate, build, analyze, cases, show, theories, indicators, sources,
 export."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from casusbelli.cli import (
     DbOpt,
     JsonOpt,
     WsArg,
+    WsOpt,
     app,
     console,
     echo_json,
@@ -20,20 +18,19 @@ from casusbelli.cli import (
     fail,
     progress_bar,
     sources_app,
+    workspace_path,
 )
-from casusbelli.config import default_store_url
 from casusbelli.errors import CasusError, WorkspaceError
-from casusbelli.workspace.load import (
-    Workspace,
-    load_workspace,
-    resolve_workspace,
-    validate_workspace,
-)
+
+if TYPE_CHECKING:
+    from casusbelli.workspace.load import Workspace
 
 
-def _load(ws: str | None) -> Workspace:
+def _load(*ws: str | None) -> "Workspace":
+    from casusbelli.workspace.load import load_workspace
+
     try:
-        return load_workspace(resolve_workspace(ws))
+        return load_workspace(workspace_path(*ws))
     except CasusError as exc:
         fail(exc)
         raise  # unreachable
@@ -71,6 +68,7 @@ def init(
 @app.command()
 def validate(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     json_: JsonOpt = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Treat warnings (research-design and evidence metadata) as errors.")] = False,
@@ -81,8 +79,10 @@ def validate(
     intervention, predictor rationales that argue from the outcome, predictors rarely coded in
     one kind of case, evidence without dates or kinds.
     """
+    from casusbelli.workspace.load import validate_workspace
+
     try:
-        root = resolve_workspace(ws)
+        root = workspace_path(ws, workspace_opt)
     except CasusError as exc:
         if json_:
             echo_json({"ok": False, "errors": [_problem_dict(exc.to_problem())]})
@@ -146,6 +146,7 @@ def _problem_dict(p: Any) -> dict[str, Any]:
 @app.command()
 def build(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     db: DbOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Build even when the store already "
                                         "holds this workspace (same content hash).")] = False,
@@ -157,9 +158,10 @@ def build(
     journal rows are kept, and a failed build keeps the old store. An unchanged workspace is
     not built again (--force does).
     """
+    from casusbelli.config import default_store_url
     from casusbelli.store.build import build_store
 
-    workspace = _load(ws)
+    workspace = _load(ws, workspace_opt)
     url = db or default_store_url(workspace.root)
     try:
         with progress_bar("building", not json_) as cb:
@@ -187,14 +189,16 @@ def build(
 
 # --------------------------------------------------------------------------- analyze
 @app.command()
-def analyze(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
+def analyze(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
+            json_: JsonOpt = False) -> None:
     """The main job: validate, build and run every engine on the workspace."""
     from casusbelli.cli.render import render_analysis
     from casusbelli.pipeline import analyze as run
 
     try:
+        root = workspace_path(ws, workspace_opt)
         with progress_bar("analysing", not json_) as cb:
-            result = run(ws, db=db, progress=cb)
+            result = run(root, db=db, progress=cb)
     except CasusError as exc:
         fail(exc)
     if json_:
@@ -207,13 +211,16 @@ def analyze(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
 @app.command()
 def cases(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     kind: Annotated[str | None, typer.Option(help="Only 'intervention' or 'negative'.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """List the cases."""
+    from rich.table import Table
+
     from casusbelli.pipeline import workspace_summary
 
-    workspace = _load(ws)
+    workspace = _load(ws, workspace_opt)
     rows = workspace_summary(workspace)["cases"]
     if kind:
         if kind not in ("intervention", "negative"):
@@ -245,57 +252,63 @@ def cases(
 
 @app.command()
 def show(
-    case_id: Annotated[str, typer.Argument(help="Case id (its file stem).")],
-    ws: Annotated[
-        str | None, typer.Option("--workspace", "-w", help="Workspace folder or built-in name.")
-    ] = None,
+    case_ids: Annotated[list[str], typer.Argument(help="Case ids (file stems), one or more.",
+                                                  metavar="CASE...")],
+    ws: WsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show one case with every coding, its rationale and sources."""
+    """Show cases with every coding, its rationale and sources."""
     import difflib
 
+    from rich.table import Table
+
     workspace = _load(ws)
-    case = workspace.cases.get(case_id)
-    if case is None:
-        guess = difflib.get_close_matches(case_id, list(workspace.cases), n=1)
-        fail(
-            CasusError(
-                f"unknown case id {case_id!r}",
-                hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them",
+    for case_id in case_ids:
+        if case_id not in workspace.cases:
+            guess = difflib.get_close_matches(case_id, list(workspace.cases), n=1)
+            fail(
+                CasusError(
+                    f"unknown case id {case_id!r} in workspace {workspace.name!r}",
+                    hint=f"did you mean {guess[0]!r}?" if guess else "casus cases lists them",
+                )
             )
-        )
-        return
     if json_:
-        d = {"id": case_id, **case.to_doc()}
-        echo_json(d)
+        docs = [{"id": cid, **workspace.cases[cid].to_doc()} for cid in case_ids]
+        echo_json(docs[0] if len(docs) == 1 else docs)
         return
-    console.print(
-        f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "
-        f"{case.start}–{case.end or 'ongoing'}"
-    )
-    if case.summary:
-        console.print(case.summary, highlight=False, markup=False)
-    t = Table()
-    for col in ("theory", "indicator", "value", "rationale", "sources"):
-        t.add_column(col)
-    for ind in workspace.indicators.values():
-        cd = case.codings.get(ind.id)
-        if cd is None:
-            t.add_row(ind.theory, ind.id, "—", "(not coded)", "")
-            continue
-        srcs = "; ".join(
-            workspace.sources[r.source].short() + (f", {r.locator}" if r.locator else "")
-            for r in cd.sources
-            if r.source in workspace.sources
+    for n, case_id in enumerate(case_ids):
+        case = workspace.cases[case_id]
+        if n:
+            console.print()
+        console.print(
+            f"[bold]{case.name}[/] ({case_id}) — {case.kind}, {case.actor} → {case.target}, "
+            f"{case.start}–{case.end or 'ongoing'}"
         )
-        t.add_row(ind.theory, ind.id, _fmt(cd.value), cd.rationale, srcs)
-    console.print(t)
+        if case.summary:
+            console.print(case.summary, highlight=False, markup=False)
+        t = Table()
+        for col in ("theory", "indicator", "value", "rationale", "sources"):
+            t.add_column(col)
+        for ind in workspace.indicators.values():
+            cd = case.codings.get(ind.id)
+            if cd is None:
+                t.add_row(ind.theory, ind.id, "—", "(not coded)", "")
+                continue
+            srcs = "; ".join(
+                workspace.sources[r.source].short() + (f", {r.locator}" if r.locator else "")
+                for r in cd.sources
+                if r.source in workspace.sources
+            )
+            t.add_row(ind.theory, ind.id, _fmt(cd.value), cd.rationale, srcs)
+        console.print(t)
 
 
 @app.command()
-def theories(ws: WsArg = None, json_: JsonOpt = False) -> None:
+def theories(ws: WsArg = None, workspace_opt: WsOpt = None, json_: JsonOpt = False) -> None:
     """List the theories with their observable implications."""
-    workspace = _load(ws)
+    from rich.table import Table
+
+    workspace = _load(ws, workspace_opt)
     if json_:
         echo_json(
             [
@@ -316,9 +329,11 @@ def theories(ws: WsArg = None, json_: JsonOpt = False) -> None:
 
 
 @app.command()
-def indicators(ws: WsArg = None, json_: JsonOpt = False) -> None:
+def indicators(ws: WsArg = None, workspace_opt: WsOpt = None, json_: JsonOpt = False) -> None:
     """List the indicators with the theory each belongs to."""
-    workspace = _load(ws)
+    from rich.table import Table
+
+    workspace = _load(ws, workspace_opt)
     if json_:
         echo_json(
             [i.model_dump(mode="json", exclude_none=True) for i in workspace.indicators.values()]
@@ -333,9 +348,12 @@ def indicators(ws: WsArg = None, json_: JsonOpt = False) -> None:
 
 
 @sources_app.command("list")
-def sources_list(ws: WsArg = None, json_: JsonOpt = False) -> None:
+def sources_list(ws: WsArg = None, workspace_opt: WsOpt = None,
+                 json_: JsonOpt = False) -> None:
     """List the bibliography."""
-    workspace = _load(ws)
+    from rich.table import Table
+
+    workspace = _load(ws, workspace_opt)
     if json_:
         echo_json(
             [
@@ -355,26 +373,36 @@ def sources_list(ws: WsArg = None, json_: JsonOpt = False) -> None:
 @sources_app.command("import")
 def sources_import(
     file: Annotated[Path, typer.Argument(help="A .bib (BibTeX) or .json (CSL-JSON) file.")],
-    ws: Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")] = Path("."),
+    ws: WsOpt = None,
 ) -> None:
     """Add BibTeX or CSL-JSON references to the workspace's sources.yaml (all or nothing)."""
     from casusbelli.workspace.bib import import_sources
+    from casusbelli.workspace.load import BUILTIN_WORKSPACES, builtin_path
 
     try:
-        ids = import_sources(ws, file)
+        root = workspace_path(ws)
+        if any(root == builtin_path(name) for name in BUILTIN_WORKSPACES):
+            raise WorkspaceError(
+                "the built-in workspaces are read-only",
+                hint="casus init DIR --from russia makes an editable copy; then -w DIR",
+            )
+        ids = import_sources(root, file)
     except WorkspaceError as exc:
         for p in exc.problems:
             err_console.print(str(p), highlight=False, markup=False)
         fail(exc)
     except CasusError as exc:
         fail(exc)
-    console.print(f"Imported {len(ids)} source(s) into {ws / 'sources.yaml'}: {', '.join(ids)}")
+    console.print(
+        f"Imported {len(ids)} source(s) into {root / 'sources.yaml'}: {', '.join(ids)}"
+    )
 
 
 # --------------------------------------------------------------------------- export
 @app.command()
 def export(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     db: DbOpt = None,
     format_: Annotated[
         str,
@@ -386,10 +414,12 @@ def export(
     ] = None,
     workspace_dir: Annotated[
         Path | None,
-        typer.Option("--workspace", help="Write the store's content back as a workspace folder."),
+        typer.Option("--to-workspace", help="Write the store's content back as a workspace "
+                     "folder (this was --workspace before -w/--workspace named the input)."),
     ] = None,
 ) -> None:
     """Export the case × indicator matrix (for R and pandas), or the whole store as a workspace."""
+    from casusbelli.config import default_store_url
     from casusbelli.store import (
         case_matrix,
         export_matrix,
@@ -399,7 +429,7 @@ def export(
     )
 
     try:
-        root = resolve_workspace(ws)
+        root = workspace_path(ws, workspace_opt)
         url = db or default_store_url(root)
         store = open_store(url)
         if workspace_dir is not None:

@@ -5,15 +5,23 @@ and renders it; heavy imports (PyMC, ArviZ, Altair) happen inside the command, s
 --help`` stays fast.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, fail, progress_bar
+from casusbelli.cli import (
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    fail,
+    progress_bar,
+    workspace_path,
+)
 from casusbelli.errors import AnalysisError, CasusError
 
 __all__ = ["compare", "comparison_chart", "ensure_store"]
@@ -79,6 +87,7 @@ def _num(v: float | None, fmt: str = "{:.2f}") -> str:
 @app.command()
 def compare(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     db: DbOpt = None,
     json_: JsonOpt = False,
     plot: Annotated[Path | None, typer.Option(
@@ -89,16 +98,18 @@ def compare(
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
 ) -> None:
     """Per-theory Bayesian models: PSIS-LOO elpd, its se, stacking weight, LOO Brier score."""
+    from rich.table import Table
+
     from casusbelli.config import default_store_url
     from casusbelli.cross.models import BASE_RATE, ModelSettings
     from casusbelli.cross.weights import compare_workspace
-    from casusbelli.workspace.load import load_workspace, resolve_workspace
+    from casusbelli.workspace.load import load_workspace
 
     try:
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
             raise AnalysisError(f"cannot save a plot as {plot.suffix or plot.name!r}",
                                 field="--plot", hint="use FILE.svg or FILE.png")
-        root = resolve_workspace(ws)
+        root = workspace_path(ws, workspace_opt)
         workspace = load_workspace(root)
         url = db or default_store_url(root)
         ensure_store(workspace, url)

@@ -1,27 +1,28 @@
 """Discourse commands: ``casus frames`` (rates per window) and ``casus kwic``."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import JsonOpt, app, console, echo_json, fail, progress_bar
+from casusbelli.cli import (
+    JsonOpt,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    fail,
+    progress_bar,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
-
-WsOpt = Annotated[
-    str | None,
-    typer.Option("--workspace", "-w", help="Workspace folder or built-in name (default: russia)."),
-]
 
 
 def _ctx(ws: str | None):  # type: ignore[no-untyped-def]
     from casusbelli.config import workspace_data_dir
     from casusbelli.sources import CorpusStore
-    from casusbelli.workspace import load_workspace, resolve_workspace
+    from casusbelli.workspace import load_workspace
 
-    root = resolve_workspace(ws)
+    root = workspace_path(ws)
     workspace = load_workspace(root)
     data = workspace_data_dir(root)
     return workspace, CorpusStore(data / "corpora"), data / "lexicon-cache"
@@ -50,6 +51,8 @@ def frames(
     json_: JsonOpt = False,
 ) -> None:
     """Hits and rate per 10,000 tokens of each frame, per year, month or document."""
+    from rich.table import Table
+
     from casusbelli.discourse.service import (
         frame_counts_table,
         frame_rates,

@@ -6,30 +6,39 @@ to the registry. They are two commands rather than a ``forecast`` group because 
 not also take the workspace as ``casus forecast WS``.
 """
 
-from __future__ import annotations
-
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, err_console, fail
-from casusbelli.cli.render import render_table
-from casusbelli.config import default_store_url
+from casusbelli.cli import (
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
-from casusbelli.workspace.load import Workspace, load_workspace, resolve_workspace
+
+if TYPE_CHECKING:
+    from casusbelli.workspace.load import Workspace
 
 QuestionOpt = Annotated[str | None, typer.Option("--question", "-q", help="Only this question.")]
-WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
-                                           "built-in name (default: russia).")]
 SourceOpt = Annotated[str, typer.Option("--source", help="Bibliography id or citation (URL, "
                                         "title) that establishes it.")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
 NoteOpt = Annotated[str, typer.Option("--note", help="A short note kept with the record.")]
 
 
-def _open(ws: str | None, db: str | None) -> tuple[Workspace, str]:
-    workspace = load_workspace(resolve_workspace(ws))
+def _open(ws: str | None, db: str | None, *more: str | None) -> tuple["Workspace", str]:
+    from casusbelli.config import default_store_url
+    from casusbelli.workspace.load import load_workspace
+
+    workspace = load_workspace(workspace_path(ws, *more))
     return workspace, db or default_store_url(workspace.root)
 
 
@@ -41,6 +50,7 @@ def _warn(lines: tuple[str, ...] | list[str]) -> None:
 @app.command("forecast")
 def forecast_cmd(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     question: QuestionOpt = None,
     scenario: Annotated[str | None, typer.Option("--scenario", "-s",
                                                  help="Only this scenario ('base' for the "
@@ -54,13 +64,15 @@ def forecast_cmd(
 
     Reads only; `casus issue` registers the forecasts.
     """
+    from rich.table import Table
+
     from casusbelli.forecast.service import forecast_view
 
     try:
         if ws == "issue":
             raise CasusError("`casus forecast` shows forecasts; to register them run "
                              "`casus issue [WS]`")
-        workspace, url = _open(ws, db)
+        workspace, url = _open(ws, db, workspace_opt)
         view = forecast_view(workspace, url, question=question, scenario=scenario,
                              include_closed=all_)
     except CasusError as exc:
@@ -85,7 +97,8 @@ def forecast_cmd(
 
 
 @app.command()
-def issue(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
+def issue(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt = None,
+             db: DbOpt = None,
           json_: JsonOpt = False) -> None:
     """Register every theory's and the ensemble's forecasts (per scenario) in the store.
 
@@ -95,7 +108,7 @@ def issue(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
     from casusbelli.forecast.service import issue_forecasts
 
     try:
-        workspace, url = _open(ws, db)
+        workspace, url = _open(ws, db, workspace_opt)
         report = issue_forecasts(workspace, url, question=question)
     except CasusError as exc:
         fail(exc)
@@ -116,14 +129,17 @@ def issue(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
 
 
 @app.command()
-def registry(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
+def registry(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt = None,
+             db: DbOpt = None,
              json_: JsonOpt = False) -> None:
     """List the forecast registry: every forecast issued, with its id, question, forecaster,
     scenario, probability (or value) and time, oldest first."""
+    from rich.table import Table
+
     from casusbelli.forecast.service import registry_view
 
     try:
-        workspace, url = _open(ws, db)
+        workspace, url = _open(ws, db, workspace_opt)
         view = registry_view(workspace, url, question=question)
     except CasusError as exc:
         fail(exc)
@@ -172,14 +188,17 @@ def resolve(
 
 
 @app.command()
-def score(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
+def score(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
+          json_: JsonOpt = False) -> None:
     """Brier, log and CRPS scores per theory and for the ensemble on resolved questions,
     time-averaged over each question's open period, in-sample and out-of-sample apart, with
     paired bootstrap intervals for the differences between forecasters and calibration tables."""
+    from rich.table import Table
+
     from casusbelli.forecast.service import score_forecasts
 
     try:
-        workspace, url = _open(ws, db)
+        workspace, url = _open(ws, db, workspace_opt)
         report = score_forecasts(workspace, url)
     except CasusError as exc:
         fail(exc)
@@ -190,6 +209,8 @@ def score(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
     if not report.scores:
         console.print("No resolved question with forecasts yet.")
         return
+    from casusbelli.cli.render import render_table
+
     console.print(render_table(report.table()))
     if any(s.retrospective for s in report.scores):
         console.print("backtest = retrospective questions written after the outcome was known "
@@ -211,14 +232,15 @@ def score(ws: WsArg = None, db: DbOpt = None, json_: JsonOpt = False) -> None:
 
 
 @app.command()
-def signposts(ws: WsArg = None, question: QuestionOpt = None, db: DbOpt = None,
+def signposts(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt = None,
+             db: DbOpt = None,
               json_: JsonOpt = False) -> None:
     """Signposts ranked by how much observing them would move the ensemble forecasts
     (expected absolute change: the value of watching for them)."""
     from casusbelli.forecast.service import rank_signposts
 
     try:
-        workspace, url = _open(ws, db)
+        workspace, url = _open(ws, db, workspace_opt)
         ranked = rank_signposts(workspace, url, question=question)
     except CasusError as exc:
         fail(exc)
@@ -250,6 +272,8 @@ def observe(
 ) -> None:
     """Record a signpost observation: theory weights update by Bayes' rule from its registered
     likelihoods, and new ensemble forecasts are issued."""
+    from rich.table import Table
+
     from casusbelli.forecast.service import observe_signpost
 
     try:

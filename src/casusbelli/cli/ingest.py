@@ -1,32 +1,34 @@
 """``casus ingest thread|tweets|corpus``: bring texts in, with provenance."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import JsonOpt, app, console, echo_json, fail, progress_bar
-from casusbelli.config import workspace_data_dir
+from casusbelli.cli import (
+    HELP_MARKUP,
+    JsonOpt,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    fail,
+    progress_bar,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
 
 ingest_app = typer.Typer(
-    help="Ingest threads, X/Twitter archives and speech corpora.", no_args_is_help=True
+    help="Ingest threads, X/Twitter archives and speech corpora.",
+    no_args_is_help=True,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(ingest_app, name="ingest")
 
-WsOpt = Annotated[
-    str | None,
-    typer.Option("--workspace", "-w", help="Workspace folder or built-in name (default: russia)."),
-]
-
-
 def _data_dir(ws: str | None) -> Path:
-    from casusbelli.workspace import resolve_workspace
+    from casusbelli.config import workspace_data_dir
 
-    return workspace_data_dir(resolve_workspace(ws))
+    return workspace_data_dir(workspace_path(ws))
 
 
 @ingest_app.command("thread")
@@ -52,6 +54,8 @@ def ingest_thread(
     json_: JsonOpt = False,
 ) -> None:
     """Split an unrolled thread into numbered posts (footers removed) and keep it."""
+    from rich.table import Table
+
     from casusbelli.sources import Provenance, load_thread
     from casusbelli.sources.threads import ThreadStore, thread_document
 

@@ -1,14 +1,11 @@
 """QCA commands: ``casus qca`` (a workspace theory or a CSV file) and ``casus evaluate``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import JsonOpt, app, console, echo_json, fail
+from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, fail, workspace_path
 from casusbelli.errors import AnalysisError, CasusError, SourceError
 
 
@@ -50,6 +47,7 @@ def _dir_exp(text: str | None, conds: list[str]) -> dict[str, Any] | None:
 def qca(
     ws: Annotated[str | None, typer.Argument(help="Workspace (with --theory).",
                                              show_default=False)] = None,
+    workspace_opt: WsOpt = None,
     theory: Annotated[str | None, typer.Option(help="Use this theory's indicators as "
                                                "conditions and the workspace outcome.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="A CSV of memberships in [0, 1] "
@@ -79,6 +77,7 @@ def qca(
     outcome's base rate beside incl_cut, conditions whose negation also passes, and an
     optional permutation test."""
     import numpy as np
+    from rich.table import Table
 
     from casusbelli.cross import qca as engine
     from casusbelli.cross import qca_checks as checks
@@ -100,11 +99,12 @@ def qca(
                 raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
                                  hint="casus theories lists the theory ids")
             from casusbelli.cross.section import theory_frame
-            from casusbelli.workspace import load_workspace, resolve_workspace
+            from casusbelli.workspace import load_workspace
 
-            workspace = load_workspace(resolve_workspace(ws))
+            workspace = load_workspace(workspace_path(ws, workspace_opt))
             if theory not in workspace.theories:
-                raise CasusError(f"unknown theory id {theory!r}", field="--theory",
+                raise CasusError(f"unknown theory id {theory!r} in workspace "
+                                 f"{workspace.name!r}", field="--theory",
                                  hint=f"theories: {', '.join(workspace.theories)}")
             tf = theory_frame(workspace, theory)
             df, conds = tf["frame"], tf["conditions"]
@@ -202,8 +202,9 @@ def _print_checks(found: dict[str, Any]) -> None:
 
 @app.command()
 def evaluate(
-    ws: Annotated[str | None, typer.Argument(help="Workspace folder or built-in name.",
-                                             show_default=False)] = None,
+    ws: Annotated[str | None, typer.Argument(help="Workspace folder or built-in name (same as "
+                                             "-w).", show_default=False)] = None,
+    workspace_opt: WsOpt = None,
     theory: Annotated[str | None, typer.Option(help="Only this theory.")] = None,
     same_cases: Annotated[bool, typer.Option("--same-cases/--no-same-cases",
                                              help="Compare the theories on the cases coded by "
@@ -214,13 +215,16 @@ def evaluate(
     """Theory evaluation: each theory's expected path T against the empirical QCA solution S
     (T·S, T·~S, ~T·S, ~T·~S with consistency, coverage and cases), rival theories side by side
     on the same cases."""
+    from rich.table import Table
+
     from casusbelli.cross.section import evaluate_workspace
-    from casusbelli.workspace import load_workspace, resolve_workspace
+    from casusbelli.workspace import load_workspace
 
     try:
-        workspace = load_workspace(resolve_workspace(ws))
+        workspace = load_workspace(workspace_path(ws, workspace_opt))
         if theory is not None and theory not in workspace.theories:
-            raise CasusError(f"unknown theory id {theory!r}", field="--theory")
+            raise CasusError(f"unknown theory id {theory!r} in workspace {workspace.name!r}",
+                             field="--theory", hint=f"theories: {', '.join(workspace.theories)}")
         rows = [r for r in evaluate_workspace(workspace, same_cases=same_cases)
                 if theory is None or r["theory_id"] == theory]
     except CasusError as exc:

@@ -1,13 +1,22 @@
 """``casus report``: write the self-contained HTML report (and a PDF) of a workspace."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, fail, progress_bar
+from casusbelli.cli import (
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    fail,
+    progress_bar,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
 
 __all__ = ["report"]
@@ -16,6 +25,7 @@ __all__ = ["report"]
 @app.command()
 def report(
     workspace: WsArg = None,
+    workspace_opt: WsOpt = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path(
         "report.html"),
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write a PDF (WeasyPrint).")] = None,
@@ -26,8 +36,9 @@ def report(
     from casusbelli.report import write_report
 
     try:
+        root = workspace_path(workspace, workspace_opt)
         with progress_bar("report", enabled=not json_out) as cb:
-            files = write_report(workspace, output, pdf=pdf, db=db, progress=cb)
+            files = write_report(root, output, pdf=pdf, db=db, progress=cb)
     except CasusError as exc:
         fail(exc)
         return

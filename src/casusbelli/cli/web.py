@@ -1,30 +1,34 @@
 """Web commands: ``casus serve``, ``casus user add|list`` and ``casus ach-export``."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import DbOpt, JsonOpt, WsArg, app, console, echo_json, err_console, fail
+from casusbelli.cli import (
+    HELP_MARKUP,
+    DbOpt,
+    JsonOpt,
+    WsArg,
+    WsOpt,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    workspace_path,
+)
 from casusbelli.errors import CasusError
 
 user_app = typer.Typer(help="Team-server accounts (stored in the workspace's store).",
-                       no_args_is_help=True)
+                       no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 app.add_typer(user_app, name="user")
-
-WsOpt = Annotated[str | None, typer.Option("--workspace", "-w", help="Workspace folder or "
-                                           "built-in name (default: russia).")]
-
 
 def _store_url(ws: str | None, db: str | None) -> str:
     from casusbelli.config import default_store_url
-    from casusbelli.workspace.load import resolve_workspace
 
-    return db or default_store_url(resolve_workspace(ws))
+    return db or default_store_url(workspace_path(ws))
 
 
 def _workspace_name(ws: str | None) -> str:
@@ -35,10 +39,8 @@ def _workspace_name(ws: str | None) -> str:
     """
     import tomllib
 
-    from casusbelli.workspace.load import resolve_workspace
-
     try:
-        doc = tomllib.loads((resolve_workspace(ws) / "casus.toml").read_text(encoding="utf-8"))
+        doc = tomllib.loads((workspace_path(ws) / "casus.toml").read_text(encoding="utf-8"))
         name = doc.get("workspace", {}).get("name", "")
     except (CasusError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
         return ""
@@ -48,6 +50,7 @@ def _workspace_name(ws: str | None) -> str:
 @app.command()
 def serve(
     ws: WsArg = None,
+    workspace_opt: WsOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOpt = None,
@@ -79,7 +82,8 @@ def serve(
     try:
         err_console.print("Loading, building and analysing the workspace...", highlight=False)
         only = [x.strip() for x in sections.split(",") if x.strip()] if sections else None
-        application = create_app(WebSettings(workspace=ws, db=db, team=team, sections=only,
+        root = str(workspace_path(ws, workspace_opt))
+        application = create_app(WebSettings(workspace=root, db=db, team=team, sections=only,
                                              secure_cookies=secure_cookies,
                                              allowed_hosts=hosts, forwarded_allow_ips=proxies))
         if team:
@@ -144,6 +148,8 @@ def user_list(ws: WsOpt = None, db: DbOpt = None, json_: JsonOpt = False) -> Non
     if json_:
         echo_json([{"name": u.name, "role": u.role, "created_at": u.created_at} for u in users])
         return
+    from rich.table import Table
+
     t = Table(title=f"{len(users)} accounts")
     for col in ("name", "role", "created"):
         t.add_column(col)
@@ -165,10 +171,9 @@ def ach_export(
     from casusbelli.store.db import open_store
     from casusbelli.store.webstate import export_evidence
     from casusbelli.workspace import load_workspace
-    from casusbelli.workspace.load import resolve_workspace
 
     try:
-        workspace = load_workspace(resolve_workspace(ws))
+        workspace = load_workspace(workspace_path(ws))
         text = export_evidence(workspace, open_store(_store_url(ws, db)), case)
     except CasusError as exc:
         fail(exc)

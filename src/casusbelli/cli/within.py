@@ -1,16 +1,15 @@
 """Within-case commands: ``casus ach`` and ``casus trace``."""
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 
-from casusbelli.cli import JsonOpt, app, console, echo_json, fail
+from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, fail, workspace_path
 from casusbelli.errors import CasusError
-from casusbelli.within import AchMatrix, load_matrix, score_ach
+
+if TYPE_CHECKING:
+    from casusbelli.within import AchMatrix
 
 CaseArg = Annotated[
     str | None, typer.Argument(help="Case id with an evidence file.", show_default=False)
@@ -21,17 +20,14 @@ MatrixOpt = Annotated[
         "--matrix", help="An analyst's own matrix (.csv or .yaml) instead of a workspace case."
     ),
 ]
-WsOpt = Annotated[
-    str | None,
-    typer.Option("--workspace", "-w", help="Workspace folder or built-in name (default: russia)."),
-]
 
 
 def _matrix(
     case: str | None, matrix: Path | None, ws: str | None, analyst: str | None = None
-) -> AchMatrix:
+) -> "AchMatrix":
+    from casusbelli.within import load_matrix
     from casusbelli.within.section import evidence_matrix
-    from casusbelli.workspace import load_workspace, resolve_workspace
+    from casusbelli.workspace import load_workspace
 
     if matrix is not None:
         if case is not None:
@@ -39,7 +35,7 @@ def _matrix(
         return load_matrix(matrix)
     if case is None:
         raise CasusError("give a CASE id or --matrix FILE", hint="casus cases lists the cases")
-    return evidence_matrix(load_workspace(resolve_workspace(ws)), case, analyst)
+    return evidence_matrix(load_workspace(workspace_path(ws)), case, analyst)
 
 
 _RATING_STYLE = {
@@ -65,6 +61,10 @@ def ach(
     json_: JsonOpt = False,
 ) -> None:
     """Analysis of Competing Hypotheses: inconsistency scores, diagnosticity, linchpins."""
+    from rich.table import Table
+
+    from casusbelli.within import score_ach
+
     try:
         m = _matrix(case, matrix, ws, analyst)
         if criterion not in ("top", "order"):
@@ -170,11 +170,11 @@ def trace(
         else:
             if case is None:
                 raise CasusError("give a CASE id or --matrix FILE")
-            from casusbelli.workspace import load_workspace, resolve_workspace
+            from casusbelli.workspace import load_workspace
 
             pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
             result = case_trace(
-                load_workspace(resolve_workspace(ws)),
+                load_workspace(workspace_path(ws)),
                 case,
                 pr,
                 before=before,
@@ -194,6 +194,8 @@ def trace(
 
 
 def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     h = list(d["hypotheses"])
     t = Table(
         title=f"Process tracing — {name}: items (interpretations marked; * = left out of the "

@@ -55,7 +55,7 @@ def theory_matrices(ws: Workspace, theories: Sequence[str] | None = None) -> The
     ids = list(theories) if theories is not None else ws.theory_ids
     for tid in ids:
         if tid not in ws.theories:
-            raise AnalysisError(f"unknown theory {tid!r}", field="theory",
+            raise AnalysisError(f"unknown theory {tid!r} in workspace {ws.name!r}", field="theory",
                                 hint=f"theories: {', '.join(ws.theory_ids)}")
     outcome = ws.outcome
     keep: list[str] = []

@@ -35,7 +35,9 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
     if ev is None:
         known = ", ".join(sorted(ws.evidence)) or "none"
         raise AnalysisError(
-            f"no evidence for case {case_id!r} (cases with evidence: {known})", field="case"
+            f"no evidence for case {case_id!r} in workspace {ws.name!r} "
+            f"(cases with evidence: {known})",
+            field="case",
         )
     hyps = tuple(ev.hypotheses or ws.theory_ids)
     names = ["default"]

@@ -3,7 +3,9 @@
 from casusbelli.workspace.load import (
     BUILTIN_WORKSPACES,
     Workspace,
+    WorkspaceLocation,
     builtin_path,
+    discover_workspace,
     load_file,
     load_workspace,
     resolve_workspace,
@@ -13,7 +15,9 @@ from casusbelli.workspace.load import (
 __all__ = [
     "BUILTIN_WORKSPACES",
     "Workspace",
+    "WorkspaceLocation",
     "builtin_path",
+    "discover_workspace",
     "load_file",
     "load_workspace",
     "resolve_workspace",
