@@ -20,9 +20,12 @@ Statuses (see ``docs/methods/audit.md``):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,8 +51,13 @@ __all__ = [
     "AuditSettings",
     "Check",
     "TheoryVerdict",
+    "audit_key",
     "audit_workspace",
+    "engine_digest",
+    "read_shipped",
     "run_audit",
+    "runtime_versions",
+    "write_shipped",
 ]
 
 Progress = Callable[[int, "int | None", str], None]
@@ -700,11 +708,85 @@ def _forecast_checks(ws: Workspace) -> list[Check]:
                             "known), not a track record"), value=float(out_n))]
 
 
+#: Packages whose code decides the audit's numbers: the source of every module in them is part
+#: of every cache key, so a cached audit is never reused after the code that computed it changed.
+ENGINE_PACKAGES = ("analysis", "cross", "within", "forecast", "workspace")
+#: Audits shipped with the package (for the built-in workspace), so a first run need not fit.
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+
+
+def engine_digest() -> str:
+    """SHA-256 of the source of every module in :data:`ENGINE_PACKAGES`."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pkg in ENGINE_PACKAGES:
+        for path in sorted((root / pkg).rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def runtime_versions() -> str:
+    """Versions of the numerical libraries whose results the audit's numbers depend on."""
+    import arviz
+    import scipy
+
+    return f"numpy {np.__version__}; scipy {scipy.__version__}; arviz {arviz.__version__}"
+
+
+def audit_key(ws: Workspace, settings: AuditSettings, theories: Sequence[str], *,
+              versions: bool = True) -> str:
+    """The cache key of an audit: workspace content, settings, theories, engine code and (by
+    default) the numerical libraries' versions."""
+    from casusbelli.store.cache import cache_key
+
+    return cache_key(ws.content_hash, "audit", _key_settings(settings, theories, versions))
+
+
+def _key_settings(settings: AuditSettings, theories: Sequence[str],
+                  versions: bool = True) -> dict[str, Any]:
+    out = {**settings.to_dict(), "theories": list(theories), "engine": engine_digest()}
+    if versions:
+        out["versions"] = runtime_versions()
+    return out
+
+
+def shipped_path(ws: Workspace) -> Path:
+    """Where a shipped audit of workspace ``ws`` lives."""
+    return SHIPPED_DIR / f"audit-{ws.name}.json"
+
+
+def read_shipped(ws: Workspace, key: str) -> Audit | None:
+    """The shipped audit of ``ws`` if it was computed under exactly ``key``, else ``None``."""
+    path = shipped_path(ws)
+    if not path.is_file():
+        return None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("key") != key:
+        return None
+    return Audit.from_dict(doc["result"], cached=True)
+
+
+def write_shipped(ws: Workspace, result: Audit, settings: AuditSettings,
+                  theories: Sequence[str]) -> Path:
+    """Write ``result`` as the shipped audit of ``ws`` (``scripts/ship_audit.py``), with its
+    key, its key without library versions (``code_key``) and the versions."""
+    SHIPPED_DIR.mkdir(parents=True, exist_ok=True)
+    path = shipped_path(ws)
+    doc = {"key": audit_key(ws, settings, theories),
+           "code_key": audit_key(ws, settings, theories, versions=False),
+           "versions": runtime_versions(), "result": result.to_dict()}
+    path.write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    return path
+
+
 def audit_workspace(ws: Workspace, store_url: str | None = None, *,
                     settings: AuditSettings | None = None, refresh: bool = False,
                     theories: Sequence[str] | None = None,
                     progress: Progress | None = None) -> Audit:
-    """:func:`run_audit`, read from (and written to) the store's model cache when given."""
+    """:func:`run_audit`, read from the store's model cache or the shipped audits when one was
+    computed from the same workspace content, settings and engine code; written to the store's
+    cache after a run."""
     st = settings or AuditSettings()
     ids = list(theories) if theories else ws.theory_ids
     for tid in ids:
@@ -712,18 +794,21 @@ def audit_workspace(ws: Workspace, store_url: str | None = None, *,
             raise AnalysisError(
                 f"unknown theory {tid!r} in workspace {ws.name!r}", field="theory",
                 hint=f"theories: {', '.join(ws.theory_ids)}")
+    key = audit_key(ws, st, ids)
     if store_url is None:
-        return run_audit(ws, settings=st, theories=ids, progress=progress)
-    from casusbelli.store.cache import cache_key, read_cache, write_cache
+        return (None if refresh else read_shipped(ws, key)) or run_audit(
+            ws, settings=st, theories=ids, progress=progress)
+    from casusbelli.store.cache import read_cache, write_cache
     from casusbelli.store.db import Store
 
     store = Store(store_url)
-    key = cache_key(ws.content_hash, "audit", {**st.to_dict(), "theories": ids})
     if not refresh:
         hit = read_cache(store, key)
         if hit is not None:
             return Audit.from_dict(hit, cached=True)
-    result = run_audit(ws, settings=st, theories=ids, progress=progress)
+    result = None if refresh else read_shipped(ws, key)
+    if result is None:
+        result = run_audit(ws, settings=st, theories=ids, progress=progress)
     write_cache(store, key, engine="audit", workspace=ws.name, content_hash=ws.content_hash,
-                settings={**st.to_dict(), "theories": ids}, result=result.to_dict())
+                settings=_key_settings(st, ids), result=result.to_dict())
     return result

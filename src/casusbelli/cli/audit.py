@@ -109,5 +109,6 @@ def audit(
     console.print(t)
     render_verdict(result, console)
     if result.cached:
-        console.print("[dim](read from the store's cache; --refresh runs it again)[/]")
+        console.print("[dim](read from a cache computed from this very workspace, settings "
+                      "and code; --refresh runs it again)[/]")
     raise typer.Exit(0)
