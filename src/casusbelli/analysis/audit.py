@@ -20,6 +20,7 @@ Statuses (see ``docs/methods/audit.md``):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -715,8 +716,10 @@ ENGINE_PACKAGES = ("analysis", "cross", "within", "forecast", "workspace")
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
 
+@functools.cache
 def engine_digest() -> str:
-    """SHA-256 of the source of every module in :data:`ENGINE_PACKAGES`."""
+    """SHA-256 of the source of every module in :data:`ENGINE_PACKAGES` (computed once per
+    process: the running code does not change under it)."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     for pkg in ENGINE_PACKAGES:
@@ -726,12 +729,13 @@ def engine_digest() -> str:
     return h.hexdigest()
 
 
+@functools.cache
 def runtime_versions() -> str:
-    """Versions of the numerical libraries whose results the audit's numbers depend on."""
-    import arviz
-    import scipy
+    """Versions of the numerical libraries whose results the audit's numbers depend on (read
+    from the installed metadata, so a cache hit never imports them)."""
+    from importlib.metadata import version
 
-    return f"numpy {np.__version__}; scipy {scipy.__version__}; arviz {arviz.__version__}"
+    return "; ".join(f"{name} {version(name)}" for name in ("numpy", "scipy", "arviz"))
 
 
 def audit_key(ws: Workspace, settings: AuditSettings, theories: Sequence[str], *,

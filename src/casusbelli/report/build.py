@@ -332,10 +332,7 @@ def _theory_path_points(ws: Workspace, expression: str) -> list[dict[str, Any]] 
 
 
 def _cross(ws: Workspace, sec: dict[str, Any] | None, ch: _Charts) -> dict[str, Any]:
-    labels = {t: ws.theories[t].name for t in ws.theories}
-    tids = set(ws.theories)
-    out: dict[str, Any] = dict(solutions=[], weights=None, weights_chart=None, xy=[],
-                               theory_paths=[])
+    out: dict[str, Any] = dict(solutions=[], xy=[], theory_paths=[])
     if sec:
         for path, node in _walk(sec):
             if isinstance(node, Mapping) and "terms" in node and ("inclS" in node or "covS" in node):
