@@ -35,8 +35,8 @@ counts 25 interventions since 1991 under a threshold of 100 person-years of grou
 (its definition as quoted in `robinson2021irrussianality`); its table of the 25 could not be read
 in any stored copy, so RAND's list is **not verified** against this case base. Peacekeeping
 deployments coded so far: `croatia-1992` (UN), `bosnia-1996` (IFOR/SFOR), `kosovo-1999` (with KFOR),
-`tajikistan-border-1993` and `nagorno-karabakh-peacekeeping-2020`; the rule below decides the
-others. The two
+`tajikistan-border-1993`, `nagorno-karabakh-peacekeeping-2020` and `sierra-leone-2000` (UN); the
+rule below decides the others. The two
 Chechen wars are inside Russia and outside RAND's definition; they are coded with the tag
 `internal`, so an analysis can leave them out.
 
@@ -60,7 +60,7 @@ Sources for the table are in `sources/new-cases.yaml`.
 | Transnistria peacekeeping, 1992- | - | - | left out as a new case: continuation of `transnistria-1992` under the duration rule (its `duration` coding already counts the peacekeeping presence) |
 | Abkhazia and South Ossetia peacekeeping after the wars (to 2008) | - | - | left out as new cases: continuations of `abkhazia-1992` and `south-ossetia-1991` under the duration rule; those files' `duration` codings still stop at the end of the fighting and should count the peacekeeping years (flagged for their coders) |
 | KFOR, 1999-2003 | - | - | left out as a new case: continuation of `kosovo-1999`, whose `duration` coding already counts the KFOR contingent |
-| UNAMSIL, Sierra Leone, 2000-05 | 115 servicemen and four Mi-24 from August 2000; withdrawal decreed after UNSC resolution 1610 of 30 June 2005 (`mid2005unamsil`) | about 560 | passes; **not coded yet** (no source on the 2000 decision read in this pass) |
+| UNAMSIL, Sierra Leone, 2000-05 | 115 servicemen and four Mi-24 from August 2000; withdrawal decreed after UNSC resolution 1610 of 30 June 2005 (`mid2005unamsil`) | about 560 | **coded** `sierra-leone-2000` |
 | UNMIS, Sudan, 2006- | aviation group of 120 personnel and four Mi-8 from April 2006, still there in 2008 (`sudantribune2008russianheli`) | over 240 by 2008 | passes; **not coded yet** (as UNAMSIL) |
 | Venezuela 2019 | about 100 soldiers, a general and 35 tonnes of equipment landed in Caracas on 23 March 2019 (`genteditalia2019venezuela`) | not settled | left out: no source read says how long they stayed or how many remained |
 | Africa Corps, Burkina Faso, 2024- | first instructors arrived 24 January 2024; about 100 soldiers as the first phase of a planned 300 (`afriquemedia2024lavrov`, `ecofin2024burkina`) | not settled | left out: the strength over time is not in the sources read (100 for one year would be exactly the threshold, not over it) |
