@@ -8,7 +8,7 @@ Supported layouts (one per thread; mixing them is an error):
 ``fraction-trailing``
     each post ends with ``N/T``, ``N/n``, ``(N/T)`` or ``(N/n)``.
 ``fraction-leading``
-    each post starts with ``N/T``, ``N/n``, ``(N/T)`` or ``(N/n)``.
+    each post starts with ``N/T``, ``N/n``, ``(N/T)``, ``(N/n)`` or a bare ``N/``.
 ``blank``
     no numbers: posts are separated by one or more blank lines.
 
@@ -19,6 +19,10 @@ raises :class:`~casusbelli.errors.SourceError` naming the line, rather than gues
 Footer lines that unroll services append (``You can follow @user.``, ``Tip: mention @... unroll``,
 ``Latest Threads Unrolled:``) are removed from the end of the text; ``You can follow @user.``
 also gives the thread's author. Post text is otherwise kept verbatim (HTML stays text).
+
+Pages of unroll services saved as text (Thread Reader App, twtextapp) are recognised first
+(:func:`casusbelli.sources.unroll.unwrap_page`): their header, footer and promoted posts are
+dropped, and the author, date and URL the page shows are kept on the :class:`Thread`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from casusbelli.errors import SourceError
+from casusbelli.sources.unroll import unwrap_page
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -56,7 +61,9 @@ FOOTER_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 _SLASH = re.compile(r"(?:^|\s)/(?P<n>\d+)\s*$")
 _FRACTION_TRAILING = re.compile(r"(?:^|\s)\(?(?P<n>\d+)/(?P<total>\d+|n)\)?\s*$", re.IGNORECASE)
-_FRACTION_LEADING = re.compile(r"^\s*\(?(?P<n>\d+)/(?P<total>\d+|n)\)?(?=\s|$)", re.IGNORECASE)
+_FRACTION_LEADING = re.compile(
+    r"^\s*\(?(?P<n>\d+)/(?P<total>\d+|n)?\)?(?=\s|$)", re.IGNORECASE
+)
 _PATTERNS = {
     "slash": _SLASH,
     "fraction-trailing": _FRACTION_TRAILING,
@@ -105,7 +112,15 @@ class Thread:
     style : str
         The numbering layout found (see module docstring), or ``"x-archive"``.
     footer : tuple of str
-        Footer lines that were removed, kept for the record.
+        Footer lines that were removed, kept for the record (for unroll pages: every
+        header, footer and promotion line dropped).
+    date : str or None
+        ISO date of the thread when the page gives one (else the first post's date for
+        X archives), else ``None``.
+    url : str or None
+        Address of the thread's page when the text gives it.
+    service : str or None
+        The unroll service recognised (``"threadreaderapp"``, ``"twtextapp"``), else ``None``.
     """
 
     author: str | None
@@ -113,6 +128,9 @@ class Thread:
     file: str | None = None
     style: str = "blank"
     footer: tuple[str, ...] = field(default=())
+    date: str | None = None
+    url: str | None = None
+    service: str | None = None
 
     def post(self, n: int) -> Post:
         """Return post number ``n`` (1-based); :class:`SourceError` if there is none."""
@@ -388,7 +406,17 @@ def parse_thread(
         )
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    end, footer_author, footer = _strip_footer(lines)
+    page = unwrap_page(lines)
+    original = lines
+    keep = set(range(len(lines)))
+    if page is not None:
+        # blank what is not the thread, so that line numbers stay those of the file
+        keep = set(range(page.start, page.end)) - set(page.dropped)
+        lines = [s if i in keep else "" for i, s in enumerate(lines)]
+    end, footer_author, _ = _strip_footer(lines)
+    footer = [s.strip() for i, s in enumerate(original) if s.strip() and (i not in keep or i >= end)]
+    if page is not None:
+        footer_author = footer_author or page.author
     body = lines[:end]
     if not any(s.strip() for s in body):
         raise SourceError("no posts found: the thread is empty", file=file, line=1)
@@ -408,6 +436,9 @@ def parse_thread(
         file=file,
         style=chosen,
         footer=tuple(footer),
+        date=page.date if page else None,
+        url=page.url if page else None,
+        service=page.service if page else None,
     )
 
 
