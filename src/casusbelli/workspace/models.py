@@ -194,6 +194,12 @@ class Source(_Model):
         default=None, description="Where title, authors and year were checked (not CSL)."
     )
     topics: list[str] | None = Field(default=None, description="Free tags (not CSL).")
+    posts: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number of posts of a thread (not CSL; written by `casus ingest thread`): "
+        "a locator 'post N' or 'posts N-M' citing it must name posts 1..posts.",
+    )
 
     def year(self) -> int | None:
         """Return the year of ``issued`` when it is known."""
