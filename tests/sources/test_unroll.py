@@ -103,7 +103,8 @@ def test_thread_reader_page_with_unnumbered_last_post_is_refused(page_text: str)
     with pytest.raises(SourceError) as err:
         parse_thread(text, file="page.txt")
     assert "text after the last numbered post (4)" in str(err.value)
-    assert err.value.line == text.split("\n").index("The fifth and last post closes the thread.") + 1
+    last = "The fifth and last post closes the thread."
+    assert err.value.line == text.split("\n").index(last) + 1
 
 
 def test_twtextapp_promoted_threads_after_latest_unrolled_are_dropped() -> None:

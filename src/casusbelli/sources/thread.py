@@ -414,7 +414,9 @@ def parse_thread(
         keep = set(range(page.start, page.end)) - set(page.dropped)
         lines = [s if i in keep else "" for i, s in enumerate(lines)]
     end, footer_author, _ = _strip_footer(lines)
-    footer = [s.strip() for i, s in enumerate(original) if s.strip() and (i not in keep or i >= end)]
+    footer = [
+        s.strip() for i, s in enumerate(original) if s.strip() and (i not in keep or i >= end)
+    ]
     if page is not None:
         footer_author = footer_author or page.author
     body = lines[:end]

@@ -370,15 +370,15 @@ def load_x_archive(
             Post(n=k, text=t.text, line=t.line, id=t.id, created_at=t.created_at)
             for k, t in enumerate(chain, start=1)
         )
-        first = posts[0]
+        head = posts[0]
         threads.append(
             Thread(
                 author=author,
                 posts=posts,
                 file=chain[0].file,
                 style="x-archive",
-                date=first.created_at.date().isoformat() if first.created_at else None,
-                url=f"https://x.com/{author}/status/{first.id}" if author and first.id else None,
+                date=head.created_at.date().isoformat() if head.created_at else None,
+                url=f"https://x.com/{author}/status/{head.id}" if author and head.id else None,
                 service="x-archive",
             )
         )
