@@ -188,7 +188,12 @@ def ingest_corpus(
     date_col: Annotated[str, typer.Option("--date-col", help="Column with the date.")],
     id_col: Annotated[str | None, typer.Option("--id-col")] = None,
     title_col: Annotated[str | None, typer.Option("--title-col")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="ru, en or auto (Cyrillic share).")] = "auto",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="auto (en, ru or uk from the letters used) or any language code."
+        ),
+    ] = "auto",
     on_error: Annotated[
         str,
         typer.Option(
@@ -206,8 +211,13 @@ def ingest_corpus(
             raise CasusError(
                 f"unknown --on-error {on_error!r}; expected skip or fail", field="--on-error"
             )
-        if lang not in ("ru", "en", "auto"):
-            raise CasusError(f"unknown --lang {lang!r}; expected ru, en or auto", field="--lang")
+        from casusbelli.sources.tabular import valid_lang
+
+        if not valid_lang(lang):
+            raise CasusError(
+                f"unknown --lang {lang!r}; expected auto or a language code (en, ru, uk, tr, ...)",
+                field="--lang",
+            )
         store = CorpusStore(_data_dir(ws) / "corpora")
         with progress_bar("ingesting", not json_) as cb:
             report = store.ingest(
