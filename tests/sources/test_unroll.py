@@ -156,3 +156,33 @@ def test_x_archive_thread_takes_date_and_url_from_its_first_post() -> None:
         first = t.posts[0]
         assert t.date == first.created_at.date().isoformat()
         assert t.url == f"https://x.com/{t.author}/status/{first.id}"
+
+
+def test_clipped_markdown_page_keeps_paragraphs_inside_posts() -> None:
+    # the layout of a Thread Reader page saved by a Markdown web clipper: front matter, the
+    # page's chrome, posts with hard line breaks ("  ") separated by empty lines
+    text = (
+        "---\n"
+        'title: "Thread by @example_analyst on Thread Reader App"\n'
+        'source: "https://threadreaderapp.com/thread/1496729411536080896.html"\n'
+        "---\n"
+        "## Enter URL or ID to Unroll\n"
+        "\n"
+        "First post, first paragraph.  \n"
+        "  \n"
+        "First post, second paragraph.\n"
+        "\n"
+        "Second post.\n"
+        "\n"
+        "• • •\n"
+        "\n"
+        "Missing some Tweet in this thread? You can try to [force a refresh](#)\n"
+    )
+    thread = parse_thread(text)
+    assert thread.author == "example_analyst"
+    assert thread.url == "https://threadreaderapp.com/thread/1496729411536080896.html"
+    assert [p.text for p in thread.posts] == [
+        "First post, first paragraph.\n\nFirst post, second paragraph.",
+        "Second post.",
+    ]
+    assert [p.line for p in thread.posts] == [7, 11]

@@ -344,13 +344,15 @@ def _split_numbered(
     return posts, used
 
 
-def _split_blank(lines: list[str], end: int) -> list[tuple[int, str]]:
+def _split_blank(lines: list[str], end: int, *, strict: bool = False) -> list[tuple[int, str]]:
+    """Posts separated by blank lines; with ``strict``, only by empty lines (a line of
+    spaces is then a paragraph break inside a post, as in Markdown with hard line breaks)."""
     posts: list[tuple[int, str]] = []
     block: list[str] = []
     first = 0
     for i in range(end + 1):
         line = lines[i] if i < end else ""
-        if line.strip():
+        if line.strip() or (strict and line and block):
             if not block:
                 first = i
             block.append(line)
@@ -424,7 +426,12 @@ def parse_thread(
         raise SourceError("no posts found: the thread is empty", file=file, line=1)
     chosen = _choose_style(body, file) if style == "auto" else style
     if chosen == "blank":
-        parts = _split_blank(lines, end)
+        # a web clipper's Markdown marks line breaks inside a post with two trailing spaces
+        # and separates posts with empty lines
+        markdown = page is not None and any(
+            s.strip() and s.endswith("  ") for s in lines[:end]
+        )
+        parts = _split_blank(lines, end, strict=markdown)
     else:
         if not any(m.n == 1 for m in _markers(body, chosen)):
             raise SourceError(f"no post numbered 1 in {chosen} style", file=file, line=1)
