@@ -69,15 +69,30 @@ def test_date_without_year_gives_no_date(page_text: str) -> None:
     assert len(thread.posts) == 5
 
 
-def test_unnumbered_thread_reader_page_splits_on_blank_lines(page_text: str) -> None:
-    text = page_text
+def _unnumbered(page_text: str) -> str:
     for k in range(1, 6):
-        text = text.replace(f" {k}/5\n", "\n")
+        page_text = page_text.replace(f" {k}/5\n", "\n")
+    return page_text
+
+
+def test_unnumbered_thread_reader_page_splits_on_blank_lines(page_text: str) -> None:
+    text = _unnumbered(page_text).replace(
+        "refused.\n\nIt has a second", "refused.\nIt has a second"
+    )
     thread = parse_thread(text)
     assert thread.style == "blank"
-    # the second post's two paragraphs become two posts: without numbers a blank line splits
-    assert len(thread.posts) == 6
+    assert len(thread.posts) == 5
+    assert thread.post(2).text.endswith("refused.\nIt has a second paragraph, and mentions a "
+                                        "24/7 news cycle.")
     assert thread.posts[-1].text == "The fifth and last post closes the thread."
+
+
+def test_post_count_differing_from_the_page_counter_is_located(page_text: str) -> None:
+    # without numbers, the second post's two paragraphs would become two posts
+    with pytest.raises(SourceError) as err:
+        parse_thread(_unnumbered(page_text), file="page.txt")
+    assert "the page says the thread has 5 tweets but 6 posts were found" in str(err.value)
+    assert err.value.line == page_text.split("\n").index("5 tweets • 2 min read •") + 1
 
 
 def test_title_line_gives_the_author_when_no_handle_line(page_text: str) -> None:

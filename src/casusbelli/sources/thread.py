@@ -439,6 +439,15 @@ def parse_thread(
             _check_mixed(body, chosen, {m.line for m in _markers(body, chosen)}, file)
         parts, _ = _split_numbered(lines, end, chosen, file)
     posts = tuple(Post(n=k, text=t, line=i + 1) for k, (i, t) in enumerate(parts, start=1))
+    if page is not None and page.tweets is not None and page.tweets != len(posts):
+        raise SourceError(
+            f"the page says the thread has {page.tweets} tweets but {len(posts)} posts were "
+            "found",
+            file=file,
+            line=(page.counter_line or 0) + 1,
+            hint="without post numbers a blank line inside a post splits it: number the "
+            "posts (1/N) or join the post's paragraphs",
+        )
     return Thread(
         author=author or footer_author,
         posts=posts,

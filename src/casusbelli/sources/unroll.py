@@ -45,7 +45,9 @@ _MONTHS = {
 }
 _SEPARATOR = re.compile(r"^\s*•\s*•\s*•\s*$")
 _MISSING = re.compile(r"^\s*Missing some Tweets? in this thread\?", re.IGNORECASE)
-_COUNTER = re.compile(r"^\s*\d+\s+(?:tweets?|posts?)\s*•\s*\d+\s+min\s+read\b", re.IGNORECASE)
+_COUNTER = re.compile(
+    r"^\s*(?P<n>\d+)\s+(?:tweets?|posts?)\s*•\s*\d+\s+min\s+read\b", re.IGNORECASE
+)
 _HANDLE = re.compile(r"^\s*@(?P<author>[A-Za-z0-9_]{1,50})\s*$")
 _TITLE = re.compile(
     r"Thread by @(?P<author>[A-Za-z0-9_]{1,50}) on Thread Reader App", re.IGNORECASE
@@ -95,6 +97,10 @@ class PageMeta:
         Non-blank lines dropped before and after the thread (header, footer, promotions).
     dropped : tuple of int
         0-based lines inside ``[start, end)`` that are promotions or page remnants, not posts.
+    tweets : int or None
+        The number of posts the page announces ("10 tweets • 8 min read").
+    counter_line : int or None
+        0-based line of that announcement.
     """
 
     service: str
@@ -106,6 +112,8 @@ class PageMeta:
     url: str | None = None
     removed: tuple[str, ...] = field(default=())
     dropped: tuple[int, ...] = field(default=())
+    tweets: int | None = None
+    counter_line: int | None = None
 
 
 def _is_threadreader(lines: list[str]) -> bool:
@@ -174,6 +182,8 @@ def unwrap_page(lines: list[str]) -> PageMeta | None:
         author = next((m["author"] for s in lines if (m := _TITLE.search(s))), None)
     url = next((m.group(0) for s in lines if (m := _URL.search(s))), None)
     promo = _promotions(lines, start, end)
+    counter = next((i for i in range(start) if _COUNTER.match(lines[i])), None)
+    tweets = int(_COUNTER.match(lines[counter])["n"]) if counter is not None else None
     removed = tuple(
         s.strip()
         for i, s in enumerate(lines)
@@ -189,6 +199,8 @@ def unwrap_page(lines: list[str]) -> PageMeta | None:
         url=url,
         removed=removed,
         dropped=tuple(sorted(promo)),
+        tweets=tweets,
+        counter_line=counter,
     )
 
 
