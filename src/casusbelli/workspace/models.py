@@ -64,6 +64,8 @@ __all__ = [
 
 _ID_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 Id = Annotated[str, Field(pattern=_ID_RE, min_length=1, max_length=80)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35)]
+"""A lower-case language code (BCP 47 style): ``en``, ``ru``, ``uk``, ``tr``, ``pt-BR``."""
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 Membership = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -194,6 +196,12 @@ class Source(_Model):
         default=None, description="Where title, authors and year were checked (not CSL)."
     )
     topics: list[str] | None = Field(default=None, description="Free tags (not CSL).")
+    posts: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number of posts of a thread (not CSL; written by `casus ingest thread`): "
+        "a locator 'post N' or 'posts N-M' citing it must name posts 1..posts.",
+    )
 
     def year(self) -> int | None:
         """Return the year of ``issued`` when it is known."""
@@ -251,7 +259,7 @@ class MeasuredSpec(_Model):
     calibration: list[Annotated[float, Field(gt=0.0)]] = Field(
         default_factory=lambda: [1.0, 1.5, 3.0], min_length=3, max_length=3
     )
-    lang: Literal["en", "ru"] | None = None
+    lang: LanguageCode | None = None
 
 
 class Indicator(_Model):
@@ -617,12 +625,19 @@ class FrameExample(_Model):
 
 
 class Frame(_Model):
-    """A narrative frame: English and Russian term lists (lemmas and multi-word expressions)."""
+    """A narrative frame: term lists per language (lemmas and multi-word expressions).
+
+    ``en``, ``ru`` and ``uk`` terms are inflected (English rules; pymorphy3 for Russian and
+    Ukrainian); a term list under any other language code lists its surface forms explicitly.
+    """
 
     id: Id | None = None
     label: NonEmptyStr
     description: str = ""
-    terms: dict[Literal["en", "ru"], list[NonEmptyStr]]
+    terms: dict[LanguageCode, list[NonEmptyStr]] = Field(
+        description="Terms per language code: en, ru and uk are inflected; any other code "
+        "(tr, de, ...) lists every surface form to count."
+    )
     examples: list[FrameExample] = Field(default_factory=list)
 
     @field_validator("terms")
