@@ -27,20 +27,112 @@ def _read_csv(path: Path, index_col: str | None) -> Any:
     return df
 
 
-def _dir_exp(text: str | None, conds: list[str]) -> dict[str, Any] | None:
-    if not text:
+def _dir_exp(text: str | None, conds: list[str]) -> str | dict[str, Any] | None:
+    """Directional expectations from ``--dir-exp``: the old positional form (``1,0,-``, one
+    value per condition) or R QCA 3.x's names form (``DEV, URB, ~LIT``; a condition left out
+    has no expectation), checked against the conditions."""
+    from casusbelli.cross.qca import parse_dir_exp
+
+    if not text or not text.strip():
         return None
     parts = [p.strip() for p in text.split(",")]
-    if len(parts) != len(conds):
-        raise AnalysisError(f"--dir-exp has {len(parts)} values for {len(conds)} conditions",
-                            field="--dir-exp")
-    out: dict[str, Any] = {}
-    for c, p in zip(conds, parts, strict=True):
-        if p not in ("0", "1", "-"):
-            raise AnalysisError(f"--dir-exp value {p!r} for {c}: expected 1, 0 or -",
-                                field="--dir-exp")
-        out[c] = p if p == "-" else int(p)
+    if all(p in ("0", "1", "-") for p in parts):
+        if len(parts) != len(conds):
+            raise AnalysisError(f"--dir-exp has {len(parts)} values for {len(conds)} conditions",
+                                field="--dir-exp",
+                                hint="give one of 1, 0, - per condition, or R's names form "
+                                     '"DEV, URB, ~LIT"')
+        return {c: (p if p == "-" else int(p)) for c, p in zip(conds, parts, strict=True)}
+    try:
+        parse_dir_exp(text, conds)
+    except AnalysisError as exc:
+        raise AnalysisError(str(exc.message), field="--dir-exp", hint=exc.hint) from None
+    return text
+
+
+def _calibrations(specs: list[str] | None) -> list[tuple[str, str]]:
+    """``--calibrate COL="e=350, c=550, i=900"`` into (column, thresholds) pairs."""
+    out = []
+    for spec in specs or []:
+        col, sep, th = spec.partition("=")
+        if not sep or not col.strip() or not th.strip():
+            raise AnalysisError(f"--calibrate {spec!r}: expected COLUMN=\"e=..., c=..., i=...\"",
+                                field="--calibrate",
+                                hint='e.g. --calibrate DEV="e=350, c=550, i=900" (fuzzy) or '
+                                     "--calibrate DEV=550 (crisp: unnamed thresholds)")
+        out.append((col.strip(), th.strip().strip("\"'")))
     return out
+
+
+def prepare_data(df: Any, outcome: str, conditions: str | None,
+                 calibrations: list[tuple[str, str]]) -> tuple[Any, list[str], list[str]]:
+    """Calibrate, choose the conditions and drop incomplete cases of a ``--data`` CSV.
+
+    Returns the frame, the condition names and notes for the user: columns calibrated,
+    non-numeric columns ignored (when ``--conditions`` is not given) and cases left out for a
+    missing value. Named thresholds calibrate fuzzy sets, unnamed ones crisp sets (as in R,
+    where fuzzy thresholds are named ``e``, ``c``, ``i``).
+    """
+    import pandas as pd
+
+    from casusbelli.cross.calibrate import calibrate, parse_thresholds
+
+    notes: list[str] = []
+    df = df.copy()
+    for col, th in calibrations:
+        if col not in df.columns:
+            raise AnalysisError(f"--calibrate: no column {col!r}", field="--calibrate",
+                                hint=f"columns: {', '.join(map(str, df.columns))}")
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            raise AnalysisError(f"--calibrate: column {col!r} is not numeric", field=col)
+        _, names = parse_thresholds(th)
+        kind = "fuzzy" if names else "crisp"
+        try:
+            df[col] = calibrate(df[col].to_numpy(dtype=float), th, type=kind)
+        except AnalysisError as exc:
+            raise AnalysisError(f"--calibrate {col}: {exc.message}", field=exc.field or col,
+                                hint=exc.hint) from None
+        notes.append(f"calibrated {col} ({kind}, thresholds {th})")
+    out_name = outcome.strip().lstrip("~").strip()
+    if conditions:
+        conds = [c.strip() for c in conditions.split(",") if c.strip()]
+    else:
+        conds, ignored = [], []
+        for c in df.columns:
+            if c == out_name:
+                continue
+            (conds if pd.api.types.is_numeric_dtype(df[c]) else ignored).append(str(c))
+        if ignored:
+            notes.append(f"non-numeric columns ignored: {', '.join(ignored)} "
+                         "(--conditions chooses the conditions)")
+    used = [c for c in [*conds, out_name] if c in df.columns]
+    missing = df[used].isna().any(axis=1)
+    if missing.any() and not missing.all():
+        notes.append(f"{int(missing.sum())} case(s) left out for a missing value: "
+                     + ", ".join(map(str, df.index[missing][:10]))
+                     + (", ..." if missing.sum() > 10 else ""))
+        df = df[~missing]
+    return df, conds, notes
+
+
+def _print_robustness(doc: dict[str, Any]) -> None:
+    """The robustness grid as a table."""
+    from rich.table import Table
+
+    t = Table(title=f"Robustness (baseline {doc['baseline']}; same solution in "
+                    f"{doc['robust_share']:.0%} of the variants)", title_justify="left")
+    for col in ("variant", "solution", "term overlap", "case retention", "inclS", "covS",
+                "cases in", "cases out"):
+        t.add_column(col)
+    for v in doc["variants"]:
+        if v["error"]:
+            t.add_row(v["label"], f"[yellow]{v['error']}[/]", "", "", "", "", "", "")
+            continue
+        t.add_row(v["label"], v["solution"], f"{v['term_overlap']:.2f}",
+                  f"{v['case_retention']:.2f}",
+                  *("" if v[k] is None else f"{v[k]:.3f}" for k in ("inclS", "covS")),
+                  ", ".join(v["flipped_in"]), ", ".join(v["flipped_out"]))
+    console.print(t)
 
 
 @app.command()
@@ -51,15 +143,29 @@ def qca(
     theory: Annotated[str | None, typer.Option(help="Use this theory's indicators as "
                                                "conditions and the workspace outcome.")] = None,
     data: Annotated[Path | None, typer.Option("--data", help="A CSV of memberships in [0, 1] "
-                                              "(first text column = case ids).")] = None,
+                                              "(first text column = case ids; other "
+                                              "non-numeric columns are ignored).")] = None,
     outcome: Annotated[str | None, typer.Option(help="Outcome column; prefix ~ to negate.")] = None,
     conditions: Annotated[str | None, typer.Option(help="Comma-separated condition "
-                                                   "columns (default: all others).")] = None,
-    incl_cut: Annotated[float, typer.Option("--incl-cut")] = 0.8,
+                                                   "columns (default: all other numeric "
+                                                   "ones).")] = None,
+    calibrate: Annotated[list[str] | None, typer.Option(
+        "--calibrate", help='Calibrate a raw column first, as R\'s calibrate(): '
+        'COL="e=350, c=550, i=900" (fuzzy; also 6 thresholds e1..e2) or COL=550 (crisp, '
+        "unnamed thresholds). Repeat for more columns.")] = None,
+    incl_cut: Annotated[float | None, typer.Option(
+        "--incl-cut", help="Inclusion cut-off (R's incl.cut; default 0.8, the engine's "
+        "DEFAULT_INCL_CUT).", show_default=False)] = None,
     n_cut: Annotated[int, typer.Option("--n-cut")] = 1,
     pri_cut: Annotated[float, typer.Option("--pri-cut")] = 0.0,
+    include: Annotated[str | None, typer.Option(
+        "--include", help="R's include: '?' gives the parsimonious solution (the "
+        "intermediate one with --dir-exp), '?,C' also uses contradictions, '' the complex "
+        "one; default: all three.")] = None,
     dir_exp: Annotated[str | None, typer.Option("--dir-exp", help="Directional expectations "
-                                                "per condition, e.g. 1,1,- (intermediate).")] = None,
+                                                "(intermediate solution), R's names form "
+                                                '"DEV, URB, ~LIT" (conditions left out: none) '
+                                                "or one of 1, 0, - per condition.")] = None,
     necessity: Annotated[bool, typer.Option("--necessity", help="Also necessity tests of each "
                                             "condition and its negation.")] = False,
     robustness: Annotated[bool, typer.Option("--robustness", help="Also re-run across "
@@ -76,28 +182,34 @@ def qca(
     solutions with inclS, PRI, covS, covU (the same results as R's QCA package), with the
     outcome's base rate beside incl_cut, conditions whose negation also passes, and an
     optional permutation test."""
+    import warnings
+
     import numpy as np
-    from rich.table import Table
 
     from casusbelli.cross import qca as engine
     from casusbelli.cross import qca_checks as checks
     from casusbelli.cross.robustness import robustness as run_robustness
 
+    notes: list[str] = []
+    if incl_cut is None:
+        incl_cut = engine.DEFAULT_INCL_CUT
     try:
         if data is not None:
             if theory:
                 raise CasusError("give --theory (workspace) or --data FILE, not both")
             if not outcome:
                 raise CasusError("--data needs --outcome", field="--outcome")
-            df = _read_csv(data, case_col)
-            conds = ([c.strip() for c in conditions.split(",")] if conditions else
-                     [c for c in df.columns if c != outcome.lstrip("~")])
+            df, conds, notes = prepare_data(_read_csv(data, case_col), outcome, conditions,
+                                            _calibrations(calibrate))
             out_col = outcome
-            note = f"{data}"
+            note = f"{data}: {len(df)} cases"
         else:
             if not theory:
                 raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
                                  hint="casus theories lists the theory ids")
+            if calibrate:
+                raise CasusError("--calibrate applies to --data (workspace indicators are "
+                                 "memberships already)", field="--calibrate")
             from casusbelli.cross.section import theory_frame
             from casusbelli.workspace import load_workspace
 
@@ -112,9 +224,19 @@ def qca(
             note = (f"theory {theory}: {len(df)} cases ({tf['left_out']} with an unknown left "
                     "out)" + (f"; conditions left out (coded in too few cases): "
                               f"{', '.join(tf['dropped'])}" if tf["dropped"] else ""))
-        res = engine.analyze(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
-                             pri_cut=pri_cut, dir_exp=_dir_exp(dir_exp, conds))
+        expect = _dir_exp(dir_exp, conds)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the 0.5 memberships are noted below
+            res = engine.analyze(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
+                                 pri_cut=pri_cut, dir_exp=expect, include=include)
+        half = res.truth_table.half_cases
+        if half:
+            notes.append(f"warning: {len(half)} case(s) with a membership of exactly 0.5 in a "
+                         f"condition ({', '.join(half[:8])}{', ...' if len(half) > 8 else ''}) "
+                         "are in no truth-table row: n counts them, cases does not list them; "
+                         "move them off 0.5 (recalibrate)")
         doc: dict[str, Any] = res.to_dict()
+        doc["notes"] = notes
         y = engine.outcome_membership(df, out_col)
         doc["checks"] = {
             "skew": checks.skew_check(y, incl_cut, rng=np.random.default_rng(seed)).to_dict(),
@@ -126,7 +248,7 @@ def qca(
         if permutations:
             perm = checks.permutation_test(
                 df, out_col, conds, rng=np.random.default_rng(seed), n_perm=permutations,
-                incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut, dir_exp=_dir_exp(dir_exp, conds))
+                incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut, dir_exp=expect)
             doc["checks"]["permutation"] = perm.to_dict()
         if necessity:
             doc["necessity"] = [f.to_dict() for f in engine.necessity(df, out_col, conds)]
@@ -134,6 +256,8 @@ def qca(
             cuts = sorted({round(incl_cut + d, 2) for d in (-0.1, -0.05, 0.05, 0.1)
                            if 0.5 <= incl_cut + d <= 1.0})
             rob = run_robustness(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
+                                 pri_cut=pri_cut, dir_exp=expect,
+                                 solution_type="intermediate" if expect else "parsimonious",
                                  incl_cuts=cuts, n_cuts=[n for n in (1, 2, 3) if n != n_cut])
             doc["robustness"] = rob.to_dict()
     except CasusError as exc:
@@ -143,6 +267,29 @@ def qca(
         echo_json(doc)
         return
     console.print(note, highlight=False)
+    for line in notes:
+        console.print(("[yellow]" + line + "[/]") if line.startswith("warning") else line,
+                      highlight=False)
+    _print_result(res)
+    if "necessity" in doc:
+        from rich.table import Table
+
+        t = Table(title="Necessity", title_justify="left")
+        for col in ("condition", "inclN", "RoN", "covN"):
+            t.add_column(col)
+        for f in doc["necessity"]:
+            t.add_row(str(f["term"]), *(f"{f[k]:.3f}" for k in ("inclN", "RoN", "covN")))
+        console.print(t)
+    _print_checks(doc["checks"])
+    if "robustness" in doc:
+        _print_robustness(doc["robustness"])
+
+
+def _print_result(res: Any) -> None:
+    """The truth table and the solutions (step 3 makes them R-like)."""
+    from rich.table import Table
+
+    doc = res.to_dict()
     tt = Table(title="Truth table (rows with cases)", title_justify="left")
     rows = [r for r in doc["truth_table"] if r.get("n", 0) > 0]
     if rows:
@@ -155,8 +302,6 @@ def qca(
                        ", ".join(map(str, r.get("cases", [])))[:60])
         console.print(tt)
     for kind, models in doc["solutions"].items():
-        if not models:
-            continue
         for i, m in enumerate(models, 1):
             t = Table(title=f"{kind} solution M{i}: {' + '.join(m['terms'])}  "
                             f"(inclS {m['inclS']:.3f}, PRI {m['PRI']:.3f}, covS {m['covS']:.3f})",
@@ -167,16 +312,6 @@ def qca(
                 t.add_row(d["term"], *(f"{d[k]:.3f}" if d[k] is not None else "" for k in
                                        ("inclS", "PRI", "covS", "covU")))
             console.print(t)
-    if "necessity" in doc:
-        t = Table(title="Necessity", title_justify="left")
-        for col in ("condition", "inclN", "RoN", "covN"):
-            t.add_column(col)
-        for f in doc["necessity"]:
-            t.add_row(str(f["term"]), *(f"{f[k]:.3f}" for k in ("inclN", "RoN", "covN")))
-        console.print(t)
-    _print_checks(doc["checks"])
-    if "robustness" in doc:
-        echo_json({"robustness": doc["robustness"]})
 
 
 def _print_checks(found: dict[str, Any]) -> None:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ from casusbelli.cross.boolean import expression_membership
 from casusbelli.errors import AnalysisError
 
 __all__ = [
+    "DEFAULT_INCL_CUT",
     "MAX_CONDITIONS",
     "Minimization",
     "Model",
@@ -67,12 +69,17 @@ __all__ = [
     "minimize",
     "necessity",
     "outcome_membership",
+    "parse_dir_exp",
     "sufficiency",
     "truth_table",
 ]
 
 #: Largest number of conditions accepted (3**20 candidate terms; R itself stops far earlier).
 MAX_CONDITIONS = 20
+#: The one default inclusion cut-off of the package (truth tables, the CLI, robustness, checks).
+#: R's ``truthTable()`` defaults to 1; 0.8 is the usual fuzzy-set choice (Ragin 2008: at least
+#: 0.75; Schneider & Wagemann 2012), and it is what every analysis here used so far.
+DEFAULT_INCL_CUT = 0.8
 _TOL = 1.4901161193847656e-08  # sqrt(machine epsilon), R/admisc's tolerance for >=
 
 Progress = Callable[[int, "int | None", str], None]
@@ -116,6 +123,9 @@ class TruthTable:
     case_ids: tuple[str, ...]
     memberships: np.ndarray = field(repr=False)
     outcome_membership: np.ndarray = field(repr=False)
+    #: Cases with a condition membership of exactly 0.5: counted in ``n`` of their crisp row
+    #: (as R counts them) but listed in no row's ``cases``, since they are in no corner.
+    half_cases: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the truth table as a JSON-ready list of rows under ``truth_table``."""
@@ -374,7 +384,7 @@ def truth_table(
     data: pd.DataFrame,
     outcome: str,
     conditions: Sequence[str] | None = None,
-    incl_cut: float | Sequence[float] = 1.0,
+    incl_cut: float | Sequence[float] = DEFAULT_INCL_CUT,
     n_cut: int = 1,
     pri_cut: float = 0.0,
     complete: bool = False,
@@ -451,6 +461,14 @@ def truth_table(
         rows.append(
             TruthTableRow(code + 1, tuple(int(b) for b in bits), out, n, incl, pri, members)
         )
+    half_cases = tuple(case_ids[i] for i in np.flatnonzero(half))
+    if half_cases:
+        warnings.warn(
+            f"{len(half_cases)} case(s) with a membership of exactly 0.5 in a condition "
+            f"({', '.join(half_cases[:5])}{', ...' if len(half_cases) > 5 else ''}): they belong "
+            "to no truth-table row (counted in n, not listed); recalibrate to move them off 0.5",
+            stacklevel=2,
+        )
     if not any(r.out != "?" for r in rows):
         raise AnalysisError(
             "there are no configurations, using these cut-off values", field="n_cut"
@@ -483,6 +501,7 @@ def truth_table(
         case_ids=case_ids,
         memberships=x,
         outcome_membership=y,
+        half_cases=half_cases,
     )
 
 
@@ -963,35 +982,57 @@ def outcome_membership(data: pd.DataFrame, outcome: str) -> np.ndarray:
 # --------------------------------------------------------------------------- minimize
 
 
-def _parse_dir_exp(
+def parse_dir_exp(
     dir_exp: str | Sequence[str] | Mapping[str, Any] | None, conds: Sequence[str]
 ) -> dict[str, int]:
+    """Read directional expectations as R's ``minimize(dir.exp = ...)`` takes them.
+
+    Parameters
+    ----------
+    dir_exp : str, sequence of str, mapping or None
+        R QCA 3.x's names form ``"DEV, URB, ~LIT"`` (a bare name expects presence, ``~``
+        absence; a condition left out, ``-`` or ``X=-`` has no expectation; ``X=1``/``X=0``
+        are also read), the older positional form with one ``1``, ``0`` or ``-`` per
+        condition (``"1, 1, -"``), or a mapping ``{"DEV": 1, "LIT": 0, "URB": "-"}``.
+    conds : sequence of str
+        The truth table's conditions.
+
+    Returns
+    -------
+    dict
+        Condition -> expected value (1 presence, 0 absence) for the conditions with an
+        expectation.
+
+    Raises
+    ------
+    AnalysisError
+        ``field="dir_exp"``: an unknown condition, a value other than 1/0/-, a positional
+        form of the wrong length, or a conjunctural expectation (``A*B``), which is not
+        supported.
+    """
     if dir_exp is None:
         return {}
-    out: dict[str, int] = {}
     if isinstance(dir_exp, Mapping):
-        items = list(dir_exp.items())
-        for c, v in items:
-            if c not in conds:
-                raise AnalysisError(f"unknown condition {c!r} in dir_exp", field="dir_exp")
-            if v in ("-", "dc", None):
-                continue
-            if v not in (0, 1, "0", "1"):
-                raise AnalysisError(
-                    f"directional expectation for {c!r} must be 1, 0 or '-', got {v!r}",
-                    field="dir_exp",
-                )
-            out[c] = int(v)
-        return out
-    parts = dir_exp.split(",") if isinstance(dir_exp, str) else list(dir_exp)
-    for raw in parts:
-        p = str(raw).strip()
+        return _dir_exp_mapping(dir_exp, conds)
+    parts = [str(p).strip() for p in (dir_exp.split(",") if isinstance(dir_exp, str) else dir_exp)]
+    if parts and all(p in ("0", "1", "-") for p in parts):
+        if len(parts) != len(conds):
+            raise AnalysisError(
+                f"dir_exp has {len(parts)} values for {len(conds)} conditions", field="dir_exp"
+            )
+        return {c: int(p) for c, p in zip(conds, parts, strict=True) if p != "-"}
+    out: dict[str, int] = {}
+    for p in parts:
         if not p or p == "-":
             continue
         if "*" in p or "+" in p:
             raise AnalysisError(
                 f"conjunctural directional expectation {p!r} is not supported", field="dir_exp"
             )
+        if "=" in p:
+            name, _, val = (t.strip() for t in p.partition("="))
+            out.update(_dir_exp_mapping({name: val}, conds))
+            continue
         value = 1
         while p.startswith("~"):
             value = 1 - value
@@ -999,9 +1040,36 @@ def _parse_dir_exp(
         if p.endswith("[-]") or p.endswith("{-}"):
             continue
         if p not in conds:
-            raise AnalysisError(f"unknown condition {p!r} in dir_exp", field="dir_exp")
+            raise AnalysisError(
+                f"unknown condition {p!r} in dir_exp",
+                field="dir_exp",
+                hint=f"conditions: {', '.join(conds)}",
+            )
         out[p] = value
     return out
+
+
+def _dir_exp_mapping(dir_exp: Mapping[str, Any], conds: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c, v in dir_exp.items():
+        if c not in conds:
+            raise AnalysisError(
+                f"unknown condition {c!r} in dir_exp",
+                field="dir_exp",
+                hint=f"conditions: {', '.join(conds)}",
+            )
+        if v in ("-", "dc", None):
+            continue
+        if v not in (0, 1, "0", "1"):
+            raise AnalysisError(
+                f"directional expectation for {c!r} must be 1, 0 or '-', got {v!r}",
+                field="dir_exp",
+            )
+        out[c] = int(v)
+    return out
+
+
+_parse_dir_exp = parse_dir_exp
 
 
 def _expand(mask: int, val: int, k: int) -> np.ndarray:
@@ -1256,21 +1324,35 @@ def analyze(
     data: pd.DataFrame,
     outcome: str,
     conditions: Sequence[str] | None = None,
-    incl_cut: float | Sequence[float] = 1.0,
+    incl_cut: float | Sequence[float] = DEFAULT_INCL_CUT,
     n_cut: int = 1,
     pri_cut: float = 0.0,
     dir_exp: str | Sequence[str] | Mapping[str, Any] | None = None,
     row_dom: bool = False,
     progress: Progress | None = None,
+    include: str | None = None,
 ) -> QCAResult:
-    """Truth table plus complex, parsimonious and (with ``dir_exp``) intermediate solutions."""
+    """Truth table plus complex, parsimonious and (with ``dir_exp``) intermediate solutions.
+
+    ``include=None`` (default) computes all of them. An R ``include`` string restricts the
+    result to what R's ``minimize(include=...)`` returns: ``""`` the complex solution only,
+    ``"?"`` (or ``"?, C"``) the parsimonious one, or the intermediate one with ``dir_exp``.
+    """
     tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
-    comp = minimize(tt, row_dom=row_dom, progress=progress)
-    has_neg = tt.codes(["0", "C"]).size > 0
-    pars = minimize(tt, include="?", row_dom=row_dom, progress=progress) if has_neg else None
+    inc = "?" if include is None else include
+    want_complex = include is None or "?" not in inc
+    want_pars = "?" in inc and (include is None or dir_exp is None)
+    comp = None
+    if want_complex:
+        comp = minimize(tt, include=inc.replace("?", "").strip(", "), row_dom=row_dom,
+                        progress=progress)
+    has_neg = tt.codes(["0", *([] if "C" in inc else ["C"])]).size > 0
+    pars = None
+    if want_pars and has_neg:
+        pars = minimize(tt, include=inc, row_dom=row_dom, progress=progress)
     inter = None
-    if dir_exp is not None and has_neg:
-        inter = minimize(tt, include="?", dir_exp=dir_exp, row_dom=row_dom, progress=progress)
+    if dir_exp is not None and has_neg and "?" in inc:
+        inter = minimize(tt, include=inc, dir_exp=dir_exp, row_dom=row_dom, progress=progress)
     return QCAResult(tt, comp, pars, inter)
 
 
