@@ -390,3 +390,81 @@ def evaluate(
                                    for k in ("inclS", "PRI", "covS")),
                       ", ".join(a["cases_in_outcome"]), ", ".join(a["cases_not_in_outcome"]))
         console.print(t)
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    data: Annotated[Path, typer.Option("--data", help="CSV with the raw values (first text "
+                                       "column = case ids).")],
+    column: Annotated[str, typer.Option("--column", help="The raw column to calibrate.")],
+    thresholds: Annotated[str, typer.Option(
+        "--thresholds", help='As R writes them: "e=350, c=550, i=900" (increasing), '
+        '"i=…, c=…, e=…" (decreasing), "e1=…, c1=…, i1=…, i2=…, c2=…, e2=…" (bell or '
+        'trapezoid; "i1, c1, e1, e2, c2, i2" inverted); crisp: "550" or "300, 600".')],
+    type_: Annotated[str, typer.Option("--type", help="fuzzy or crisp (R's type).")] = "fuzzy",
+    logistic: Annotated[bool, typer.Option("--logistic/--no-logistic", help="Logistic (R's "
+                                           "default) or linear function, 3 thresholds.")] = True,
+    idm: Annotated[float, typer.Option("--idm", help="Inclusion degree of membership at "
+                                       "the inclusion threshold.")] = 0.95,
+    ecdf: Annotated[bool, typer.Option("--ecdf", help="Linear: use the empirical "
+                                       "distribution between the thresholds.")] = False,
+    below: Annotated[float, typer.Option("--below", help="Exponent of the linear function "
+                                         "below the crossover.")] = 1.0,
+    above: Annotated[float, typer.Option("--above", help="Exponent above the crossover.")] = 1.0,
+    into: Annotated[str | None, typer.Option("--into", help="Write the memberships to this "
+                                             "column (default: replace --column).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV to write (default: "
+                                             "stdout).")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Calibrate a raw column into set memberships, as R QCA's calibrate() (direct method,
+    crisp cut points); empty or NA cells stay empty. Writes the CSV with the calibrated
+    column (or JSON with --json)."""
+    import math
+
+    import pandas as pd
+
+    from casusbelli.cross.calibrate import calibrate
+
+    try:
+        df = _read_csv(data, None)
+        if column not in df.columns:
+            raise SourceError(f"no column {column!r}", file=str(data), field="--column",
+                              hint=f"columns: {', '.join(map(str, df.columns))}")
+        raw = pd.to_numeric(df[column], errors="coerce")
+        bad = raw.isna() & df[column].notna()
+        if bad.any():
+            k = int(bad.to_numpy().nonzero()[0][0])
+            raise SourceError(f"value {df[column].iloc[k]!r} is not a number", file=str(data),
+                              line=k + 2, field=column)
+        try:
+            values = calibrate(raw.to_numpy(dtype=float), thresholds, type=type_,
+                               logistic=logistic, idm=idm, ecdf=ecdf, below=below, above=above)
+        except AnalysisError as exc:
+            raise AnalysisError(exc.message, file=str(data),
+                                field=f"--{exc.field}" if exc.field else None,
+                                hint=exc.hint) from None
+        df[into or column] = (pd.array([None if math.isnan(v) else int(v) for v in values],
+                                       dtype="Int64") if type_ == "crisp" else values)
+    except CasusError as exc:
+        fail(exc)
+        return
+    if json_:
+        echo_json({
+            "column": column, "into": into or column, "type": type_, "thresholds": thresholds,
+            "cases": [{"case": str(c), "raw": None if math.isnan(r) else float(r),
+                       "membership": None if math.isnan(v) else
+                       (int(v) if type_ == "crisp" else float(v))}
+                      for c, r, v in zip(df.index, raw, values, strict=True)],
+        })
+        return
+    index = df.index.name is not None or not isinstance(df.index, pd.RangeIndex)
+    text = df.to_csv(index=index, na_rep="")
+    if out is None:
+        import sys
+
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {out} ({column} calibrated, {type_}, thresholds {thresholds})",
+                  highlight=False)
