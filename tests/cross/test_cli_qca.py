@@ -23,7 +23,8 @@ def test_qca_on_lipset_csv_matches_r_parsimonious(shared_data):
     assert {f["term"] for f in doc["necessity"]} >= {"DEV", "~DEV"}
     r = runner.invoke(app, ["qca", "--data", str(shared_data / "qca" / "datasets" / "LF.csv"),
                             "--outcome", "SURV", "--incl-cut", "0.8"])
-    assert "parsimonious solution M1: DEV*~IND + URB*STB" in r.stdout
+    assert "parsimonious solution (1 model)" in r.stdout
+    assert "M1: DEV*~IND + URB*STB -> SURV" in r.stdout
 
 
 def test_qca_bad_inputs_are_clear(shared_data, tmp_path):

@@ -286,32 +286,10 @@ def qca(
 
 
 def _print_result(res: Any) -> None:
-    """The truth table and the solutions (step 3 makes them R-like)."""
-    from rich.table import Table
+    """The truth table and the solutions as R's QCA prints them."""
+    from casusbelli.cross.qca_display import format_result
 
-    doc = res.to_dict()
-    tt = Table(title="Truth table (rows with cases)", title_justify="left")
-    rows = [r for r in doc["truth_table"] if r.get("n", 0) > 0]
-    if rows:
-        keys = [k for k in rows[0] if k not in ("cases",)]
-        for k in keys:
-            tt.add_column(str(k))
-        tt.add_column("cases")
-        for r in rows:
-            tt.add_row(*(f"{r[k]:.3f}" if isinstance(r[k], float) else str(r[k]) for k in keys),
-                       ", ".join(map(str, r.get("cases", [])))[:60])
-        console.print(tt)
-    for kind, models in doc["solutions"].items():
-        for i, m in enumerate(models, 1):
-            t = Table(title=f"{kind} solution M{i}: {' + '.join(m['terms'])}  "
-                            f"(inclS {m['inclS']:.3f}, PRI {m['PRI']:.3f}, covS {m['covS']:.3f})",
-                      title_justify="left")
-            for col in ("term", "inclS", "PRI", "covS", "covU"):
-                t.add_column(col)
-            for d in m["terms_detail"]:
-                t.add_row(d["term"], *(f"{d[k]:.3f}" if d[k] is not None else "" for k in
-                                       ("inclS", "PRI", "covS", "covU")))
-            console.print(t)
+    console.print(format_result(res), markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_checks(found: dict[str, Any]) -> None:

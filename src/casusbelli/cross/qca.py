@@ -138,6 +138,17 @@ class TruthTable:
             "rows": [r.to_dict(self.conditions) for r in self.rows],
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """The shown rows as a pandas DataFrame indexed by R's row number."""
+        from casusbelli.cross.qca_display import truth_table_frame
+
+        return truth_table_frame(self)
+
+    def __repr__(self) -> str:
+        from casusbelli.cross.qca_display import format_truth_table
+
+        return format_truth_table(self)
+
     def codes(self, outs: Sequence[str]) -> np.ndarray:
         """Row codes (row_id - 1) of observed rows whose OUT is in ``outs``, ascending."""
         return np.array([r.row_id - 1 for r in self.observed if r.out in outs], dtype=np.int64)
@@ -182,6 +193,16 @@ class Model:
         """The model as ``term + term``."""
         return " + ".join(self.terms)
 
+    def to_frame(self) -> pd.DataFrame:
+        """inclS, PRI, covS, covU and cases per term, then the model's own line."""
+        from casusbelli.cross.qca_display import model_frame
+
+        return model_frame(self)
+
+    def __repr__(self) -> str:
+        return (f"Model({self.name}: {self.expression}; inclS {self.incl:.3f}, "
+                f"PRI {self.pri:.3f}, covS {self.cov:.3f})")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON shape: terms, inclS, PRI, covS and terms_detail."""
         return {
@@ -224,6 +245,17 @@ class Minimization:
     numbers: Mapping[str, int] = field(default_factory=dict)
     truncated: bool = False
 
+    def to_frame(self) -> pd.DataFrame:
+        """Every model's terms and solution line (columns solution, model, term, inclS, ...)."""
+        from casusbelli.cross.qca_display import minimization_frame
+
+        return minimization_frame(self)
+
+    def __repr__(self) -> str:
+        from casusbelli.cross.qca_display import format_minimization
+
+        return format_minimization(self)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON shape ``{"solutions": {type: [model, ...]}}`` plus details."""
         return {
@@ -247,6 +279,17 @@ class QCAResult:
     complex: Minimization | None
     parsimonious: Minimization | None
     intermediate: Minimization | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The solutions computed, one frame (columns solution, model, term, inclS, ...)."""
+        frames = [m.to_frame() for m in (self.complex, self.parsimonious, self.intermediate)
+                  if m is not None]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def __repr__(self) -> str:
+        from casusbelli.cross.qca_display import format_result
+
+        return format_result(self)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"truth_table": [...], "solutions": {"complex": [...], ...}}``."""
