@@ -213,3 +213,21 @@ def test_one_default_incl_cut_everywhere():
                             "--json"])
     assert json.loads(r.stdout)["truth_table"] == default["truth_table"]
     assert str(d) in runner.invoke(app, ["qca", "--help"]).stdout
+
+
+def test_plot_writes_html_and_png(tmp_path):
+    html = tmp_path / "xy.html"
+    r = runner.invoke(app, ["qca", "--data", LF, "--outcome", "SURV", "--include", "?",
+                            "--plot", str(html)])
+    assert r.exit_code == 0, r.stderr
+    assert "M1: DEV*~IND + URB*STB" in r.stdout and "vega" in html.read_text().lower()
+    png = tmp_path / "xy.png"
+    r = runner.invoke(app, ["qca", "--data", LF, "--outcome", "SURV", "--plot-term", "DEV",
+                            "--plot", str(png)])
+    assert r.exit_code == 0, r.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = runner.invoke(app, ["qca", "--data", LF, "--outcome", "SURV", "--plot-term", "NOPE",
+                            "--plot", str(png)])
+    assert r.exit_code == 1 and "--plot-term" in r.stderr
+    r = runner.invoke(app, ["qca", "--data", LF, "--outcome", "SURV", "--plot", "x.pdf"])
+    assert r.exit_code == 1 and ".html, .png or .svg" in r.stderr

@@ -176,6 +176,12 @@ def qca(
                                               "1000 is a good number).")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the permutation "
                                       "test and the skew simulation.")] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the XY plot (solution M1, "
+                                              "or --plot-term, against the outcome, cases "
+                                              "labelled) to FILE.html or FILE.png.")] = None,
+    plot_term: Annotated[str | None, typer.Option("--plot-term", help="Plot this term, "
+                                                  "condition or expression (e.g. DEV*~IND) "
+                                                  "instead of the solution.")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Qualitative Comparative Analysis: truth table, complex/parsimonious/intermediate
@@ -260,6 +266,8 @@ def qca(
                                  solution_type="intermediate" if expect else "parsimonious",
                                  incl_cuts=cuts, n_cuts=[n for n in (1, 2, 3) if n != n_cut])
             doc["robustness"] = rob.to_dict()
+        if plot is not None or plot_term:
+            doc["plot"] = write_xy_plot(res, df, out_col, plot, plot_term)
     except CasusError as exc:
         fail(exc)
         return
@@ -283,6 +291,59 @@ def qca(
     _print_checks(doc["checks"])
     if "robustness" in doc:
         _print_robustness(doc["robustness"])
+    if "plot" in doc:
+        console.print(f"XY plot of {doc['plot']['x']} -> {out_col} written to "
+                      f"{doc['plot']['file']}", highlight=False)
+
+
+def write_xy_plot(res: Any, df: Any, outcome: str, path: Path | None,
+                  term: str | None) -> dict[str, Any]:
+    """Write the XY plot of ``term`` (default: model M1 of the main solution) to ``path``.
+
+    ``.html`` is a page with the Vega-Lite chart (Vega from a CDN), ``.png`` and ``.svg`` are
+    rendered by vl-convert. Returns ``{"x", "file"}``.
+    """
+    from casusbelli.cross.boolean import expression_membership
+    from casusbelli.cross.qca import outcome_membership
+    from casusbelli.report.charts import qca_xy_chart
+
+    if path is None:
+        raise CasusError("--plot-term needs --plot FILE.html|FILE.png", field="--plot")
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".png", ".svg"):
+        raise CasusError(f"--plot {path}: expected a .html, .png or .svg file", field="--plot")
+    if term is None:
+        sol = res.main_solution
+        if sol is None or not sol.models:
+            raise AnalysisError("no solution to plot; give --plot-term", field="--plot-term")
+        term = sol.models[0].expression
+        label = f"{sol.solution_type} M1: {term}"
+    else:
+        label = term
+    cols = {str(c): df[c].to_numpy(dtype=float) for c in df.columns
+            if str(c) in res.truth_table.conditions}
+    try:
+        x = expression_membership(term, cols)
+    except AnalysisError as exc:
+        raise AnalysisError(exc.message, field="--plot-term", hint=exc.hint) from None
+    y = outcome_membership(df, outcome)
+    spec = qca_xy_chart(x.tolist(), y.tolist(), [str(i) for i in df.index], x_title=label,
+                        y_title=outcome)
+    if suffix == ".html":
+        import altair as alt
+
+        alt.Chart.from_dict(spec).save(str(path))
+    else:
+        try:
+            import vl_convert
+        except ImportError:
+            raise CasusError("PNG/SVG plots need vl-convert-python", field="--plot",
+                             hint="pip install vl-convert-python, or write FILE.html") from None
+        if suffix == ".png":
+            path.write_bytes(vl_convert.vegalite_to_png(spec, scale=2))
+        else:
+            path.write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")
+    return {"x": label, "file": str(path)}
 
 
 def _print_result(res: Any) -> None:

@@ -280,6 +280,11 @@ class QCAResult:
     parsimonious: Minimization | None
     intermediate: Minimization | None
 
+    @property
+    def main_solution(self) -> Minimization | None:
+        """The solution reported first: intermediate, else parsimonious, else complex."""
+        return self.intermediate or self.parsimonious or self.complex
+
     def to_frame(self) -> pd.DataFrame:
         """The solutions computed, one frame (columns solution, model, term, inclS, ...)."""
         frames = [m.to_frame() for m in (self.complex, self.parsimonious, self.intermediate)
