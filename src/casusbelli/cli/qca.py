@@ -182,6 +182,10 @@ def qca(
     plot_term: Annotated[str | None, typer.Option("--plot-term", help="Plot this term, "
                                                   "condition or expression (e.g. DEV*~IND) "
                                                   "instead of the solution.")] = None,
+    r_script: Annotated[Path | None, typer.Option("--r-script", help="With --data: write an "
+                                                  "R script that reruns this analysis with "
+                                                  "R's QCA package (calibrate, truthTable, "
+                                                  "minimize, same cut-offs).")] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Qualitative Comparative Analysis: truth table, complex/parsimonious/intermediate
@@ -268,6 +272,22 @@ def qca(
             doc["robustness"] = rob.to_dict()
         if plot is not None or plot_term:
             doc["plot"] = write_xy_plot(res, df, out_col, plot, plot_term)
+        if r_script is not None:
+            if data is None:
+                raise CasusError("--r-script applies to --data; for a workspace use casus "
+                                 "export --format r", field="--r-script")
+            from casusbelli.cross.qca_r import RAnalysis, RCalibration
+            from casusbelli.cross.qca_r import r_script as make_script
+
+            cals = []
+            for col, th in _calibrations(calibrate):
+                cals.append(RCalibration(col, th, "fuzzy" if "=" in th else "crisp"))
+            text = make_script(str(data), [RAnalysis(
+                out_col, out_col, tuple(conds), incl_cut, n_cut,
+                pri_cut, include, expect, tuple(str(c) for c in df.index))],
+                calibrations=cals, comments=["written by casus qca --r-script"])
+            r_script.write_text(text, encoding="utf-8")
+            notes.append(f"R script written to {r_script}")
     except CasusError as exc:
         fail(exc)
         return
@@ -507,3 +527,48 @@ def calibrate_cmd(
     out.write_text(text, encoding="utf-8")
     console.print(f"Wrote {out} ({column} calibrated, {type_}, thresholds {thresholds})",
                   highlight=False)
+
+
+def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
+    """Write ``STEM.csv`` (the case x indicator matrix) and ``STEM.R`` (each theory's QCA).
+
+    Each theory gets the conditions and cases of its ``casus qca --theory`` run (the same
+    :func:`~casusbelli.cross.section.theory_frame` selection) and the workspace's QCA
+    settings; a theory that cannot be analysed is listed in a comment with the reason.
+    """
+    from casusbelli import __version__
+    from casusbelli.cross.qca_r import RAnalysis, r_script
+    from casusbelli.cross.section import QCA_SETTINGS, theory_frame
+    from casusbelli.store import export_matrix
+    from casusbelli.workspace import load_workspace
+
+    if output is None:
+        raise CasusError("--format r needs --output STEM (writes STEM.csv and STEM.R)",
+                         field="--output")
+    stem = output.with_suffix("") if output.suffix.lower() in (".r", ".csv") else output
+    csv_path, r_path = stem.with_name(stem.name + ".csv"), stem.with_name(stem.name + ".R")
+    ws = load_workspace(root)
+    analyses, skipped = [], []
+    for tid in ws.theory_ids:
+        try:
+            tf = theory_frame(ws, tid)
+        except AnalysisError as exc:
+            skipped.append(f"theory {tid}: not analysed ({exc.message})")
+            continue
+        df = tf["frame"]
+        if len(df) < 2 or df[ws.outcome].nunique() < 2 or not tf["conditions"]:
+            skipped.append(f"theory {tid}: not analysed ({len(df)} cases, outcome constant "
+                           "or no condition)")
+            continue
+        analyses.append(RAnalysis(label=f"theory {tid}", outcome=ws.outcome,
+                                  conditions=tuple(tf["conditions"]),
+                                  incl_cut=QCA_SETTINGS["incl_cut"],
+                                  n_cut=QCA_SETTINGS["n_cut"],
+                                  cases=tuple(str(c) for c in df.index)))
+    export_matrix(matrix, "csv", csv_path)
+    script = r_script(csv_path.name, analyses, comments=[
+        f"R QCA rerun of workspace {ws.name!r}, written by casusbelli {__version__}",
+        "(casus export --format r). Run it in the folder holding the CSV.",
+        *skipped])
+    r_path.write_text(script, encoding="utf-8")
+    return [csv_path, r_path]
