@@ -137,7 +137,7 @@ def r_script(
     Examples
     --------
     >>> print(r_script("lf.csv", [RAnalysis("LF", "SURV", ("DEV", "URB"), 0.8)])
-    ...       .splitlines()[3])
+    ...       .splitlines()[2])
     data <- read.csv("lf.csv", row.names = 1, check.names = FALSE)
     """
     out = [f"# {c}" for c in comments]
