@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from casusbelli.report.charts import _CHAR_PX, _LINE_PX, place_labels, qca_xy_chart, validate_spec
 
 SIZE = 360
+EPS = 1e-6  # px: boxes are rebuilt from data coordinates
 
 
 def _boxes(x, y, labels, spots):
@@ -29,10 +30,11 @@ def test_placed_labels_overlap_neither_labels_nor_points(points):
     boxes = _boxes(x, y, labels, spots)
     for i, (a0, b0, a1, b1) in enumerate(boxes):
         for c0, d0, c1, d1 in boxes[i + 1:]:
-            assert a1 <= c0 or c1 <= a0 or b1 <= d0 or d1 <= b0
+            assert a1 <= c0 + EPS or c1 <= a0 + EPS or b1 <= d0 + EPS or d1 <= b0 + EPS
         for px, py in zip(x, y, strict=True):
             px, py = px * SIZE, py * SIZE
-            assert a1 <= px - 4 or px + 4 <= a0 or b1 <= py - 4 or py + 4 <= b0
+            assert (a1 <= px - 4 + EPS or px + 4 <= a0 + EPS or b1 <= py - 4 + EPS
+                    or py + 4 <= b0 + EPS)
 
 
 def test_spread_out_points_all_get_a_label():

@@ -276,8 +276,8 @@ def qca(
             if data is None:
                 raise CasusError("--r-script applies to --data; for a workspace use casus "
                                  "export --format r", field="--r-script")
-            from casusbelli.cross.qca_r import RAnalysis, RCalibration
-            from casusbelli.cross.qca_r import r_script as make_script
+            from casusbelli.cross.qca.rscript import RAnalysis, RCalibration
+            from casusbelli.cross.qca.rscript import r_script as make_script
 
             cals = []
             for col, th in _calibrations(calibrate):
@@ -368,7 +368,7 @@ def write_xy_plot(res: Any, df: Any, outcome: str, path: Path | None,
 
 def _print_result(res: Any) -> None:
     """The truth table and the solutions as R's QCA prints them."""
-    from casusbelli.cross.qca_display import format_result
+    from casusbelli.cross.qca.display import format_result
 
     console.print(format_result(res), markup=False, highlight=False, soft_wrap=True)
 
@@ -537,7 +537,7 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
     settings; a theory that cannot be analysed is listed in a comment with the reason.
     """
     from casusbelli import __version__
-    from casusbelli.cross.qca_r import RAnalysis, r_script
+    from casusbelli.cross.qca.rscript import RAnalysis, r_script
     from casusbelli.cross.section import QCA_SETTINGS, theory_frame
     from casusbelli.store import export_matrix
     from casusbelli.workspace import load_workspace

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from casusbelli.cross.calibrate import parse_thresholds
-from casusbelli.cross.qca import parse_dir_exp
+from casusbelli.cross.qca.minimize import parse_dir_exp
 
 __all__ = ["RAnalysis", "RCalibration", "r_script"]
 
