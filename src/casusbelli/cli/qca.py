@@ -194,11 +194,7 @@ def qca(
     optional permutation test."""
     import warnings
 
-    import numpy as np
-
     from casusbelli.cross import qca as engine
-    from casusbelli.cross import qca_checks as checks
-    from casusbelli.cross.robustness import robustness as run_robustness
 
     notes: list[str] = []
     if incl_cut is None:
@@ -214,26 +210,10 @@ def qca(
             out_col = outcome
             note = f"{data}: {len(df)} cases"
         else:
-            if not theory:
-                raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
-                                 hint="casus theories lists the theory ids")
             if calibrate:
                 raise CasusError("--calibrate applies to --data (workspace indicators are "
                                  "memberships already)", field="--calibrate")
-            from casusbelli.cross.section import theory_frame
-            from casusbelli.workspace import load_workspace
-
-            workspace = load_workspace(workspace_path(ws, workspace_opt))
-            if theory not in workspace.theories:
-                raise CasusError(f"unknown theory id {theory!r} in workspace "
-                                 f"{workspace.name!r}", field="--theory",
-                                 hint=f"theories: {', '.join(workspace.theories)}")
-            tf = theory_frame(workspace, theory)
-            df, conds = tf["frame"], tf["conditions"]
-            out_col = ("~" if outcome and outcome.startswith("~") else "") + workspace.outcome
-            note = (f"theory {theory}: {len(df)} cases ({tf['left_out']} with an unknown left "
-                    "out)" + (f"; conditions left out (coded in too few cases): "
-                              f"{', '.join(tf['dropped'])}" if tf["dropped"] else ""))
+            df, conds, out_col, note = _theory_inputs(ws, workspace_opt, theory, outcome)
         expect = _dir_exp(dir_exp, conds)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the 0.5 memberships are noted below
@@ -247,46 +227,19 @@ def qca(
                          "move them off 0.5 (recalibrate)")
         doc: dict[str, Any] = res.to_dict()
         doc["notes"] = notes
-        y = engine.outcome_membership(df, out_col)
-        doc["checks"] = {
-            "skew": checks.skew_check(y, incl_cut, rng=np.random.default_rng(seed)).to_dict(),
-            "negation": checks.negation_check(df[conds].to_numpy(dtype=float), y, conds,
-                                              incl_cut).to_dict(),
-        }
         if permutations < 0:
             raise CasusError("--permutations must be 0 (off) or more", field="--permutations")
-        if permutations:
-            perm = checks.permutation_test(
-                df, out_col, conds, rng=np.random.default_rng(seed), n_perm=permutations,
-                incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut, dir_exp=expect)
-            doc["checks"]["permutation"] = perm.to_dict()
-        if necessity:
-            doc["necessity"] = [f.to_dict() for f in engine.necessity(df, out_col, conds)]
-        if robustness:
-            cuts = sorted({round(incl_cut + d, 2) for d in (-0.1, -0.05, 0.05, 0.1)
-                           if 0.5 <= incl_cut + d <= 1.0})
-            rob = run_robustness(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
-                                 pri_cut=pri_cut, dir_exp=expect,
-                                 solution_type="intermediate" if expect else "parsimonious",
-                                 incl_cuts=cuts, n_cuts=[n for n in (1, 2, 3) if n != n_cut])
-            doc["robustness"] = rob.to_dict()
+        cuts = {"incl_cut": incl_cut, "n_cut": n_cut, "pri_cut": pri_cut, "dir_exp": expect}
+        _add_checks(doc, df, out_col, conds, cuts, seed=seed, permutations=permutations,
+                    necessity=necessity, robustness=robustness)
         if plot is not None or plot_term:
             doc["plot"] = write_xy_plot(res, df, out_col, plot, plot_term)
         if r_script is not None:
             if data is None:
                 raise CasusError("--r-script applies to --data; for a workspace use casus "
                                  "export --format r", field="--r-script")
-            from casusbelli.cross.qca.rscript import RAnalysis, RCalibration
-            from casusbelli.cross.qca.rscript import r_script as make_script
-
-            cals = []
-            for col, th in _calibrations(calibrate):
-                cals.append(RCalibration(col, th, "fuzzy" if "=" in th else "crisp"))
-            text = make_script(str(data), [RAnalysis(
-                out_col, out_col, tuple(conds), incl_cut, n_cut,
-                pri_cut, include, expect, tuple(str(c) for c in df.index))],
-                calibrations=cals, comments=["written by casus qca --r-script"])
-            r_script.write_text(text, encoding="utf-8")
+            _write_r_script(r_script, data, df, out_col, conds, cuts, include,
+                            _calibrations(calibrate))
             notes.append(f"R script written to {r_script}")
     except CasusError as exc:
         fail(exc)
@@ -294,6 +247,82 @@ def qca(
     if json_:
         echo_json(doc)
         return
+    _print_text(doc, res, note, notes, out_col)
+
+
+def _theory_inputs(ws: str | None, workspace_opt: str | None, theory: str | None,
+                   outcome: str | None) -> tuple[Any, list[str], str, str]:
+    """A workspace theory's frame, conditions, outcome column and a note on the cases."""
+    from casusbelli.cross.section import theory_frame
+    from casusbelli.workspace import load_workspace
+
+    if not theory:
+        raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
+                         hint="casus theories lists the theory ids")
+    workspace = load_workspace(workspace_path(ws, workspace_opt))
+    if theory not in workspace.theories:
+        raise CasusError(f"unknown theory id {theory!r} in workspace "
+                         f"{workspace.name!r}", field="--theory",
+                         hint=f"theories: {', '.join(workspace.theories)}")
+    tf = theory_frame(workspace, theory)
+    out_col = ("~" if outcome and outcome.startswith("~") else "") + workspace.outcome
+    note = (f"theory {theory}: {len(tf['frame'])} cases ({tf['left_out']} with an unknown "
+            "left out)" + (f"; conditions left out (coded in too few cases): "
+                           f"{', '.join(tf['dropped'])}" if tf["dropped"] else ""))
+    return tf["frame"], list(tf["conditions"]), out_col, note
+
+
+def _add_checks(doc: dict[str, Any], df: Any, out_col: str, conds: list[str],
+                cuts: dict[str, Any], *, seed: int, permutations: int, necessity: bool,
+                robustness: bool) -> None:
+    """Add the skew and negation checks, and the optional permutation test, necessity
+    table and robustness grid (with every cut-off of the printed analysis) to ``doc``."""
+    import numpy as np
+
+    from casusbelli.cross import qca as engine
+    from casusbelli.cross import qca_checks as checks
+    from casusbelli.cross.robustness import robustness as run_robustness
+
+    incl_cut = cuts["incl_cut"]
+    y = engine.outcome_membership(df, out_col)
+    doc["checks"] = {
+        "skew": checks.skew_check(y, incl_cut, rng=np.random.default_rng(seed)).to_dict(),
+        "negation": checks.negation_check(df[conds].to_numpy(dtype=float), y, conds,
+                                          incl_cut).to_dict(),
+    }
+    if permutations:
+        perm = checks.permutation_test(df, out_col, conds, rng=np.random.default_rng(seed),
+                                       n_perm=permutations, **cuts)
+        doc["checks"]["permutation"] = perm.to_dict()
+    if necessity:
+        doc["necessity"] = [f.to_dict() for f in engine.necessity(df, out_col, conds)]
+    if robustness:
+        grid = sorted({round(incl_cut + d, 2) for d in (-0.1, -0.05, 0.05, 0.1)
+                       if 0.5 <= incl_cut + d <= 1.0})
+        rob = run_robustness(df, out_col, conds, **cuts,
+                             solution_type="intermediate" if cuts["dir_exp"] else "parsimonious",
+                             incl_cuts=grid, n_cuts=[n for n in (1, 2, 3) if n != cuts["n_cut"]])
+        doc["robustness"] = rob.to_dict()
+
+
+def _write_r_script(path: Path, data: Path, df: Any, out_col: str, conds: list[str],
+                    cuts: dict[str, Any], include: str | None,
+                    calibrations: list[tuple[str, str]]) -> None:
+    """The R script of this ``--data`` analysis (named thresholds: fuzzy, else crisp)."""
+    from casusbelli.cross.qca.rscript import RAnalysis, RCalibration, r_script
+
+    cals = [RCalibration(col, th, "fuzzy" if "=" in th else "crisp") for col, th in calibrations]
+    analysis = RAnalysis(out_col, out_col, tuple(conds), cuts["incl_cut"], cuts["n_cut"],
+                         cuts["pri_cut"], include, cuts["dir_exp"],
+                         tuple(str(c) for c in df.index))
+    text = r_script(str(data), [analysis], calibrations=cals,
+                    comments=["written by casus qca --r-script"])
+    path.write_text(text, encoding="utf-8")
+
+
+def _print_text(doc: dict[str, Any], res: Any, note: str, notes: list[str],
+                out_col: str) -> None:
+    """Text mode of ``casus qca``: notes, R-style result, necessity, checks, robustness."""
     console.print(note, highlight=False)
     for line in notes:
         console.print(("[yellow]" + line + "[/]") if line.startswith("warning") else line,
