@@ -73,3 +73,32 @@ def test_result_frame_stacks_the_solutions_computed(lf):
     frame = res.to_frame()
     assert set(frame["solution"]) == {"complex", "parsimonious", "intermediate"}
     assert "Truth table: outcome SURV" in repr(res)
+
+
+def _r_tables():
+    """(reference file, R's printed model table) for one-model solutions printed inline."""
+    out = []
+    for path in sorted((QCA_DATA / "reference").glob("*_minimize_*.json")):
+        printed = json.loads(path.read_text())["result"].get("printed") or []
+        heads = [i for i, ln in enumerate(printed) if ln.rstrip().endswith("covU   cases")]
+        if len(heads) == 1 and sum(ln.startswith("M") and ":" in ln for ln in printed) == 1:
+            h = heads[0]
+            out.append((path.name, [ln.rstrip() for ln in printed[h:h + 7] if ln.strip()]))
+    return out
+
+
+@pytest.mark.parametrize(("name", "r_lines"), _r_tables())
+def test_model_table_is_laid_out_as_r_prints_it(name, r_lines):
+    """Compare with R's own ``print(minimize(...))`` output kept in the reference file."""
+    from casusbelli.cross.qca.display import format_model
+
+    ref = json.loads((QCA_DATA / "reference" / name).read_text())
+    tt_call, min_call = ref["r_calls"]
+    outcome = tt_call.split('outcome = "')[1].split('"')[0]
+    data = pd.read_csv(QCA_DATA / ref["dataset_csv"], index_col=0)
+    kw = {"include": "?"} if 'include = "?"' in min_call else {}
+    if "dir.exp" in min_call:
+        kw["dir_exp"] = min_call.split('dir.exp = "')[1].split('"')[0]
+    m = minimize(truth_table(data, outcome, incl_cut=0.8), **kw)
+    mine = format_model(m.models[0], outcome).splitlines()[2:]
+    assert mine[: len(r_lines)] == r_lines

@@ -90,7 +90,7 @@ def model_frame(model: Model) -> pd.DataFrame:
     """One model's terms and its solution line: inclS, PRI, covS, covU, cases."""
     recs: list[dict[str, Any]] = [
         {"term": f.term, "inclS": f.incl, "PRI": f.pri, "covS": f.cov, "covU": f.cov_unique,
-         "cases": ",".join(f.cases)}
+         "cases": "; ".join(",".join(g) for g in f.case_rows) or ",".join(f.cases)}
         for f in model.fits
     ]
     recs.append({"term": model.name, "inclS": model.incl, "PRI": model.pri, "covS": model.cov,
@@ -100,19 +100,27 @@ def model_frame(model: Model) -> pd.DataFrame:
 
 
 def format_model(model: Model, outcome: str, max_cases: int = 60) -> str:
-    """``M1: A*B + C -> Y`` then R's table of inclS, PRI, covS, covU and cases."""
+    """``M1: A*B + C -> Y`` then R's table of inclS, PRI, covS, covU and cases.
+
+    The table is laid out as R's ``print()`` of a ``minimize()`` result with one model: row
+    numbers, terms right-aligned, numbers to three decimals in columns of five, rules as
+    wide as the widest row, and the model's own line at the bottom. (R moves long case
+    lists into a second table; here they are cut at ``max_cases`` characters.)
+    """
+    num_w = len(str(len(model.fits)))
+    term_w = max(len(t) for t in [*model.terms, model.name])
     rows = []
     for k, f in enumerate(model.fits, 1):
-        cases = ",".join(f.cases)
+        cases = "; ".join(",".join(g) for g in f.case_rows) if f.case_rows else ",".join(f.cases)
         if len(cases) > max_cases:
             cases = cases[: max_cases - 3] + "..."
-        rows.append([str(k), f.term, _num(f.incl), _num(f.pri), _num(f.cov),
-                     _num(f.cov_unique), cases])
-    rows.append(["", model.name, _num(model.incl), _num(model.pri), _num(model.cov), "", ""])
-    lines = _grid(["", "", "inclS", "PRI", "covS", "covU", "cases"], rows,
-                  [True, False, True, True, True, True, False])
-    rule = "-" * max(len(s) for s in lines)
-    body = [lines[0], rule, *lines[1:-1], rule, lines[-1]]
+        nums = "  ".join(_num(v).rjust(5) for v in (f.incl, f.pri, f.cov, f.cov_unique))
+        rows.append(f"{str(k).ljust(num_w)}  {f.term.rjust(term_w)}  {nums}  {cases}".rstrip())
+    head = f"{' ' * (num_w + 2 + term_w)}  inclS   PRI   covS   covU   cases"
+    rule = "-" * max(len(r) for r in [*rows, head[:-2]])
+    nums = "  ".join(_num(v).rjust(5) for v in (model.incl, model.pri, model.cov))
+    last = f"{' ' * num_w}  {model.name.rjust(term_w)}  {nums}"
+    body = [head, rule, *rows, rule, last]
     return f"{model.name}: {model.expression} -> {outcome}\n\n" + "\n".join(body) + "\n"
 
 

@@ -10,7 +10,7 @@ rows before a new Quine-McCluskey pass. Terms and models are sorted as R sorts t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -362,15 +362,17 @@ def _package(
     row_cases = {r.row_id - 1: r.cases for r in tt.observed}
     x, y = tt.memberships, tt.outcome_membership
     tm = {t: _term_membership(*solved.pis[t], x) for t in used}
-    cases = {}
+    groups = {}
     for t in used:
         covered = explain[_covers([solved.pis[t]], explain)[0]]
-        cases[t] = tuple(c for code in covered.tolist() for c in row_cases.get(code, ()))
+        groups[t] = tuple(row_cases[c] for c in covered.tolist() if row_cases.get(c))
+    cases = {t: tuple(c for g in groups[t] for c in g) for t in used}
     models = []
     for mi, m in enumerate(solved.models):
         fits, incl, pri, cov = _fit_terms(
             [names[t] for t in m], np.column_stack([tm[t] for t in m]), y, [cases[t] for t in m]
         )
+        fits = tuple(replace(f, case_rows=groups[t]) for f, t in zip(fits, m, strict=True))
         models.append(Model(f"M{mi + 1}", tuple(names[t] for t in m), fits, incl, pri, cov))
     essential = [t for t in used if all(t in m for m in solved.models)]
     ordered = essential + [t for t in used if t not in essential]

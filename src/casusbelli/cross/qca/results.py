@@ -116,6 +116,8 @@ class TermFit:
     cov: float
     cov_unique: float
     cases: tuple[str, ...] = ()
+    #: The same cases grouped by the truth-table row they come from (R prints them so).
+    case_rows: tuple[tuple[str, ...], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape with R's names (inclS, PRI, covS, covU)."""
