@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from casusbelli.cli import app
@@ -115,15 +116,34 @@ def _solutions(args):
     return json.loads(r.stdout)
 
 
-def test_dir_exp_names_form_gives_r_intermediate_solution():
-    ref = json.loads((QCA_DATA / "reference" / "LF_minimize_intermediate.json").read_text())
-    names = _solutions(["--include", "?", "--dir-exp", "DEV, URB, LIT, IND, STB"])
-    old = _solutions(["--include", "?", "--dir-exp", "1,1,1,1,1"])
-    assert names["solutions"] == old["solutions"]
-    assert names["solutions"]["complex"] == names["solutions"]["parsimonious"] == []
-    terms = [m["terms"] for m in names["solutions"]["intermediate"]]
-    r_terms = [m["terms"] for m in ref["result"]["models"]] if "models" in ref["result"] else None
-    assert terms[0] == (r_terms[0] if r_terms else ["DEV*URB*LIT*STB", "DEV*LIT*~IND*STB"])
+@pytest.mark.parametrize("name", ["LF_minimize_intermediate.json",
+                                  "LF_negSURV_minimize_intermediate.json",
+                                  "CVF_minimize_intermediate.json"])
+def test_dir_exp_names_form_gives_r_intermediate_solution(name):
+    """R's ``dir.exp = "..."`` string, passed as is, gives R's intermediate models."""
+    import re
+
+    ref = json.loads((QCA_DATA / "reference" / name).read_text())
+    tt_call, min_call = ref["r_calls"]
+    outcome = re.search(r'outcome = "([^"]+)"', tt_call).group(1)
+    cut = re.search(r"incl.cut = ([0-9.]+)", tt_call).group(1)
+    dir_exp = re.search(r'dir.exp = "([^"]+)"', min_call).group(1)
+    r = runner.invoke(app, ["qca", "--data", str(QCA_DATA / ref["dataset_csv"]), "--outcome",
+                            outcome, "--incl-cut", cut, "--include", "?", "--dir-exp", dir_exp,
+                            "--json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["solutions"]["complex"] == doc["solutions"]["parsimonious"] == []
+    mine = {" + ".join(m["terms"]) for m in doc["solutions"]["intermediate"]}
+    theirs = {m["expression"] for c in ref["result"]["intermediate"].values()
+              for m in c["models"]}
+    assert mine == theirs
+    positional = ",".join("0" if p.strip().startswith("~") else "1" for p in dir_exp.split(","))
+    if len(dir_exp.split(",")) == len(doc["conditions"]):
+        r = runner.invoke(app, ["qca", "--data", str(QCA_DATA / ref["dataset_csv"]),
+                                "--outcome", outcome, "--incl-cut", cut, "--include", "?",
+                                "--dir-exp", positional, "--json"])
+        assert json.loads(r.stdout)["solutions"] == doc["solutions"]
 
 
 def test_dir_exp_left_out_and_negated_conditions():
