@@ -141,7 +141,7 @@ def r_script(
     data <- read.csv("lf.csv", row.names = 1, check.names = FALSE)
     """
     out = [f"# {c}" for c in comments]
-    out += ['library(QCA)  # install.packages("QCA"); checked against QCA 3.25',
+    out += ['library(QCA)  # install.packages("QCA"); written for QCA 3.x, not run here',
             "",
             f"data <- read.csv({_r_str(csv_name)}, row.names = 1, check.names = FALSE)"]
     if calibrations:
