@@ -566,6 +566,7 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
     settings; a theory that cannot be analysed is listed in a comment with the reason.
     """
     from casusbelli import __version__
+    from casusbelli.cross.qca import truth_table
     from casusbelli.cross.qca.rscript import RAnalysis, r_script
     from casusbelli.cross.section import QCA_SETTINGS, theory_frame
     from casusbelli.store import export_matrix
@@ -589,11 +590,14 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
             skipped.append(f"theory {tid}: not analysed ({len(df)} cases, outcome constant "
                            "or no condition)")
             continue
+        tt = truth_table(df[[*tf["conditions"], ws.outcome]], ws.outcome, tf["conditions"],
+                         incl_cut=QCA_SETTINGS["incl_cut"], n_cut=QCA_SETTINGS["n_cut"])
         analyses.append(RAnalysis(label=f"theory {tid}", outcome=ws.outcome,
                                   conditions=tuple(tf["conditions"]),
                                   incl_cut=QCA_SETTINGS["incl_cut"],
                                   n_cut=QCA_SETTINGS["n_cut"],
-                                  cases=tuple(str(c) for c in df.index)))
+                                  cases=tuple(str(c) for c in df.index),
+                                  explain=tt.codes(["1"]).size > 0))
     export_matrix(matrix, "csv", csv_path)
     script = r_script(csv_path.name, analyses, comments=[
         f"R QCA rerun of workspace {ws.name!r}, written by casusbelli {__version__}",

@@ -51,6 +51,9 @@ class RAnalysis:
     include: str | None = None
     dir_exp: str | Mapping[str, object] | None = None
     cases: tuple[str, ...] | None = None
+    #: ``False`` when no configuration passes ``incl.cut`` (no row with OUT = 1): R's
+    #: ``minimize()`` would stop with an error, so the block prints the truth table only
+    explain: bool = True
 
 
 def _r_str(text: str) -> str:
@@ -98,6 +101,9 @@ def _analysis_block(a: RAnalysis) -> list[str]:
         f"pri.cut = {a.pri_cut:.15g}, show.cases = TRUE)"
     )
     lines.append(f"print(tt_{v})")
+    if not a.explain:
+        lines.append("# no configuration passes incl.cut (no row with OUT = 1): nothing to minimise")
+        return lines
     inc = a.include
     if inc is None or "?" not in inc:
         extra = f", include = {_r_str(inc)}" if inc else ""
