@@ -6,6 +6,7 @@ Usage: python scripts/gen_codebook.py   (tests/test_docs.py checks the file is c
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from casusbelli.workspace import load_workspace
@@ -81,6 +82,53 @@ left out.
 """
 
 
+def _coverage(ws) -> list[str]:
+    """Share of each theory's predictor cells that are known, by kind of case."""
+    out = ["## Coverage of the predictors\n",
+           "Share of (case, predictor) cells coded with a value rather than unknown; a theory's "
+           "predictors are the indicators its implications name that are observable before the "
+           "decision and codeable for every case (`casus validate` lists them).\n",
+           "| theory | predictors | interventions | negative cases |", "|---|---|---|---|"]
+    for tid in ws.theory_ids:
+        ids = [p[0] for p in ws.predictors_of(tid)]
+        cells = {}
+        for kind in ("intervention", "negative"):
+            cs = [c.codings.get(i) for c in ws.cases.values() if c.kind == kind for i in ids]
+            known = sum(1 for cd in cs if cd is not None and cd.value is not None)
+            cells[kind] = f"{known}/{len(cs)} ({known / len(cs):.0%})" if cs else "-"
+        out.append(f"| `{tid}` | {', '.join(f'`{i}`' for i in ids)} | {cells['intervention']} | "
+                   f"{cells['negative']} |")
+    out.append("")
+    return out
+
+
+def _reliability() -> list[str]:
+    """Krippendorff's alpha of the blind second coding and of the second elicitation."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import elicitation
+    import intercoder
+
+    out = ["## Reliability\n",
+           "A blind second coder re-coded a random 15 % of the predictor codings, and a blind "
+           "second analyst re-elicited the ukraine-2022 likelihoods (method, samples and "
+           "disagreements: [intercoder/README.md](intercoder/README.md)). Krippendorff's alpha, "
+           "interval metric (unknown = missing; likelihoods on the log-odds scale):\n",
+           "| theory | codings: cells both coded | codings: alpha | ukraine-2022 likelihoods: "
+           "alpha |", "|---|---|---|---|"]
+    rows = {r["theory"]: r for r in intercoder.agreement()}
+    first, second = elicitation.load()
+    lik = elicitation.agreement(first, second)
+    for tid, r in rows.items():
+        a = r.get("alpha_interval")
+        la = lik["alpha_logodds"] if tid == "all" else lik["by_hypothesis"].get(tid, {}).get(
+            "alpha_logodds")
+        out.append(f"| {tid} | {r['both_known']} of {r['cells']} | "
+                   f"{'-' if a is None else f'{a:.2f}'} | {'-' if la is None else f'{la:.2f}'} |")
+    out.append("\nAlpha below 0.667, Krippendorff's lowest level for tentative conclusions, "
+               "marks codings another coder would often not reproduce.\n")
+    return out
+
+
 def main() -> int:
     ws = load_workspace()
     out = [INTRO]
@@ -117,6 +165,8 @@ def main() -> int:
     n_int = sum(c.kind == "intervention" for c in ws.cases.values())
     out.append(f"\n{len(ws.cases)} cases: {n_int} interventions, {len(ws.cases) - n_int} "
                "negative.\n")
+    out.extend(_coverage(ws))
+    out.extend(_reliability())
     cross = REPO / "docs" / "crosscheck.md"
     out.append("## Cross-check against conflict datasets\n")
     if cross.exists():
