@@ -19,6 +19,9 @@ from casusbelli.cross.models import (
 )
 from casusbelli.errors import AnalysisError
 
+#: samples PyMC models: CASUS_ALL_TESTS=1 runs it (CI does)
+pytestmark = pytest.mark.slow
+
 FAST = ModelSettings(draws=250, tune=300, chains=2, imputation_draws=32)
 
 

@@ -74,6 +74,7 @@ def test_unknown_theory_is_an_analysis_error(russia) -> None:
         theory_matrices(russia, ["astrology"])
 
 
+@pytest.mark.slow
 def test_cli_compare_prints_models_and_weights(counted) -> None:
     doc = counted["doc"]
     names = [m["name"] for m in doc["models"]]
@@ -116,6 +117,7 @@ def test_cross_section_fits_no_second_set_of_models(counted, store_url, russia) 
     assert "expected" in influence and 0 <= influence["expected"]["inclS"] <= 1
 
 
+@pytest.mark.slow
 def test_cli_second_run_says_cached(counted, store_url, tmp_path: Path) -> None:
     from casusbelli.cli import app
 

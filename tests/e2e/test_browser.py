@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import MINI_FILES
 from tests.web.conftest import EVIDENCE, PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

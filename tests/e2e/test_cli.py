@@ -120,6 +120,7 @@ def test_read_commands_json(make_workspace):
     assert [s["id"] for s in srcs] == ["src1", "src2"]
 
 
+@pytest.mark.slow
 def test_analyze_json_on_builtin_workspace_agrees_with_audit(tmp_path):
     db = f"sqlite:///{tmp_path / 'a.db'}"
     r = invoke("analyze", "--db", db, "--json")
@@ -148,6 +149,7 @@ def test_analyze_json_on_builtin_workspace_agrees_with_audit(tmp_path):
     assert "checks passed" in text
 
 
+@pytest.mark.slow
 def test_analyze_real_subprocess(tmp_path):
     exe = shutil.which("casus", path=str(REPO / ".venv" / "bin")) or shutil.which("casus")
     cmd = [exe, "analyze"] if exe else [sys.executable, "-m", "casusbelli", "analyze"]

@@ -255,6 +255,7 @@ def test_progress_reports_writing(store: CorpusStore, source: Path) -> None:
     assert labels[-2:] == ["writing test 2021", "writing test 2022"]
 
 
+@pytest.mark.slow
 def test_real_corpora_ingest_with_readme_counts(shared_data: Path, tmp_path: Path) -> None:
     store = CorpusStore(tmp_path / "corpora")
     news = store.ingest(
