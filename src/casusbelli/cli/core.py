@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def _load(*ws: str | None) -> "Workspace":
-    from casusbelli.workspace.load import load_workspace
+    from casusbelli.analysis.measured import load_workspace
 
     try:
         return load_workspace(workspace_path(*ws))
@@ -79,7 +79,7 @@ def validate(
     intervention, predictor rationales that argue from the outcome, predictors rarely coded in
     one kind of case, evidence without dates or kinds.
     """
-    from casusbelli.workspace.load import validate_workspace
+    from casusbelli.analysis.measured import validate_workspace
 
     try:
         root = workspace_path(ws, workspace_opt)

@@ -98,8 +98,8 @@ def qca(
             if not theory:
                 raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
                                  hint="casus theories lists the theory ids")
+            from casusbelli.analysis.measured import load_workspace
             from casusbelli.cross.section import theory_frame
-            from casusbelli.workspace import load_workspace
 
             workspace = load_workspace(workspace_path(ws, workspace_opt))
             if theory not in workspace.theories:
@@ -217,8 +217,8 @@ def evaluate(
     on the same cases."""
     from rich.table import Table
 
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.section import evaluate_workspace
-    from casusbelli.workspace import load_workspace
 
     try:
         workspace = load_workspace(workspace_path(ws, workspace_opt))

@@ -41,6 +41,9 @@ class Workspace:
     #: what ``casus validate`` reports without failing (e.g. evidence metadata in a user's
     #: workspace)
     warnings: list[Problem] = field(default_factory=list)
+    #: whether the codings of measured indicators are filled in; loading leaves them out and
+    #: :func:`casusbelli.analysis.measured.measure_workspace` computes them
+    measured: bool = False
 
     @property
     def name(self) -> str:

@@ -29,6 +29,7 @@ from casusbelli.workspace.fields import (
     Membership,
     NonEmptyStr,
     PartialDate,
+    _coerce_partial_date,  # noqa: F401  (re-exported: within/section.py reads partial dates)
     _Model,
     date_bounds,
 )

@@ -61,12 +61,6 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
         check(ws)
     if ws.col.problems or ws.config is None:
         return None, ws.col.sorted_problems()
-    if any(i.measured for i in ws.indicators.values()):
-        from casusbelli.workspace.validate._measured_tmp import apply_measured
-
-        apply_measured(ws)
-        if ws.col.problems:
-            return None, ws.col.sorted_problems()
     digest = content_hash(root, ws.files, ws.col)
     if digest is None:
         return None, ws.col.sorted_problems()
