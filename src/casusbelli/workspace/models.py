@@ -270,6 +270,10 @@ class Coding(_Model):
 
     In the model, ``n/a`` is ``value=None`` with ``applicable=False``; engines that read
     ``value`` see it as missing, and cross-case engines never use indicators that can be n/a.
+
+    A known value cites its sources: without one, a predictor's value is an error and any
+    other indicator's a warning. An unknown may cite the sources read, or none, its rationale
+    saying why.
     """
 
     value: Membership | None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from casusbelli.workspace.validate.evidence import check_raw_evidence
 from casusbelli.workspace.validate.parsed import Parsed
 from casusbelli.workspace.yamlio import Marks
 
@@ -44,3 +45,5 @@ def _check_raw_refs(ws: Parsed, rel: str, marks: Marks, data: Any, kind: str) ->
             if ind_id not in ws.indicators:
                 col.unknown(rel, marks, ("codings", ind_id), "indicator", str(ind_id),
                             ws.indicators)
+    if kind == "evidence":
+        check_raw_evidence(ws, rel, marks, data)
