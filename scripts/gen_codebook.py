@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from casusbelli.workspace import load_workspace
+from casusbelli.analysis.measured import load_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 
