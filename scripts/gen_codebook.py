@@ -34,10 +34,42 @@ Africa Corps), into or against a target, from Hungary 1956 to today. RAND 2021 (
 counts 25 interventions since 1991 under a threshold of 100 person-years of ground forces abroad
 (its definition as quoted in `robinson2021irrussianality`); its table of the 25 could not be read
 in any stored copy, so RAND's list is **not verified** against this case base. Peacekeeping
-deployments coded so far: `croatia-1992` (UN), `bosnia-1996` (IFOR/SFOR), `kosovo-1999` (with KFOR)
-and `tajikistan-border-1993`; other UN contingents are not coded yet. The two
+deployments coded so far: `croatia-1992` (UN), `bosnia-1996` (IFOR/SFOR), `kosovo-1999` (with KFOR),
+`tajikistan-border-1993`, `nagorno-karabakh-peacekeeping-2020` and `sierra-leone-2000` (UN); the
+rule below decides the others. The two
 Chechen wars are inside Russia and outside RAND's definition; they are coded with the tag
 `internal`, so an analysis can leave them out.
+
+**Peacekeeping, UN contingents, advisers: the RAND-type rule** (written before the candidates in the
+table below were coded or left out; issue #12). A deployment is an intervention case when Soviet or
+Russian military personnel (regular forces, or forces Moscow controls such as the Africa Corps) were
+based in the target for **more than 100 person-years** in all, whatever the mandate: combat, national
+or CIS peacekeeping, a UN or NATO-led mission, air-defence crews, advisers or instructors. Units
+based on the ground in the target count (a helicopter detachment with its ground crew counts); naval
+visits, overflights, arms deliveries and military observers alone do not. Person-years are the
+strength times the years deployed, as the sources read give them; where no source read settles the
+strength or the time, the candidate is left out for that reason and listed. A deployment that
+follows a coded case's combat phase with no break of more than a year belongs to that case under the
+duration rule (indicator `duration`), not to a new case. A deployment agreed by all parties after a
+war Moscow stayed out of is its own case, not the outcome of that war (see codebook-negatives.md).
+Sources for the table are in `sources/new-cases.yaml`.
+
+| candidate | what the sources read say | person-years | decision |
+|---|---|---|---|
+| Nagorno-Karabakh peacekeeping, Nov 2020 - Apr 2024 | 1,960 troops with 90 APCs under the 9 November 2020 statement; withdrawal announced 17 April 2024 (`hyetert2020tass`, `tass2024karabakh`, `politico2024karabakh`) | about 6,700 | **coded** `nagorno-karabakh-peacekeeping-2020` |
+| Transnistria peacekeeping, 1992- | - | - | left out as a new case: continuation of `transnistria-1992` under the duration rule (its `duration` coding already counts the peacekeeping presence) |
+| Abkhazia and South Ossetia peacekeeping after the wars (to 2008) | - | - | left out as new cases: continuations of `abkhazia-1992` and `south-ossetia-1991` under the duration rule; those files' `duration` codings still stop at the end of the fighting and should count the peacekeeping years (flagged for their coders) |
+| KFOR, 1999-2003 | - | - | left out as a new case: continuation of `kosovo-1999`, whose `duration` coding already counts the KFOR contingent |
+| UNAMSIL, Sierra Leone, 2000-05 | 115 servicemen and four Mi-24 from August 2000; withdrawal decreed after UNSC resolution 1610 of 30 June 2005 (`mid2005unamsil`) | about 560 | **coded** `sierra-leone-2000` |
+| UNMIS, Sudan, 2006- | aviation group of 120 personnel and four Mi-8 from April 2006, still there in 2008 (`sudantribune2008russianheli`) | over 240 by 2008 | passes; **not coded yet** (as UNAMSIL) |
+| Venezuela 2019 | about 100 soldiers, a general and 35 tonnes of equipment landed in Caracas on 23 March 2019 (`genteditalia2019venezuela`) | not settled | left out: no source read says how long they stayed or how many remained |
+| Africa Corps, Burkina Faso, 2024- | first instructors arrived 24 January 2024; about 100 soldiers as the first phase of a planned 300 (`afriquemedia2024lavrov`, `ecofin2024burkina`) | not settled | left out: the strength over time is not in the sources read (100 for one year would be exactly the threshold, not over it) |
+| Africa Corps, Niger, 2024- | a unit since April 2024, 'number not specified' (`mwebantu2024niger`, `afriquemedia2024lavrov`) | not settled | left out: no source read gives the numbers |
+| Angola, 1975-91 | the USSR supplied most arms and 'some advisers', Cuba the combat support (`loc-angola-foreign`); 59 Soviet servicemen died in Angola by 1990 (`adnkronos1991advisers`) | not settled | left out: no source read gives the number of Soviet personnel, though the death toll suggests the threshold was passed; to code once a source on their strength is read |
+| Vietnam air defence, 1965-74 | missile and radar crews and instructors sent after the February 1965 agreement; a veteran puts the total at 6,000 specialists, 13 dead (`khiupenen2005vietnam`) | likely over 100 (tours not read) | passes on the veteran's total; **not coded yet** (no source on the 1965 decision read) |
+| Cuba 1962 | a 42,000-strong group of Soviet troops (Russian Defence Ministry material, `tellerreport2022anadyr`); Soviet dead counted from 1 August 1962 to 16 August 1964 (`csef2017cuba`) | several thousand | passes; **not coded yet** |
+| Syria 1983 | SA-5 sites 'manned and operated by Soviets' (`time1983syria`); Weinberger: 'thousands of Soviet advisers operating missile batteries' (`csm1983sa5`) | likely over 100 | passes on these reports; **not coded yet** |
+
 
 **Negative cases** (crises where intervention was plausible and did not happen) are chosen by a
 rule stated before any case was coded: see [codebook-negatives.md](codebook-negatives.md) for the

@@ -24,13 +24,25 @@ from casusbelli.analysis.measured import load_workspace
 HERE = Path(__file__).resolve().parents[1] / "docs" / "intercoder"
 
 
+def first_coding(path: Path = HERE / "first-coding.json") -> dict[tuple[str, str], float | None]:
+    """The first coding of the sampled cells as it stood when the second coder coded them.
+
+    Agreement is measured between the two independent codings; the workspace's current values
+    (which may since have been re-coded, some of them in the light of the disagreements) would
+    overstate it.
+    """
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return {(r["case"], r["indicator"]): r["value"] for r in rows}
+
+
 def agreement(path: Path = HERE / "second-coding.yaml") -> list[dict[str, object]]:
     """One row per theory (and ``all``) with the counts and alphas."""
     ws = load_workspace()
+    frozen = first_coding()
     rows = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     by: dict[str, list[tuple[float, float]]] = {}
     for r in rows:
-        first = ws.cases[r["case"]].codings[r["indicator"]].value
+        first = frozen[(r["case"], r["indicator"])]
         pair = (np.nan if first is None else float(first),
                 np.nan if r["value"] is None else float(r["value"]))
         by.setdefault(ws.indicators[r["indicator"]].theory, []).append(pair)

@@ -9,6 +9,26 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+#: ``CASUS_ALL_TESTS=1`` (set by CI) also runs the tests marked ``slow``; without it they are
+#: deselected, so the README's test command stays short on a laptop. Deselected is not skipped:
+#: pytest reports them as "deselected" and CI runs every one of them.
+ALL_TESTS = os.environ.get("CASUS_ALL_TESTS") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ALL_TESTS:
+        return
+    slow = [it for it in items if it.get_closest_marker("slow") is not None]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [it for it in items if it.get_closest_marker("slow") is None]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if ALL_TESTS:
+        return "casusbelli: CASUS_ALL_TESTS=1, slow tests included"
+    return "casusbelli: slow tests deselected (CASUS_ALL_TESTS=1 runs them, as CI does)"
+
 
 def _shared_dir() -> Path:
     env = os.environ.get("CASUS_SHARED_DATA")

@@ -216,3 +216,29 @@ def test_bad_arguments_list_allowed_values():
         parse_expression("A*Q", ["A", "B"])
     with pytest.raises(AnalysisError, match="both A and ~A"):
         parse_expression("A*~A")
+
+
+def test_parse_dir_exp_reads_r_names_old_positional_and_mapping_forms():
+    from casusbelli.cross.qca import parse_dir_exp
+
+    conds = ["DEV", "URB", "LIT"]
+    assert parse_dir_exp("DEV, URB, ~LIT", conds) == {"DEV": 1, "URB": 1, "LIT": 0}
+    assert parse_dir_exp("DEV, -", conds) == {"DEV": 1}
+    assert parse_dir_exp("1, -, 0", conds) == {"DEV": 1, "LIT": 0}
+    assert parse_dir_exp("DEV=1, LIT=0, URB=-", conds) == {"DEV": 1, "LIT": 0}
+    assert parse_dir_exp({"URB": 0, "LIT": "-"}, conds) == {"URB": 0}
+    with pytest.raises(AnalysisError, match="dir_exp has 2 values for 3 conditions"):
+        parse_dir_exp("1, 0", conds)
+    with pytest.raises(AnalysisError, match="unknown condition 'IND'") as err:
+        parse_dir_exp("DEV, IND", conds)
+    assert err.value.field == "dir_exp"
+
+
+def test_half_memberships_are_warned_and_recorded():
+    df = pd.DataFrame({"A": [0.5, 0.9, 0.1, 0.8], "B": [1, 0, 1, 0], "Y": [0, 1, 1, 1]},
+                      index=["w", "x", "y", "z"])
+    with pytest.warns(UserWarning, match="exactly 0.5.*w"):
+        tt = truth_table(df, "Y", ["A", "B"])
+    assert tt.half_cases == ("w",)
+    row = next(r for r in tt.rows if r.values == (0, 1))
+    assert row.n == 2 and row.cases == ("y",)

@@ -131,12 +131,12 @@ def test_cache_is_written_then_reused(tmp_path: Path, monkeypatch: pytest.Monkey
     cached = json.loads(files[0].read_text(encoding="utf-8"))
     assert "фашизмом" in cached["ru:фашизм"]
 
-    import casusbelli.discourse.lexicon as lexicon_module
+    import casusbelli.discourse.inflection as inflection_module
 
-    def boom() -> None:
+    def boom(lang: str = "ru") -> None:
         raise AssertionError("pymorphy3 must not be called when the cache is valid")
 
-    monkeypatch.setattr(lexicon_module, "_morph", boom)
+    monkeypatch.setattr(inflection_module, "_morph", boom)
     second = build_lexicon(frames, cache_dir=tmp_path)
     assert second == first
 

@@ -80,11 +80,19 @@ def test_duplicate_yaml_key(tmp_path: Path) -> None:
     assert "malformed YAML" in err.value.message
 
 
-def test_unknown_language(tmp_path: Path) -> None:
+def test_other_language_code_is_accepted_with_listed_forms(tmp_path: Path) -> None:
     write(tmp_path, "fascism.yaml", GOOD.format(id="fascism") + "  de: [faschismus]\n")
+    (frame,) = load_frames(tmp_path)
+    assert frame.terms["de"] == ("faschismus",)
+
+
+@pytest.mark.parametrize("code", ["German", "DE", "d", "de_DE", "e1"])
+def test_invalid_language_code_is_located(tmp_path: Path, code: str) -> None:
+    write(tmp_path, "fascism.yaml", GOOD.format(id="fascism") + f"  {code}: [faschismus]\n")
     with pytest.raises(SchemaError) as err:
         load_frames(tmp_path)
-    assert (err.value.line, err.value.field) == (7, "terms.de")
+    assert (err.value.line, err.value.field) == (7, f"terms.{code}")
+    assert f"invalid language code {code!r}" in err.value.message
 
 
 @pytest.mark.parametrize(

@@ -137,8 +137,8 @@ def test_missing_column_names_it_and_the_columns_present(tmp_path: Path, suffix:
 def test_unknown_format_and_lang(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match=r"unknown table format '\.xlsx'"):
         read_table(tmp_path / "c.xlsx", "t", "d")
-    with pytest.raises(SourceError, match="unknown lang 'fr'"):
-        read_table(tmp_path / "c.csv", "t", "d", lang="fr")
+    with pytest.raises(SourceError, match="unknown lang 'French'"):
+        read_table(tmp_path / "c.csv", "t", "d", lang="French")
 
 
 def test_corrupt_parquet(tmp_path: Path) -> None:
@@ -161,6 +161,20 @@ def test_detect_lang_rule() -> None:
     assert detect_lang("Президент России Vladimir Putin") == "ru"
     assert detect_lang("The President met Владимир") == "en"
     assert detect_lang("2022 — 24.02") is None
+    # a sentence of President Zelensky's address at the end of the war's 602nd day
+    # (reprinted at https://bd-rda.od.gov.ua/?p=34436)
+    assert detect_lang(
+        "І я дякую всім нашим воїнам, які завдають ударів окупанту й цим повертають Україні "
+        "справедливість."
+    ) == "uk"
+    assert detect_lang("Уважаемые граждане России!") == "ru"
+
+
+def test_any_language_code_is_kept_for_every_row(tmp_path: Path) -> None:
+    frame, problems = read_table(
+        _csv(tmp_path, "date,text\n2022-01-01,İşgalci\n"), "text", "date", lang="tr"
+    )
+    assert problems == [] and list(frame["lang"]) == ["tr"]
 
 
 def test_progress_callback_is_called(tmp_path: Path) -> None:

@@ -99,3 +99,13 @@ def test_downgrade_to_0005_keeps_the_edits(store_url):
         with store.engine.begin() as conn:
             conn.execute(text("DELETE FROM audit_log"))
     store.dispose()
+
+
+def test_head_revision_read_from_the_files_agrees_with_alembic():
+    """store.db reads the head from the migration files (no Alembic import on a current
+    store); it must be the head Alembic computes."""
+    from alembic.script import ScriptDirectory
+
+    from casusbelli.store.db import _alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(_alembic_config()).get_current_head()

@@ -135,8 +135,11 @@ def progress_bar(
         yield lambda advance, total, text: None
         return
     if not err_console.is_terminal:
+        import time
+
         done = 0
         last = ""
+        start = time.monotonic()
 
         def plain(advance: int, total: int | None, text: str) -> None:
             nonlocal done, last
@@ -145,7 +148,8 @@ def progress_bar(
             if line == last:
                 return
             last = line
-            count = f" ({done}/{total})" if total else ""
+            count = f" ({done}/{total}{plain_eta(done, total, time.monotonic() - start)})" \
+                if total else ""
             sys.stderr.write(line + count + "\n")
             sys.stderr.flush()
 
@@ -174,6 +178,14 @@ def progress_bar(
             prog.update(task, advance=advance, total=total, description=f"{label}: {text}")
 
         yield cb
+
+
+def plain_eta(done: int, total: int, elapsed: float) -> str:
+    """``", ETA 12 s"`` from the rate so far (empty before the first step is done)."""
+    if done <= 0 or done >= total or elapsed <= 0:
+        return ""
+    left = elapsed / done * (total - done)
+    return f", ETA {left:.0f} s" if left < 120 else f", ETA {left / 60:.0f} min"
 
 
 #: Third-party warnings that say nothing actionable to a casus user; shown again under -v.

@@ -409,7 +409,9 @@ def export(
     db: DbOpt = None,
     format_: Annotated[
         str,
-        typer.Option("--format", "-f", help="csv, parquet or json (the case × indicator matrix)."),
+        typer.Option("--format", "-f", help="csv, parquet or json (the case × indicator "
+                     "matrix), or r: the CSV plus an R script that reruns each theory's QCA "
+                     "with R's QCA package (needs --output STEM: writes STEM.csv, STEM.R)."),
     ] = "csv",
     output: Annotated[
         Path | None,
@@ -439,9 +441,16 @@ def export(
             files = export_workspace(read_workspace(store), workspace_dir)
             console.print(f"Wrote {len(files)} files to {workspace_dir}")
             return
+        if format_ == "r":
+            from casusbelli.cli.qca import export_r
+
+            for path in export_r(root, case_matrix(store), output):
+                console.print(f"Wrote {path}", highlight=False)
+            return
         if format_ not in ("csv", "parquet", "json"):
             raise CasusError(
-                f"unknown format {format_!r}; expected one of csv, parquet, json", field="--format"
+                f"unknown format {format_!r}; expected one of csv, parquet, json, r",
+                field="--format",
             )
         text = export_matrix(case_matrix(store), format_, output)  # type: ignore[arg-type]
     except CasusError as exc:

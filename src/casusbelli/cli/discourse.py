@@ -28,13 +28,27 @@ def _ctx(ws: str | None):  # type: ignore[no-untyped-def]
     return workspace, CorpusStore(data / "corpora"), data / "lexicon-cache"
 
 
+THREAD_PREFIX = "thread:"
+
+
+def _thread_docs(ws: str | None, name: str):  # type: ignore[no-untyped-def]
+    """The posts of ingested thread ``thread:ID`` as documents."""
+    from casusbelli.config import workspace_data_dir
+    from casusbelli.discourse.service import thread_documents
+    from casusbelli.sources.threads import ThreadStore
+
+    tid = name[len(THREAD_PREFIX) :]
+    return thread_documents(ThreadStore(workspace_data_dir(workspace_path(ws))).load(tid))
+
+
 @app.command()
 def frames(
     name: Annotated[
         str,
         typer.Argument(
-            help="An ingested corpus (casus ingest corpus), or a "
-            "workspace's shipped frame counts (measures/NAME)."
+            help="An ingested corpus (casus ingest corpus), an ingested thread "
+            "(thread:ID, one document per post), or a workspace's shipped frame counts "
+            "(measures/NAME)."
         ),
     ],
     frame_ids: Annotated[
@@ -63,7 +77,20 @@ def frames(
     try:
         workspace, store, cache = _ctx(ws)
         wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
-        if name in store.names():
+        if name.startswith(THREAD_PREFIX):
+            from casusbelli.discourse.service import scan_documents
+
+            with progress_bar("scanning", not json_) as cb:
+                result = scan_documents(
+                    workspace,
+                    _thread_docs(ws, name),
+                    engine=engine,
+                    frames=wanted,
+                    cache_dir=cache,
+                    progress=cb,
+                )
+            counts = frame_counts_table(result)
+        elif name in store.names():
             with progress_bar("scanning", not json_) as cb:
                 result = scan_corpus(
                     workspace,
@@ -116,7 +143,9 @@ def frames(
 @app.command()
 def kwic(
     frame: Annotated[str, typer.Argument(help="Frame id.")],
-    name: Annotated[str, typer.Argument(help="An ingested corpus.")],
+    name: Annotated[
+        str, typer.Argument(help="An ingested corpus, or an ingested thread as thread:ID.")
+    ],
     limit: Annotated[int, typer.Option(help="At most this many lines.")] = 20,
     width: Annotated[int, typer.Option(help="Characters of context on each side.")] = 60,
     ws: WsOpt = None,
@@ -127,12 +156,17 @@ def kwic(
 
     try:
         workspace, store, cache = _ctx(ws)
-        if name not in store.names():
+        docs = _thread_docs(ws, name) if name.startswith(THREAD_PREFIX) else None
+        if docs is None and name not in store.names():
             raise CasusError(
                 f"no ingested corpus {name!r}",
-                hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts)",
+                hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts); "
+                "for a thread: thread:ID",
             )
-        lines = kwic_lines(workspace, store, name, frame, limit=limit, width=width, cache_dir=cache)
+        lines = kwic_lines(
+            workspace, store, name, frame, limit=limit, width=width, cache_dir=cache,
+            documents=docs,
+        )
     except CasusError as exc:
         fail(exc)
         return

@@ -47,24 +47,46 @@ def ingest_thread(
             "fraction-trailing, fraction-leading, blank."
         ),
     ] = "auto",
+    title: Annotated[
+        str | None, typer.Option(help="Source title (default: the first post's text).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Source URL (default: the page's address, if shown).")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="Date YYYY[-MM[-DD]] (default: the page's date, if shown)."),
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option(help="Author's handle (default: from the page or footer).")
+    ] = None,
     ws: WsOpt = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and print; store nothing.")
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Split an unrolled thread into numbered posts (footers removed) and keep it."""
+    """Split an unrolled thread into numbered posts (footers removed), keep it, and add (or
+    update) its source (CSL type post) so that codings cite it as {source: ID, locator: post N}."""
     from rich.table import Table
 
     from casusbelli.sources import Provenance, load_thread
-    from casusbelli.sources.threads import ThreadStore, thread_document
+    from casusbelli.sources.threads import ThreadStore, thread_document, thread_source
+    from casusbelli.workspace.bib import upsert_source
+    from casusbelli.workspace.load import discover_workspace
 
+    sid = source_id or file.stem
     try:
-        thread = load_thread(file, style=style)  # type: ignore[arg-type]
-        doc = thread_document(thread, source_id, Provenance.of_file(file))
-        path = None
+        thread = load_thread(file, style=style, author=author)  # type: ignore[arg-type]
+        record = thread_source(thread, sid, title=title, url=url, date=date, author=author)
+        doc = thread_document(thread, sid, Provenance.of_file(file))
+        path = src_file = None
+        added = False
         if not dry_run:
-            path = ThreadStore(_data_dir(ws)).save(source_id or file.stem, doc)
+            found = discover_workspace(ws)
+            path = ThreadStore(_data_dir(ws)).save(sid, doc)
+            if not found.builtin:  # the built-in workspace is read-only
+                src_file, added = upsert_source(found.path, record)
     except CasusError as exc:
         fail(exc)
         return
@@ -72,14 +94,20 @@ def ingest_thread(
         echo_json(
             {
                 "author": doc["author"],
+                "date": thread.date,
+                "url": thread.url,
+                "service": thread.service,
                 "posts": [{"n": p["n"], "text": p["text"]} for p in doc["posts"]],
-                "source": source_id,
+                "source": record,
                 "stored": str(path) if path else None,
+                "sources_file": str(src_file) if src_file else None,
             }
         )
         return
     t = Table(
-        title=f"{len(thread.posts)} posts by @{thread.author or '?'} ({thread.style})",
+        title=f"{len(thread.posts)} posts by @{thread.author or '?'} ({thread.style}"
+        f"{', ' + thread.service if thread.service else ''}"
+        f"{', ' + thread.date if thread.date else ''})",
         title_justify="left",
     )
     t.add_column("n", justify="right")
@@ -90,7 +118,23 @@ def ingest_thread(
             p.text,
         )
     console.print(t, markup=False)
-    console.print("dry run: nothing stored" if dry_run else f"stored {path}", highlight=False)
+    if dry_run:
+        console.print("dry run: nothing stored", highlight=False)
+        return
+    console.print(f"stored {path}", highlight=False)
+    if src_file is None:
+        console.print(
+            "the built-in workspace is read-only: no source added (casus init DIR, then "
+            "ingest with -w DIR)",
+            highlight=False,
+        )
+        return
+    console.print(
+        f"{'added' if added else 'updated'} source {sid!r} in {src_file}: cite it as "
+        f"{{source: {sid}, locator: \"post N\"}}",
+        highlight=False,
+        markup=False,
+    )
 
 
 @ingest_app.command("tweets")
@@ -144,7 +188,12 @@ def ingest_corpus(
     date_col: Annotated[str, typer.Option("--date-col", help="Column with the date.")],
     id_col: Annotated[str | None, typer.Option("--id-col")] = None,
     title_col: Annotated[str | None, typer.Option("--title-col")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="ru, en or auto (Cyrillic share).")] = "auto",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="auto (en, ru or uk from the letters used) or any language code."
+        ),
+    ] = "auto",
     on_error: Annotated[
         str,
         typer.Option(
@@ -162,8 +211,13 @@ def ingest_corpus(
             raise CasusError(
                 f"unknown --on-error {on_error!r}; expected skip or fail", field="--on-error"
             )
-        if lang not in ("ru", "en", "auto"):
-            raise CasusError(f"unknown --lang {lang!r}; expected ru, en or auto", field="--lang")
+        from casusbelli.sources.tabular import valid_lang
+
+        if not valid_lang(lang):
+            raise CasusError(
+                f"unknown --lang {lang!r}; expected auto or a language code (en, ru, uk, tr, ...)",
+                field="--lang",
+            )
         store = CorpusStore(_data_dir(ws) / "corpora")
         with progress_bar("ingesting", not json_) as cb:
             report = store.ingest(

@@ -48,6 +48,7 @@ import pandas as pd
 from casusbelli.cross.boolean import expression_membership
 from casusbelli.cross.qca import (
     _TOL,
+    DEFAULT_INCL_CUT,
     Minimization,
     TruthTable,
     _all_min_covers,
@@ -168,7 +169,7 @@ class SkewCheck:
 
 def skew_check(
     outcome: Any,
-    incl_cut: float = 0.8,
+    incl_cut: float = DEFAULT_INCL_CUT,
     *,
     margin: float = SKEW_MARGIN,
     rng: np.random.Generator | None = None,
@@ -288,7 +289,7 @@ class NegationCheck:
 
 
 def negation_check(
-    X: Any, Y: Any, names: Sequence[str], incl_cut: float = 0.8
+    X: Any, Y: Any, names: Sequence[str], incl_cut: float = DEFAULT_INCL_CUT
 ) -> NegationCheck:
     r"""Flag conditions whose presence and absence are both "sufficient" for the outcome.
 
@@ -510,7 +511,7 @@ def permutation_test(
     *,
     rng: np.random.Generator,
     n_perm: int = 1000,
-    incl_cut: float = 0.8,
+    incl_cut: float = DEFAULT_INCL_CUT,
     n_cut: int = 1,
     pri_cut: float = 0.0,
     dir_exp: str | Sequence[str] | Mapping[str, Any] | None = None,

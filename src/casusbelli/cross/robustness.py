@@ -27,6 +27,7 @@ import pandas as pd
 
 from casusbelli.cross.boolean import expression_membership
 from casusbelli.cross.qca import (
+    DEFAULT_INCL_CUT,
     Minimization,
     Progress,
     _incl_pri,
@@ -100,8 +101,9 @@ def _solve(
     n_cut: int,
     kind: str,
     dir_exp: Any,
+    pri_cut: float = 0.0,
 ) -> Minimization:
-    tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut)
+    tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
     if kind == "complex":
         return minimize(tt)
     if kind == "parsimonious":
@@ -113,7 +115,7 @@ def robustness(
     data: pd.DataFrame,
     outcome: str,
     conditions: Sequence[str],
-    incl_cut: float = 0.8,
+    incl_cut: float = DEFAULT_INCL_CUT,
     n_cut: int = 1,
     incl_cuts: Sequence[float] = (),
     n_cuts: Sequence[int] = (),
@@ -121,6 +123,7 @@ def robustness(
     solution_type: str = "parsimonious",
     dir_exp: Any = None,
     progress: Progress | None = None,
+    pri_cut: float = 0.0,
 ) -> RobustnessReport:
     """Re-run a QCA across cut-offs and calibrations and compare with the baseline.
 
@@ -134,6 +137,7 @@ def robustness(
     recalibrations : mapping label -> callable returning recalibrated data (same cases).
     solution_type : {"parsimonious", "complex", "intermediate"}
     dir_exp : directional expectations for the intermediate solution.
+    pri_cut : PRI cut-off, the same in the baseline and in every variant.
 
     Returns
     -------
@@ -146,7 +150,7 @@ def robustness(
             f"unknown solution_type {solution_type!r}; expected parsimonious, complex or intermediate",
             field="solution_type",
         )
-    base = _solve(data, outcome, conditions, incl_cut, n_cut, solution_type, dir_exp)
+    base = _solve(data, outcome, conditions, incl_cut, n_cut, solution_type, dir_exp, pri_cut)
     if not base.models:
         raise AnalysisError("the baseline analysis gives no model")
     base_model = base.models[0]
@@ -160,17 +164,19 @@ def robustness(
         runs.append(
             (
                 f"incl_cut={ic}",
-                {"incl_cut": ic, "n_cut": n_cut},
-                lambda ic=ic: _solve(data, outcome, conditions, ic, n_cut, solution_type, dir_exp),
+                {"incl_cut": ic, "n_cut": n_cut, "pri_cut": pri_cut},
+                lambda ic=ic: _solve(
+                    data, outcome, conditions, ic, n_cut, solution_type, dir_exp, pri_cut
+                ),
             )
         )
     for nc in n_cuts:
         runs.append(
             (
                 f"n_cut={nc}",
-                {"incl_cut": incl_cut, "n_cut": nc},
+                {"incl_cut": incl_cut, "n_cut": nc, "pri_cut": pri_cut},
                 lambda nc=nc: _solve(
-                    data, outcome, conditions, incl_cut, nc, solution_type, dir_exp
+                    data, outcome, conditions, incl_cut, nc, solution_type, dir_exp, pri_cut
                 ),
             )
         )
@@ -180,7 +186,7 @@ def robustness(
                 f"calibration={label}",
                 {"calibration": label},
                 lambda make=make: _solve(
-                    make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp
+                    make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp, pri_cut
                 ),
             )
         )

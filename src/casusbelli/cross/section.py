@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from casusbelli.cross.models import ModelSettings
+from casusbelli.cross.qca import DEFAULT_INCL_CUT
 from casusbelli.cross.weights import theory_matrices
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
@@ -39,7 +40,7 @@ __all__ = ["QCA_SETTINGS", "cross_section", "evaluate_workspace", "path_indicato
 Progress = Callable[[int, "int | None", str], None]
 
 #: QCA settings used for every theory in ``casus analyze``.
-QCA_SETTINGS: dict[str, Any] = {"incl_cut": 0.8, "n_cut": 1}
+QCA_SETTINGS: dict[str, Any] = {"incl_cut": DEFAULT_INCL_CUT, "n_cut": 1}
 
 
 #: A theory's indicator enters its QCA only if at least this share of cases code it.

@@ -16,28 +16,11 @@ A *frame* is a narrative frame (e.g. ``gpw``, the Great Patriotic War) described
 
 :func:`load_frames` reads such files (errors name file, line and field); :func:`build_lexicon`
 turns the terms of all frames into one :class:`Lexicon` of normalised surface forms, generating
-every inflected form of each Russian term with pymorphy3 once and caching the result.
-
-Normalisation (:func:`normalize_text`) is length-preserving, so an offset in the normalised text
-is the same offset in the original text: lower case, ``ё`` folded to ``е``, every whitespace
-character turned into a plain space and the typographic apostrophe ``’`` into ``'``.
-
-Russian inflection rule (see ``docs/methods/frames.md``):
-
-* one word: the union of the paradigms (``lexeme``) of every pymorphy3 parse whose normal form
-  is the term itself (so ``фашизм`` gives ``фашизма``, ``фашизмом``, ...); an unknown or
-  indeclinable word (``НАТО``) stays as written;
-* several words: the *head* is the first noun whose parse can be nominative; it takes every form
-  of its paradigm, and each adjective or participle written *before* it is inflected to agree in
-  case and number (and gender in the singular; the head's animacy in the accusative). Words
-  after the head (a genitive complement, a prepositional phrase: ``расширение НАТО``, ``борьба с
-  терроризмом``) and non-agreeing words before it stay as written. A phrase with no noun is used
-  as written;
-* a term written with a leading ``=`` is used exactly as written (after normalisation).
-
-English inflection rule: the last word gets a plural (``-s``; ``-es`` after s, x, z, ch, sh;
-consonant + ``y`` -> ``-ies``) and the possessives ``'s`` and ``s'``; a leading ``=`` again means
-"exactly as written".
+every inflected form of each term once (:mod:`casusbelli.discourse.inflection`: English rules,
+pymorphy3 for Russian and Ukrainian) and caching the result. A term list may be in any language
+code (``tr``, ``de``, ...): languages without built-in inflection list their surface forms
+explicitly. Normalisation and inflection live in :mod:`~casusbelli.discourse.inflection` and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -56,6 +39,17 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from casusbelli.discourse.inflection import (
+    LANGUAGES,
+    expand_term,
+    inflect_english,
+    inflect_russian,
+    inflect_ukrainian,
+    is_language_code,
+    morph_version,
+    normalize_term,
+    normalize_text,
+)
 from casusbelli.errors import DuplicateIdError, Problem, SchemaError, UnknownIdError, WorkspaceError
 
 __all__ = [
@@ -67,15 +61,16 @@ __all__ = [
     "build_lexicon",
     "inflect_english",
     "inflect_russian",
+    "inflect_ukrainian",
+    "is_language_code",
     "load_frames",
     "normalize_term",
     "normalize_text",
 ]
 
-#: Languages a frame may list terms for (Russian terms are inflected with pymorphy3).
-LANGUAGES = ("en", "ru")
-#: Bumped whenever the inflection rule changes, so cached expansions are not reused.
-RULE_VERSION = 1
+#: Bumped whenever the inflection or normalisation rule changes, so cached expansions are not
+#: reused (2: Ukrainian, any language code, ``İ`` and ``ʼ`` folded).
+RULE_VERSION = 2
 #: Largest frame file read, in bytes.
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -84,40 +79,6 @@ _EXAMPLE_FIELDS = ("text", "source", "locator")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 Progress = Callable[[int, int | None, str], None]
-
-# ---------------------------------------------------------------------------------------------
-# normalisation
-
-
-_WHITESPACE = ("\n", "\r", "\t", "\x0b", "\x0c", "\xa0", "\u2009", "\u202f", "\u2007", "\u2028")
-
-
-def normalize_text(text: str) -> str:
-    """Return ``text`` lower-cased, ``ё`` folded to ``е``, whitespace as spaces; same length.
-
-    Characters whose lower case is longer than one character (``İ``) are kept as they are, so
-    that offsets into the result are offsets into ``text``.
-
-    Examples
-    --------
-    >>> normalize_text("Ёлка\\nНАТО’s")
-    "елка нато's"
-    """
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c2 if len(c2 := c.lower()) == 1 else c for c in text)
-    low = low.replace("ё", "е")
-    for ch in _WHITESPACE:
-        if ch in low:
-            low = low.replace(ch, " ")
-    if "’" in low:
-        low = low.replace("’", "'")
-    return low
-
-
-def normalize_term(term: str) -> str:
-    """Normalise a term like text, strip it and collapse inner whitespace to single spaces."""
-    return " ".join(normalize_text(term).split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,9 +249,11 @@ def _read_terms(data: CommentedMap, check: _FileChecker) -> dict[str, tuple[str,
         return out
     for lang in node:
         where = f"terms.{lang}"
-        if lang not in LANGUAGES:
+        if not is_language_code(lang):
             check.add(
-                f"unknown language {lang!r} (allowed: {', '.join(LANGUAGES)})",
+                f"invalid language code {lang!r}: use a lower-case code such as "
+                f"{', '.join(LANGUAGES)} or tr (built-in inflection: {', '.join(LANGUAGES)}; "
+                "other languages list every surface form)",
                 _line(node, lang),
                 where,
             )
@@ -435,148 +398,6 @@ def load_frames(
 
 
 # ---------------------------------------------------------------------------------------------
-# inflection
-
-
-_PLURAL_ES = ("s", "x", "z", "ch", "sh")
-
-
-def inflect_english(term: str) -> list[str]:
-    """Return the normalised forms of an English term: as written, plural, possessives.
-
-    Only the last word is inflected. A term starting with ``=`` is returned as written.
-
-    Examples
-    --------
-    >>> inflect_english("colour revolution")
-    ['colour revolution', "colour revolution's", 'colour revolutions', "colour revolutions'"]
-    """
-    if term.startswith("="):
-        return [normalize_term(term[1:])]
-    base = normalize_term(term)
-    head, _, last = base.rpartition(" ")
-    prefix = f"{head} " if head else ""
-    if last.endswith(_PLURAL_ES):
-        plural = last + "es"
-    elif len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
-        plural = last[:-1] + "ies"
-    else:
-        plural = last + "s"
-    forms = {base, f"{prefix}{last}'s", f"{prefix}{plural}", f"{prefix}{plural}'"}
-    return sorted(forms)
-
-
-_CASE_OF = {"gen2": "gent", "acc2": "accs", "loc2": "loct", "voct": "nomn", "gen1": "gent"}
-_CASES = {"nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2", "gen1"}
-
-
-def _morph() -> Any:
-    import pymorphy3  # noqa: PLC0415 - heavy import, only when Russian terms are expanded
-
-    return pymorphy3.MorphAnalyzer()
-
-
-def inflect_russian(term: str, morph: Any) -> list[str]:
-    """Return every normalised inflected form of a Russian term (see the module docstring).
-
-    Parameters
-    ----------
-    term
-        A lemma (``фашизм``) or a multi-word expression in the nominative
-        (``Великая Отечественная война``); ``=`` in front means "exactly as written".
-    morph
-        A ``pymorphy3.MorphAnalyzer``.
-    """
-    if term.startswith("="):
-        return [normalize_term(term[1:])]
-    base = normalize_term(term)
-    words = base.split(" ")
-    if len(words) == 1:
-        return sorted(_word_forms(base, morph))
-    parses = [_best_parse(w, morph) for w in words]
-    head = next(
-        (
-            i
-            for i, p in enumerate(parses)
-            if p is not None and "NOUN" in p.tag and "Fixd" not in p.tag and "nomn" in p.tag
-        ),
-        None,
-    )
-    if head is None:
-        return [base]
-    forms = {base}
-    head_parse = parses[head]
-    for form in head_parse.lexeme:
-        tag = form.tag
-        number = "plur" if "plur" in tag else "sing"
-        case = next((c for c in _CASES if c in tag), "nomn")
-        case = _CASE_OF.get(case, case)
-        variants: list[list[str]] = []
-        for i, word in enumerate(words):
-            p = parses[i]
-            if i == head:
-                variants.append([_fold(form.word)])
-            elif i < head and p is not None and p.tag.POS in ("ADJF", "PRTF"):
-                variants.append(_agree(p, case, number, tag, word))
-            else:
-                variants.append([word])
-        for combo in _product(variants):
-            forms.add(" ".join(combo))
-    return sorted(forms)
-
-
-def _fold(word: str) -> str:
-    return word.lower().replace("ё", "е")
-
-
-def _product(variants: list[list[str]]) -> list[list[str]]:
-    out: list[list[str]] = [[]]
-    for options in variants:
-        out = [prev + [o] for prev in out for o in options]
-    return out
-
-
-def _agree(parse: Any, case: str, number: str, head_tag: Any, word: str) -> list[str]:
-    """Forms of an adjective/participle agreeing with the head in case, number (and gender)."""
-    grams = {case, number}
-    if number == "sing":
-        for gender in ("masc", "femn", "neut"):
-            if gender in head_tag:
-                grams.add(gender)
-    wanted = [grams]
-    if case == "accs":
-        animacy = [a for a in ("anim", "inan") if a in head_tag] or ["anim", "inan"]
-        wanted = [grams | {a} for a in animacy]
-    out: list[str] = []
-    for g in wanted:
-        inflected = parse.inflect(g) or parse.inflect(grams)
-        if inflected is not None:
-            out.append(_fold(inflected.word))
-    return sorted(set(out)) or [word]
-
-
-def _best_parse(word: str, morph: Any) -> Any:
-    """The parse of ``word`` to inflect: nominative first, then the most probable."""
-    parses = morph.parse(word)
-    if not parses:
-        return None
-    for p in parses:
-        if "nomn" in p.tag and _fold(p.word) == word:
-            return p
-    return parses[0]
-
-
-def _word_forms(word: str, morph: Any) -> set[str]:
-    forms = {word}
-    for p in morph.parse(word):
-        if _fold(p.normal_form) != word:
-            continue
-        for f in p.lexeme:
-            forms.add(_fold(f.word))
-    return forms
-
-
-# ---------------------------------------------------------------------------------------------
 # lexicon
 
 
@@ -600,19 +421,11 @@ class Lexicon:
         return [f for f, fr in zip(self.forms, self.form_frames, strict=True) if k in fr]
 
 
-def _morph_version() -> str:
-    try:
-        from importlib.metadata import version  # noqa: PLC0415
-
-        return f"pymorphy3={version('pymorphy3')};dicts={version('pymorphy3-dicts-ru')}"
-    except Exception:  # noqa: BLE001 - metadata missing only changes the cache key
-        return "pymorphy3=unknown"
-
-
 def _cache_key(frames: Sequence[Frame]) -> str:
+    langs = sorted({lang for f in frames for lang in f.terms if lang in ("ru", "uk")})
     payload = {
         "rule": RULE_VERSION,
-        "morph": _morph_version(),
+        "morph": [morph_version(lang) for lang in langs],
         "terms": {f.id: {lang: list(ts) for lang, ts in sorted(f.terms.items())} for f in frames},
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -647,8 +460,10 @@ def build_lexicon(
 ) -> Lexicon:
     """Expand the terms of ``frames`` into one :class:`Lexicon` of surface forms.
 
-    Russian terms are inflected with pymorphy3 (:func:`inflect_russian`), English terms with
-    :func:`inflect_english`. With ``cache_dir``, the expansion is stored in
+    Russian and Ukrainian terms are inflected with pymorphy3 (:func:`inflect_russian`,
+    :func:`inflect_ukrainian`), English terms with :func:`inflect_english`; terms in any other
+    language are used as written (see :mod:`~casusbelli.discourse.inflection`). With
+    ``cache_dir``, the expansion is stored in
     ``cache_dir/lexicon-<key>.json``, where ``key`` hashes the term lists, the rule version and
     the pymorphy3 and dictionary versions; a later call with the same key reads it back.
     A form generated by several frames counts for each of them.
@@ -661,7 +476,7 @@ def build_lexicon(
     expanded = _read_cache(cache_path) if cache_path is not None else None
     if expanded is None:
         expanded = {}
-        morph = None
+        morphs: dict[str, Any] = {}
         total = sum(len(ts) for f in frames for ts in f.terms.values())
         for f in frames:
             for lang, terms in f.terms.items():
@@ -669,11 +484,7 @@ def build_lexicon(
                     k = f"{lang}:{term}"
                     if k in expanded:
                         continue
-                    if lang == "ru":
-                        morph = morph or _morph()
-                        expanded[k] = inflect_russian(term, morph)
-                    else:
-                        expanded[k] = inflect_english(term)
+                    expanded[k] = expand_term(term, lang, morphs)
                     if progress is not None:
                         progress(1, total, "inflecting terms")
         if cache_path is not None:

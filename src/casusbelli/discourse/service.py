@@ -35,6 +35,8 @@ __all__ = [
     "load_frame_counts",
     "measure_case",
     "scan_corpus",
+    "scan_documents",
+    "thread_documents",
     "workspace_lexicon",
 ]
 
@@ -86,6 +88,48 @@ def corpus_documents(
             )
         )
     return out
+
+
+def thread_documents(doc: dict[str, Any], lang: str | None = None) -> list[Document]:
+    """The posts of an ingested thread (its JSON document) as :class:`Document` tuples.
+
+    Each post is one document with id ``"post N"`` (the locator it is cited by) and the
+    thread's date, so that frames are counted per post and per thread as in a corpus.
+    """
+    date = doc.get("date")
+    if not date:
+        dated = [p.get("created_at") for p in doc.get("posts", []) if p.get("created_at")]
+        date = dated[0] if dated else None
+    return [
+        Document(
+            doc_id=f"post {p['n']}",
+            text=str(p["text"]),
+            date=str(p.get("created_at") or date)[:10] if (p.get("created_at") or date) else None,
+            title=None,
+            lang=lang,
+        )
+        for p in doc.get("posts", [])
+    ]
+
+
+def scan_documents(
+    ws: Any,
+    documents: list[Document],
+    *,
+    engine: str = "auto",
+    frames: Iterable[str] | None = None,
+    cache_dir: Path | None = None,
+    keep_matches: bool = False,
+    progress: Any = None,
+) -> ScanResult:
+    """Count every frame in ``documents`` (e.g. a thread's posts) with the workspace's frames."""
+    if engine == "dask":
+        raise AnalysisError(
+            "the dask engine scans Parquet corpora only; use auto, hyperscan, aho or regex",
+            field="--engine",
+        )
+    lex = workspace_lexicon(ws, cache_dir, frames)
+    return FrameScanner(lex, engine).scan(documents, keep_matches=keep_matches, progress=progress)
 
 
 def scan_corpus(
@@ -185,13 +229,16 @@ def kwic_lines(
     limit: int = 20,
     width: int = 60,
     cache_dir: Path | None = None,
+    documents: list[Document] | None = None,
 ) -> list[KwicLine]:
-    """Keyword-in-context lines of ``frame`` in an ingested corpus."""
+    """Keyword-in-context lines of ``frame`` in an ingested corpus (or in ``documents``,
+    e.g. a thread's posts, when given)."""
     lex = workspace_lexicon(ws, cache_dir)
     if frame not in lex.frame_ids:
         raise AnalysisError(f"unknown frame id {frame!r}", field="FRAME")
     scanner = FrameScanner(lex)
-    return kwic(corpus_documents(store, corpus), scanner, frames=[frame], width=width, limit=limit)
+    docs = documents if documents is not None else corpus_documents(store, corpus)
+    return kwic(docs, scanner, frames=[frame], width=width, limit=limit)
 
 
 # --------------------------------------------------------------------------- measured indicators

@@ -23,7 +23,9 @@ __all__ = [
     "sensitivity_chart",
     "forecast_chart",
     "frames_chart",
+    "place_labels",
     "posterior_chart",
+    "qca_xy_chart",
     "validate_spec",
     "weights_chart",
     "xy_chart",
@@ -120,6 +122,130 @@ def xy_chart(
         tooltip=["case:N", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f")],
     )
     chart = alt.layer(diag, pts).properties(width=300, height=300, title=title or x_title)
+    return _finish(chart)
+
+
+#: Approximate glyph width and line height (px) of the 10 px label font, for label placement.
+_CHAR_PX, _LINE_PX = 6.0, 12.0
+#: How far (px) a label may reach beyond the plot's right and top edges (the legend is below).
+_MARGIN_PX = (40.0, 14.0)
+
+
+def place_labels(
+    x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
+    width: float, height: float, point_px: float = 4.0,
+) -> list[tuple[float, float] | None]:
+    """Greedy placement of point labels that overlap neither each other nor the points.
+
+    Points are taken from the top of the plot down; each label tries eight positions around
+    its point (right, left, above, below, then the diagonals) at growing distances and keeps
+    the first whose box (estimated from the number of characters) lies inside the plot (or a
+    little beyond its right and top edges) and clear of every point and every label already placed; a label with no such position is
+    left off (``None``). Returns, per point, the data coordinates of the label's left edge
+    and vertical middle (for a left-aligned, middle-baseline text mark). Coordinates are in
+    [0, 1] on both axes.
+    """
+    px = [(float(a) * width, float(b) * height) for a, b in zip(x, y, strict=True)]
+    boxes = [(a - point_px, b - point_px, a + point_px, b + point_px) for a, b in px]
+    out: list[tuple[float, float] | None] = [None] * len(px)
+    order = sorted(range(len(px)), key=lambda k: (-px[k][1], px[k][0]))
+    for k in order:
+        w, h = len(labels[k]) * _CHAR_PX, _LINE_PX
+        a, b = px[k]
+        for gap in (point_px + 2, point_px + 10, point_px + 20):
+            spots = [(a + gap, b - h / 2), (a - gap - w, b - h / 2), (a - w / 2, b + gap),
+                     (a - w / 2, b - gap - h), (a + gap, b + gap), (a - gap - w, b + gap),
+                     (a + gap, b - gap - h), (a - gap - w, b - gap - h)]
+            spot = next((s for s in spots if _free((s[0], s[1], s[0] + w, s[1] + h), boxes,
+                                                   width, height)), None)
+            if spot is not None:
+                boxes.append((spot[0], spot[1], spot[0] + w, spot[1] + h))
+                out[k] = (spot[0] / width, (spot[1] + h / 2) / height)
+                break
+    return out
+
+
+def _free(box: tuple[float, float, float, float],
+          taken: Sequence[tuple[float, float, float, float]], width: float,
+          height: float) -> bool:
+    x0, y0, x1, y1 = box
+    if x0 < 0 or y0 < 0 or x1 > width + _MARGIN_PX[0] or y1 > height + _MARGIN_PX[1]:
+        return False
+    return all(x1 <= a0 or x0 >= a1 or y1 <= b0 or y0 >= b1 for a0, b0, a1, b1 in taken)
+
+
+def qca_xy_chart(
+    x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
+    x_title: str, y_title: str = "outcome", title: str = "", size: int = 360,
+) -> dict[str, Any]:
+    r"""XY plot of a QCA solution (or term, or condition) against the outcome, cases labelled.
+
+    Memberships ``x`` (the solution) and ``y`` (the outcome) of each case, with the diagonal:
+    cases on or above it (:math:`y \ge x`) are consistent with sufficiency (Ragin 2008,
+    ch. 3; Schneider & Wagemann 2012, ch. 5). Cases at the same point share one label; labels
+    are placed by :func:`place_labels` so that none overlaps another or a point, and the
+    subtitle says how many were left off (every case stays in the tooltip). The subtitle
+    also gives the sufficiency inclusion :math:`\sum \min(x, y) / \sum x` and coverage
+    :math:`\sum \min(x, y) / \sum y`.
+    """
+    xs, ys = [float(v) for v in x], [float(v) for v in y]
+    if not xs or len(xs) != len(ys) or len(xs) != len(labels):
+        raise AnalysisError("qca_xy_chart needs as many x, y and labels, at least one",
+                            field="labels")
+    if any(not 0 <= v <= 1 for v in [*xs, *ys]):
+        raise AnalysisError("qca_xy_chart takes memberships in [0, 1]", field="x")
+    groups: dict[tuple[float, float], list[str]] = {}
+    for a, b, lab in zip(xs, ys, labels, strict=True):
+        groups.setdefault((round(a, 3), round(b, 3)), []).append(str(lab))
+    keys = list(groups)
+    texts = [", ".join(groups[k]) for k in keys]
+    spots = place_labels([k[0] for k in keys], [k[1] for k in keys], texts, width=size,
+                         height=size)
+    pts = [{"case": ", ".join(groups[k]), "x": k[0], "y": k[1], "n": len(groups[k]),
+            "consistent": k[1] >= k[0]} for k in keys]
+    lab_rows = [{"label": t, "lx": s[0], "ly": s[1]}
+                for t, s in zip(texts, spots, strict=True) if s is not None]
+    leaders = []  # a thin line from a point to a label placed away from it
+    for (a, b), t, spot in zip(keys, texts, spots, strict=True):
+        if spot is None:
+            continue
+        x0, x1 = spot[0], spot[0] + len(t) * _CHAR_PX / size
+        y0, y1 = spot[1] - _LINE_PX / 2 / size, spot[1] + _LINE_PX / 2 / size
+        near = (min(max(a, x0), x1), min(max(b, y0), y1))
+        if ((near[0] - a) ** 2 + (near[1] - b) ** 2) ** 0.5 * size > 7:
+            leaders.append({"x": a, "y": b, "x2": near[0], "y2": near[1]})
+    left_off = sum(len(groups[k]) for k, s in zip(keys, spots, strict=True) if s is None)
+    s_xy = sum(min(a, b) for a, b in zip(xs, ys, strict=True))
+    incl = s_xy / sum(xs) if sum(xs) > 0 else float("nan")
+    cov = s_xy / sum(ys) if sum(ys) > 0 else float("nan")
+    sub = f"inclS {incl:.3f} · covS {cov:.3f} · {len(xs)} cases"
+    if left_off:
+        sub += f" · {left_off} label(s) left off to avoid overlap (see tooltips)"
+    scale = alt.Scale(domain=[0, 1], nice=False)
+    diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
+        color="#999", strokeDash=[4, 4]).encode(x=alt.X("x:Q", scale=scale),
+                                                y=alt.Y("y:Q", scale=scale))
+    dots = alt.Chart(alt.Data(values=pts)).mark_circle(size=60, opacity=0.85).encode(
+        x=alt.X("x:Q", scale=scale, title=x_title),
+        y=alt.Y("y:Q", scale=scale, title=y_title),
+        color=alt.Color("consistent:N", title="y ≥ x",
+                        scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["case:N", "n:Q", alt.Tooltip("x:Q", format=".2f"),
+                 alt.Tooltip("y:Q", format=".2f")],
+    )
+    layers = [diag, dots]
+    if leaders:
+        layers.append(alt.Chart(alt.Data(values=leaders)).mark_rule(
+            color="#aaa", strokeWidth=0.8).encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), x2="x2:Q", y2="y2:Q"))
+    if lab_rows:
+        layers.append(alt.Chart(alt.Data(values=lab_rows)).mark_text(
+            align="left", baseline="middle", fontSize=10, color="#333").encode(
+            x=alt.X("lx:Q", scale=scale), y=alt.Y("ly:Q", scale=scale), text="label:N"))
+    chart = alt.layer(*layers).properties(
+        width=size, height=size,
+        title=alt.TitleParams(title or f"{x_title} → {y_title}", subtitle=sub, anchor="start"))
     return _finish(chart)
 
 

@@ -43,7 +43,7 @@ import pyarrow.parquet as pq
 
 from casusbelli.errors import SourceError, StoreError
 from casusbelli.sources.provenance import Provenance
-from casusbelli.sources.tabular import LANGS, Progress, RowProblem, read_table
+from casusbelli.sources.tabular import LANGS, Progress, RowProblem, read_table, valid_lang
 
 try:
     import fcntl
@@ -357,9 +357,11 @@ class CorpusStore:
                 f"unknown on_error {on_error!r}; expected one of {', '.join(ON_ERROR)}",
                 field="on_error",
             )
-        if lang not in LANGS:
+        if not valid_lang(lang):
             raise SourceError(
-                f"unknown lang {lang!r}; expected one of {', '.join(LANGS)}", field="lang"
+                f"unknown lang {lang!r}; expected auto or a language code "
+                f"({', '.join(LANGS[1:])}, tr, ...)",
+                field="lang"
             )
         source = Provenance.of_file(path)
         manifest = self.manifest(name)

@@ -12,9 +12,11 @@ is converted to UTC before its date is taken), or a date/datetime value in Parqu
 
 Language (``lang="auto"``) is decided by the Cyrillic share of letters in the first 5,000
 characters: with ``c`` Cyrillic letters (U+0400-U+04FF) and ``l`` Latin letters (A-Z, a-z),
-the document is ``"ru"`` when ``c / (c + l) >= 0.5``, else ``"en"``; a text with no letter at
-all gets ``None``. The rule only separates Russian from English (the two languages the
-discourse lexicons cover); pass ``lang="en"`` or ``lang="ru"`` to set it for every row.
+the document is Cyrillic when ``c / (c + l) >= 0.5``, else ``"en"``; a text with no letter at
+all gets ``None``. A Cyrillic document is ``"uk"`` when it has more letters found only in
+Ukrainian (і, ї, є, ґ) than letters found only in Russian (ы, э, ъ, ё), else ``"ru"``. The rule
+only separates the languages the built-in lexicons inflect (English, Russian, Ukrainian); pass
+``lang=`` with any language code (``"tr"``, ``"de"``) to set it for every row.
 
 Document ids come from ``id_col`` when given (as text), else from a stable content hash:
 the first 20 hex digits of SHA-256 over ``date``, ``title`` and ``text`` (joined by U+001F),
@@ -65,7 +67,16 @@ FORMATS = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-LANGS = ("auto", "en", "ru")
+LANGS = ("auto", "en", "ru", "uk")
+"""Values of ``lang`` with a built-in meaning; any other lower-case language code is kept."""
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+
+
+def valid_lang(lang: str) -> bool:
+    """Whether ``lang`` is ``"auto"`` or a lower-case language code (``en``, ``uk``, ``pt-BR``)."""
+    return lang == "auto" or bool(_LANG_CODE.match(lang))
 DEFAULT_MAX_BYTES = 1024**3
 """Size limit for CSV/JSONL files, which are read whole (1 GiB)."""
 
@@ -111,19 +122,23 @@ class RowProblem:
 
 
 def detect_lang(text: str) -> str | None:
-    """Return ``"ru"`` or ``"en"`` by the Cyrillic share of letters (see module docstring).
+    """Return ``"ru"``, ``"uk"`` or ``"en"`` by the letters used (see module docstring).
 
     Examples
     --------
     >>> detect_lang("Уважаемые граждане России!"), detect_lang("Dear citizens"), detect_lang("42")
     ('ru', 'en', None)
+    >>> detect_lang("Дорогі українці, українки!")
+    'uk'
     """
     sample = text[:_LANG_SAMPLE]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if cyrillic + latin == 0:
         return None
-    return "ru" if cyrillic / (cyrillic + latin) >= 0.5 else "en"
+    if cyrillic / (cyrillic + latin) < 0.5:
+        return "en"
+    return "uk" if len(_UK_ONLY.findall(sample)) > len(_RU_ONLY.findall(sample)) else "ru"
 
 
 def _parse_date(value: Any) -> date | str:
@@ -286,7 +301,7 @@ def read_table(
         Columns holding each document's text and date.
     id_col, title_col : str, optional
         Columns holding a document id and a title.
-    lang : {"auto", "en", "ru"}
+    lang : "auto" or a language code
         Language of every row, or ``"auto"`` to decide per row (see module docstring).
     progress : callable, optional
         ``progress(advance, total, label)``, called every 1,000 rows.
@@ -316,9 +331,11 @@ def read_table(
     """
     path = Path(path)
     file = str(path)
-    if lang not in LANGS:
+    if not valid_lang(lang):
         raise SourceError(
-            f"unknown lang {lang!r}; expected one of {', '.join(LANGS)}", field="lang"
+            f"unknown lang {lang!r}; expected auto or a language code ({', '.join(LANGS[1:])}, "
+            "tr, ...)",
+            field="lang",
         )
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:

@@ -8,7 +8,7 @@ Supported layouts (one per thread; mixing them is an error):
 ``fraction-trailing``
     each post ends with ``N/T``, ``N/n``, ``(N/T)`` or ``(N/n)``.
 ``fraction-leading``
-    each post starts with ``N/T``, ``N/n``, ``(N/T)`` or ``(N/n)``.
+    each post starts with ``N/T``, ``N/n``, ``(N/T)``, ``(N/n)`` or a bare ``N/``.
 ``blank``
     no numbers: posts are separated by one or more blank lines.
 
@@ -19,6 +19,10 @@ raises :class:`~casusbelli.errors.SourceError` naming the line, rather than gues
 Footer lines that unroll services append (``You can follow @user.``, ``Tip: mention @... unroll``,
 ``Latest Threads Unrolled:``) are removed from the end of the text; ``You can follow @user.``
 also gives the thread's author. Post text is otherwise kept verbatim (HTML stays text).
+
+Pages of unroll services saved as text (Thread Reader App, twtextapp) are recognised first
+(:func:`casusbelli.sources.unroll.unwrap_page`): their header, footer and promoted posts are
+dropped, and the author, date and URL the page shows are kept on the :class:`Thread`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from casusbelli.errors import SourceError
+from casusbelli.sources.unroll import unwrap_page
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -56,7 +61,9 @@ FOOTER_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 _SLASH = re.compile(r"(?:^|\s)/(?P<n>\d+)\s*$")
 _FRACTION_TRAILING = re.compile(r"(?:^|\s)\(?(?P<n>\d+)/(?P<total>\d+|n)\)?\s*$", re.IGNORECASE)
-_FRACTION_LEADING = re.compile(r"^\s*\(?(?P<n>\d+)/(?P<total>\d+|n)\)?(?=\s|$)", re.IGNORECASE)
+_FRACTION_LEADING = re.compile(
+    r"^\s*\(?(?P<n>\d+)/(?P<total>\d+|n)?\)?(?=\s|$)", re.IGNORECASE
+)
 _PATTERNS = {
     "slash": _SLASH,
     "fraction-trailing": _FRACTION_TRAILING,
@@ -105,7 +112,15 @@ class Thread:
     style : str
         The numbering layout found (see module docstring), or ``"x-archive"``.
     footer : tuple of str
-        Footer lines that were removed, kept for the record.
+        Footer lines that were removed, kept for the record (for unroll pages: every
+        header, footer and promotion line dropped).
+    date : str or None
+        ISO date of the thread when the page gives one (else the first post's date for
+        X archives), else ``None``.
+    url : str or None
+        Address of the thread's page when the text gives it.
+    service : str or None
+        The unroll service recognised (``"threadreaderapp"``, ``"twtextapp"``), else ``None``.
     """
 
     author: str | None
@@ -113,6 +128,9 @@ class Thread:
     file: str | None = None
     style: str = "blank"
     footer: tuple[str, ...] = field(default=())
+    date: str | None = None
+    url: str | None = None
+    service: str | None = None
 
     def post(self, n: int) -> Post:
         """Return post number ``n`` (1-based); :class:`SourceError` if there is none."""
@@ -326,13 +344,15 @@ def _split_numbered(
     return posts, used
 
 
-def _split_blank(lines: list[str], end: int) -> list[tuple[int, str]]:
+def _split_blank(lines: list[str], end: int, *, strict: bool = False) -> list[tuple[int, str]]:
+    """Posts separated by blank lines; with ``strict``, only by empty lines (a line of
+    spaces is then a paragraph break inside a post, as in Markdown with hard line breaks)."""
     posts: list[tuple[int, str]] = []
     block: list[str] = []
     first = 0
     for i in range(end + 1):
         line = lines[i] if i < end else ""
-        if line.strip():
+        if line.strip() or (strict and line and block):
             if not block:
                 first = i
             block.append(line)
@@ -388,13 +408,30 @@ def parse_thread(
         )
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    end, footer_author, footer = _strip_footer(lines)
+    page = unwrap_page(lines)
+    original = lines
+    keep = set(range(len(lines)))
+    if page is not None:
+        # blank what is not the thread, so that line numbers stay those of the file
+        keep = set(range(page.start, page.end)) - set(page.dropped)
+        lines = [s if i in keep else "" for i, s in enumerate(lines)]
+    end, footer_author, _ = _strip_footer(lines)
+    footer = [
+        s.strip() for i, s in enumerate(original) if s.strip() and (i not in keep or i >= end)
+    ]
+    if page is not None:
+        footer_author = footer_author or page.author
     body = lines[:end]
     if not any(s.strip() for s in body):
         raise SourceError("no posts found: the thread is empty", file=file, line=1)
     chosen = _choose_style(body, file) if style == "auto" else style
     if chosen == "blank":
-        parts = _split_blank(lines, end)
+        # a web clipper's Markdown marks line breaks inside a post with two trailing spaces
+        # and separates posts with empty lines
+        markdown = page is not None and any(
+            s.strip() and s.endswith("  ") for s in lines[:end]
+        )
+        parts = _split_blank(lines, end, strict=markdown)
     else:
         if not any(m.n == 1 for m in _markers(body, chosen)):
             raise SourceError(f"no post numbered 1 in {chosen} style", file=file, line=1)
@@ -402,12 +439,24 @@ def parse_thread(
             _check_mixed(body, chosen, {m.line for m in _markers(body, chosen)}, file)
         parts, _ = _split_numbered(lines, end, chosen, file)
     posts = tuple(Post(n=k, text=t, line=i + 1) for k, (i, t) in enumerate(parts, start=1))
+    if page is not None and page.tweets is not None and page.tweets != len(posts):
+        raise SourceError(
+            f"the page says the thread has {page.tweets} tweets but {len(posts)} posts were "
+            "found",
+            file=file,
+            line=(page.counter_line or 0) + 1,
+            hint="without post numbers a blank line inside a post splits it: number the "
+            "posts (1/N) or join the post's paragraphs",
+        )
     return Thread(
         author=author or footer_author,
         posts=posts,
         file=file,
         style=chosen,
         footer=tuple(footer),
+        date=page.date if page else None,
+        url=page.url if page else None,
+        service=page.service if page else None,
     )
 
 

@@ -12,7 +12,10 @@ from casusbelli.errors import SourceError
 from casusbelli.sources.provenance import Provenance
 from casusbelli.sources.thread import Thread
 
-__all__ = ["thread_document", "ThreadStore"]
+__all__ = ["thread_document", "thread_source", "ThreadStore"]
+
+_PLATFORM = {"threadreaderapp": "X", "twtextapp": "X", "x-archive": "X"}
+"""Platform of the threads each service unrolls (CSL ``container-title``)."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 
@@ -36,10 +39,57 @@ def thread_document(
             for p in thread.posts
         ],
         "footer_removed": list(thread.footer),
+        "date": thread.date,
+        "url": thread.url,
+        "service": thread.service,
     }
     if provenance is not None:
         doc["provenance"] = provenance.to_dict()
     return doc
+
+
+def _title(thread: Thread, limit: int = 120) -> str:
+    first = " ".join(thread.posts[0].text.split()) if thread.posts else ""
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def thread_source(
+    thread: Thread,
+    source_id: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    date: str | None = None,
+    author: str | None = None,
+) -> dict[str, Any]:
+    """The CSL-JSON record (type ``post``) that cites a thread, with its number of posts.
+
+    Title, URL, date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) and author (handle) given here
+    override what the thread's page said; the title defaults to the first post's text
+    (shortened to 120 characters), as citation styles show a post by its text.
+    """
+    handle = (author or thread.author or "").lstrip("@")
+    record: dict[str, Any] = {
+        "id": source_id,
+        "type": "post",
+        "title": title or _title(thread) or source_id,
+    }
+    if handle:
+        record["author"] = [{"literal": f"@{handle}"}]
+    when = date or thread.date
+    if when:
+        if not re.match(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$", when):
+            raise SourceError(
+                f"date {when!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="--date"
+            )
+        record["issued"] = {"date-parts": [[int(x) for x in when.split("-")]]}
+    if thread.service in _PLATFORM:
+        record["container-title"] = _PLATFORM[thread.service]
+    if url or thread.url:
+        record["URL"] = url or thread.url
+    record["genre"] = f"thread, {len(thread.posts)} posts"
+    record["posts"] = len(thread.posts)
+    return record
 
 
 class ThreadStore:

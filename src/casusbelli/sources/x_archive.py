@@ -370,6 +370,17 @@ def load_x_archive(
             Post(n=k, text=t.text, line=t.line, id=t.id, created_at=t.created_at)
             for k, t in enumerate(chain, start=1)
         )
-        threads.append(Thread(author=author, posts=posts, file=chain[0].file, style="x-archive"))
+        head = posts[0]
+        threads.append(
+            Thread(
+                author=author,
+                posts=posts,
+                file=chain[0].file,
+                style="x-archive",
+                date=head.created_at.date().isoformat() if head.created_at else None,
+                url=f"https://x.com/{author}/status/{head.id}" if author and head.id else None,
+                service="x-archive",
+            )
+        )
     threads.sort(key=lambda t: (t.posts[0].created_at or datetime.min, t.posts[0].id or ""))
     return threads

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from casusbelli import __version__
 from casusbelli.errors import StoreError, WorkspaceError
 from casusbelli.store import schema as s
-from casusbelli.store.db import Store
+from casusbelli.store.db import Store, current_revision
 from casusbelli.workspace.load import Workspace
 
 __all__ = ["BUILD_LOCK_TIMEOUT", "BuildReport", "build_store", "workspace_rows"]
@@ -208,7 +207,7 @@ def _holds(conn: Connection, ws: Workspace) -> bool:
 
 
 def _is_current(conn: Connection, ws: Workspace, head: str | None) -> bool:
-    revision = MigrationContext.configure(conn).get_current_revision()
+    revision = current_revision(conn)
     return revision == head and _holds(conn, ws)
 
 

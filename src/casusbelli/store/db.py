@@ -15,15 +15,13 @@ instead of failing with "database is locked"); see the SQLite documentation of W
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -57,10 +55,44 @@ def normalise_url(url: str) -> str:
     return url
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
+
+
+_REVISION = re.compile(r'^(down_)?revision\s*=\s*(?:"([^"]*)"|None)', re.M)
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest migration in ``migrations/versions`` (the one no other revises).
+
+    Read from the migration files' ``revision`` / ``down_revision`` lines, so that a store that
+    is already current is opened without importing Alembic (a second of start-up); the test
+    suite checks that this agrees with Alembic's own ``ScriptDirectory.get_current_head``.
+    """
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (_MIGRATIONS / "versions").glob("*.py"):
+        for down, rev in _REVISION.findall(path.read_text(encoding="utf-8")):
+            if rev:
+                (revised if down else revisions).add(rev)
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The revision recorded in a database's ``alembic_version`` table (``None`` if absent)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 class Store:
@@ -94,12 +126,12 @@ class Store:
     # ---------------------------------------------------------------- schema
     def head_revision(self) -> str | None:
         """The newest migration this code knows."""
-        return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        return head_revision()
 
     def current_revision(self) -> str | None:
         """The migration the database is at (``None`` when it has no schema yet)."""
         with self._connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return current_revision(conn)
 
     def migrate(self, connection: Connection | None = None) -> None:
         """Upgrade the schema to the newest migration (Alembic ``upgrade head``).
@@ -108,6 +140,8 @@ class Store:
         otherwise the upgrade runs in one :meth:`write_transaction`, so that processes
         migrating the same fresh store at once do it one after the other, and only once.
         """
+        from alembic import command
+
         cfg = _alembic_config()
         try:
             if connection is not None:

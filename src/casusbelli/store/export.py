@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
 import tomli_w
 from ruamel.yaml import YAML
 
 from casusbelli.errors import CasusError
+
+if TYPE_CHECKING:
+    import pandas as pd
 from casusbelli.store.queries import CaseMatrix, StoredWorkspace
 
 __all__ = ["export_matrix", "export_workspace", "matrix_frame", "yaml_dump"]
@@ -85,6 +87,8 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
 
 def matrix_frame(matrix: CaseMatrix) -> pd.DataFrame:
     """The case × indicator matrix as a DataFrame (unknown values are NaN, in float columns)."""
+    import pandas as pd
+
     info = pd.DataFrame(list(matrix.case_info))
     vals = pd.DataFrame(
         [[float("nan") if v is None else v for v in row] for row in matrix.values],

@@ -25,7 +25,7 @@ from casusbelli.errors import DuplicateIdError, Problem, SchemaError, SourceErro
 from casusbelli.workspace.models import Source
 from casusbelli.workspace.yamlio import MAX_FILE_BYTES, _FileProblem, check_yaml, read_text
 
-__all__ = ["import_sources", "parse_bibtex", "parse_csl_json"]
+__all__ = ["import_sources", "parse_bibtex", "parse_csl_json", "upsert_source"]
 
 _BIB_TYPES = {
     "article": "article-journal",
@@ -253,3 +253,80 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
     tmp.write_text(buf.getvalue(), encoding="utf-8")
     os.replace(tmp, target)
     return [str(r["id"]) for r in clean_records]
+
+
+def _source_files(workspace: Path) -> list[Path]:
+    files = [workspace / "sources.yaml"] if (workspace / "sources.yaml").exists() else []
+    folder = workspace / "sources"
+    return files + (sorted(folder.glob("*.yaml")) if folder.is_dir() else [])
+
+
+def _entries_of(path: Path, workspace: Path, yaml: YAML) -> tuple[Any, list[Any]]:
+    rel = path.relative_to(workspace).as_posix()
+    try:
+        text = read_text(path, rel, max_bytes=MAX_FILE_BYTES, root=workspace)
+        check_yaml(text, rel)
+    except _FileProblem as fp:
+        p = fp.problem
+        raise SourceError(p.message, file=p.file, line=p.line, column=p.column) from None
+    doc = yaml.load(text)
+    if doc is None:
+        doc = []
+    entries = doc["sources"] if isinstance(doc, dict) and "sources" in doc else doc
+    if not isinstance(entries, list):
+        raise SourceError("expected a list of sources", file=rel, line=1)
+    return doc, entries
+
+
+def upsert_source(
+    workspace: Path, record: dict[str, Any], default_file: str = "sources/threads.yaml"
+) -> tuple[Path, bool]:
+    """Add ``record`` to the workspace's sources, or update the entry with its id in place.
+
+    The entry keeps the fields the record does not set (a ``note``, ``verified_at``,
+    ``topics`` written by hand); running it twice changes nothing. A new entry goes to
+    ``default_file``. Returns the file written and whether the entry was new.
+
+    Raises
+    ------
+    SchemaError
+        When the merged entry is not a valid source (nothing is written).
+    """
+    yaml = YAML()
+    yaml.width = 100
+    yaml.allow_unicode = True
+    rid = str(record["id"])
+    target, doc, entries, found = None, None, None, None
+    for path in _source_files(workspace):
+        d, es = _entries_of(path, workspace, yaml)
+        hit = next((e for e in es if isinstance(e, dict) and str(e.get("id")) == rid), None)
+        if hit is not None:
+            target, doc, entries, found = path, d, es, hit
+            break
+    new = found is None
+    if new:
+        target = workspace / default_file
+        doc, entries = _entries_of(target, workspace, yaml) if target.exists() else ([], None)
+        entries = doc if entries is None else entries
+        found = {}
+        entries.append(found)
+    assert target is not None and found is not None and entries is not None
+    merged = {**dict(found), **record}
+    rel = target.relative_to(workspace).as_posix()
+    try:
+        Source.model_validate(merged)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise SchemaError(err["msg"], file=rel, field=f"{rid}.{loc}") from None
+    if not new and all(found.get(k) == v for k, v in record.items()):
+        return target, False
+    for key, value in record.items():
+        found[key] = value
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    tmp.write_text(buf.getvalue(), encoding="utf-8")
+    os.replace(tmp, target)
+    return target, new

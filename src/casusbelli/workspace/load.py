@@ -30,6 +30,7 @@ from casusbelli.workspace.validate import (
     load_file,
     validate_workspace,
 )
+from casusbelli.workspace.validate.locators import check_post_locator
 
 __all__ = [
     "BUILTIN_WORKSPACES",
@@ -38,6 +39,7 @@ __all__ = [
     "Workspace",
     "WorkspaceLocation",
     "builtin_path",
+    "check_post_locator",
     "discover_workspace",
     "iter_files",
     "load_file",

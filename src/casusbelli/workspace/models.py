@@ -26,6 +26,7 @@ from pydantic import Field, field_validator, model_validator
 
 from casusbelli.workspace.fields import (
     Id,
+    LanguageCode,
     Membership,
     NonEmptyStr,
     PartialDate,
@@ -134,6 +135,12 @@ class Source(_Model):
         default=None, description="Where title, authors and year were checked (not CSL)."
     )
     topics: list[str] | None = Field(default=None, description="Free tags (not CSL).")
+    posts: int | None = Field(
+        default=None,
+        ge=1,
+        description="Number of posts of a thread (not CSL; written by `casus ingest thread`): "
+        "a locator 'post N' or 'posts N-M' citing it must name posts 1..posts.",
+    )
 
     def year(self) -> int | None:
         """Return the year of ``issued`` when it is known."""
@@ -191,7 +198,7 @@ class MeasuredSpec(_Model):
     calibration: list[Annotated[float, Field(gt=0.0)]] = Field(
         default_factory=lambda: [1.0, 1.5, 3.0], min_length=3, max_length=3
     )
-    lang: Literal["en", "ru"] | None = None
+    lang: LanguageCode | None = None
 
 
 class Indicator(_Model):
@@ -561,12 +568,19 @@ class FrameExample(_Model):
 
 
 class Frame(_Model):
-    """A narrative frame: English and Russian term lists (lemmas and multi-word expressions)."""
+    """A narrative frame: term lists per language (lemmas and multi-word expressions).
+
+    ``en``, ``ru`` and ``uk`` terms are inflected (English rules; pymorphy3 for Russian and
+    Ukrainian); a term list under any other language code lists its surface forms explicitly.
+    """
 
     id: Id | None = None
     label: NonEmptyStr
     description: str = ""
-    terms: dict[Literal["en", "ru"], list[NonEmptyStr]]
+    terms: dict[LanguageCode, list[NonEmptyStr]] = Field(
+        description="Terms per language code: en, ru and uk are inflected; any other code "
+        "(tr, de, ...) lists every surface form to count."
+    )
     examples: list[FrameExample] = Field(default_factory=list)
 
     @field_validator("terms")

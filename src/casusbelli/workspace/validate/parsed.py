@@ -21,6 +21,7 @@ from casusbelli.workspace.models import (
 )
 from casusbelli.workspace.validate.collect import Collector
 from casusbelli.workspace.validate.files import Origins
+from casusbelli.workspace.validate.locators import check_post_locator
 from casusbelli.workspace.yamlio import Marks
 
 __all__ = ["Parsed"]
@@ -52,6 +53,9 @@ class Parsed:
 
     def check_ref(self, ref: SourceRef, rel: str, marks: Marks | None,
                   loc: tuple[Any, ...]) -> None:
-        """Report ``ref`` at ``loc`` when it cites a source that ``sources.yaml`` lacks."""
+        """Report ``ref`` at ``loc`` when it cites a source that ``sources.yaml`` lacks, or
+        a post that the cited thread does not have."""
         if ref.source not in self.sources:
             self.col.unknown(rel, marks, loc + ("source",), "source", ref.source, self.sources)
+        elif ref.locator and (problem := check_post_locator(ref.locator, self.sources[ref.source])):
+            self.col.add_at(rel, marks, loc + ("locator",), problem, "schema")

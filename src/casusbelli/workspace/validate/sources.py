@@ -35,3 +35,4 @@ def load_sources(ws: Parsed) -> None:
             claim(col, ws.origins, "source", src.id, rel, marks, prefix + (i,),
                   prefix + (i, "id"))
             ws.sources[src.id] = src
+
