@@ -28,10 +28,10 @@ import numpy as np
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Time the audit and its fits (see the module notes)."""
     from casusbelli.analysis.audit import AuditSettings, _inputs, audit_workspace
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.laplace import fit_fast
     from casusbelli.cross.models import ModelSettings, fit_logistic
     from casusbelli.store.build import build_store
-    from casusbelli.workspace.load import load_workspace
 
     warnings.simplefilter("ignore")
     ws = load_workspace()

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import CasusError, SourceError
-from casusbelli.workspace import load_workspace
 from casusbelli.workspace.load import Workspace
 from casusbelli.workspace.models import date_bounds
 

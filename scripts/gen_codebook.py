@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from casusbelli.workspace import load_workspace
+from casusbelli.analysis.measured import load_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -19,7 +19,7 @@ import krippendorff
 import numpy as np
 from ruamel.yaml import YAML
 
-from casusbelli.workspace.load import load_workspace
+from casusbelli.analysis.measured import load_workspace
 
 HERE = Path(__file__).resolve().parents[1] / "docs" / "intercoder"
 

@@ -12,7 +12,7 @@ Usage: python scripts/ship_audit.py
 from __future__ import annotations
 
 from casusbelli.analysis.audit import AuditSettings, run_audit, write_shipped
-from casusbelli.workspace.load import load_workspace
+from casusbelli.analysis.measured import load_workspace
 
 
 def main() -> None:

@@ -23,16 +23,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from casusbelli.analysis.measured import load_workspace, validate_workspace
     from casusbelli.pipeline import analyze
     from casusbelli.store import build_store, open_store
-    from casusbelli.workspace import load_workspace, validate_workspace
 
 _LAZY = {
     "analyze": "casusbelli.pipeline",
     "build_store": "casusbelli.store",
     "open_store": "casusbelli.store",
-    "load_workspace": "casusbelli.workspace",
-    "validate_workspace": "casusbelli.workspace",
+    # loads and fills in measured indicators, as every command does
+    "load_workspace": "casusbelli.analysis.measured",
+    "validate_workspace": "casusbelli.analysis.measured",
 }
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casusbelli import __version__
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.config import Settings, default_store_url
 from casusbelli.errors import AnalysisError
 from casusbelli.store.build import BuildReport, build_store
-from casusbelli.workspace.load import Workspace, load_workspace, resolve_workspace
+from casusbelli.workspace.load import Workspace, resolve_workspace
 
 if TYPE_CHECKING:
     from casusbelli.analysis.audit import Audit

@@ -17,8 +17,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from casusbelli.analysis.audit import Audit, AuditSettings, audit_workspace, run_audit
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import AnalysisError
-from casusbelli.workspace.load import builtin_path, load_workspace
+from casusbelli.workspace.load import builtin_path
 
 SMALL = AuditSettings(placebos=20, bootstrap=60, draws=800, placebo_draws=400)
 

@@ -15,7 +15,7 @@ from casusbelli.analysis.audit import (
     runtime_versions,
     shipped_path,
 )
-from casusbelli.workspace.load import load_workspace
+from casusbelli.analysis.measured import load_workspace
 
 
 def test_shipped_audit_is_current():

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.cross import weights as weights_module
 from casusbelli.cross.models import BASE_RATE, ModelSettings
 from casusbelli.cross.section import cross_section
@@ -17,7 +18,6 @@ from casusbelli.errors import AnalysisError
 from casusbelli.store.build import build_store
 from casusbelli.store.cache import MODEL_CACHE, cache_key, clear_cache, read_cache
 from casusbelli.store.db import Store
-from casusbelli.workspace import load_workspace
 
 #: What the CLI test asks for with ``--draws 100`` (the default seed and tuning).
 SMALL = ModelSettings(draws=100)

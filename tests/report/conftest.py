@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.pipeline import Analysis, workspace_summary
-from casusbelli.workspace.load import load_workspace
 
 SCRIPT = "<script>alert('xss')</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import SourceError
-from casusbelli.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parents[2]
 BUILTIN = REPO / "src" / "casusbelli" / "workspace" / "builtin" / "russia"

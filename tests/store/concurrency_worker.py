@@ -29,7 +29,7 @@ def _out(doc: object) -> None:
 
 
 def main(argv: list[str]) -> None:
-    from casusbelli.workspace import load_workspace
+    from casusbelli.analysis.measured import load_workspace
 
     mode, url = argv[0], argv[1]
     if mode == "build":

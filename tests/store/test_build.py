@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import StoreError
 from casusbelli.store import (
     build_store,
@@ -24,7 +25,6 @@ from casusbelli.store import (
     open_store,
     read_workspace,
 )
-from casusbelli.workspace import load_workspace
 from tests.conftest import REPO
 
 
@@ -142,7 +142,7 @@ def test_an_unchanged_workspace_is_not_built_again(make_workspace, tmp_path):
 _KILL_SCRIPT = textwrap.dedent(
     """
     import pathlib, sys, time
-    from casusbelli.workspace import load_workspace
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.store import build_store
     ws = load_workspace(sys.argv[1])
     pause = float(sys.argv[3])

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.forecast.registry import (
     IssuedForecast,
     append_forecasts,
@@ -30,7 +31,6 @@ from casusbelli.forecast.registry import (
 )
 from casusbelli.store import build_store, open_store, read_workspace
 from casusbelli.store.db import Store
-from casusbelli.workspace import load_workspace
 from casusbelli.workspace.load import resolve_workspace
 from tests.conftest import REPO
 

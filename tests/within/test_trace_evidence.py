@@ -310,9 +310,9 @@ def test_cli_trace_json_on_ukraine_2022_gives_both_posteriors_and_the_band():
 
 
 def test_builtin_workspace_requires_the_metadata(make_workspace, monkeypatch):
-    import casusbelli.workspace.load as load_mod
+    import casusbelli.workspace.validate.evidence as evidence_checks
 
-    monkeypatch.setattr(load_mod, "_is_builtin", lambda root: True)
+    monkeypatch.setattr(evidence_checks, "is_builtin", lambda root: True)
     no_meta = EVIDENCE.replace("    kind: observation\n    date: 2020-01-10\n", "")
     ws, problems = validate_workspace(make_workspace({"evidence/one.yaml": no_meta}))
     assert ws is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from casusbelli.workspace import load_workspace
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.workspace.models import Source
 
 #: Bars from issue #12 ("Done when").

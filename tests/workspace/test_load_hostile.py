@@ -492,14 +492,6 @@ def test_frame_counts_fifo_is_refused(russia_copy):
                                    "not a regular file; cannot read it")
 
 
-@pytest.mark.slow
-def test_damaged_frame_counts_are_a_located_problem(russia_copy):
-    (russia_copy / "measures" / "kremlin.parquet").write_bytes(b"PAR1 not parquet" * 64)
-    p = only(validate_workspace(russia_copy)[1])
-    assert p.file == "measures/kremlin.parquet"
-    assert p.message.startswith("cannot read frame counts: ArrowInvalid")
-
-
 @pytest.mark.timeout(5)
 def test_frame_loader_refuses_alias_bombs_and_fifos(tmp_path):
     from casusbelli.discourse.lexicon import load_frames

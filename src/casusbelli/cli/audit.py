@@ -78,8 +78,8 @@ def audit(
     from rich.table import Table
 
     from casusbelli.analysis.audit import AuditSettings, audit_workspace
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.config import default_store_url
-    from casusbelli.workspace.load import load_workspace
 
     try:
         root = workspace_path(ws, workspace_opt)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 def _load(*ws: str | None) -> "Workspace":
-    from casusbelli.workspace.load import load_workspace
+    from casusbelli.analysis.measured import load_workspace
 
     try:
         return load_workspace(workspace_path(*ws))
@@ -71,15 +71,18 @@ def validate(
     workspace_opt: WsOpt = None,
     json_: JsonOpt = False,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Treat warnings (research-design and evidence metadata) as errors.")] = False,
+        "--strict", help="Treat warnings (research-design, cases that leave indicators out, "
+        "unsourced values of non-predictors, evidence metadata) as errors.")] = False,
 ) -> None:
     """Check a workspace and report every problem as file:line:column: field: message.
 
     Warnings say what the engines will leave out or distrust: indicators that describe the
     intervention, predictor rationales that argue from the outcome, predictors rarely coded in
-    one kind of case, evidence without dates or kinds.
+    one kind of case, cases that leave indicators out, known values of non-predictors without
+    a source, evidence without dates or kinds. A known predictor value without a source is an
+    error.
     """
-    from casusbelli.workspace.load import validate_workspace
+    from casusbelli.analysis.measured import validate_workspace
 
     try:
         root = workspace_path(ws, workspace_opt)

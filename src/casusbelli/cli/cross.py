@@ -100,10 +100,10 @@ def compare(
     """Per-theory Bayesian models: PSIS-LOO elpd, its se, stacking weight, LOO Brier score."""
     from rich.table import Table
 
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.config import default_store_url
     from casusbelli.cross.models import BASE_RATE, ModelSettings
     from casusbelli.cross.weights import compare_workspace
-    from casusbelli.workspace.load import load_workspace
 
     try:
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):

@@ -18,9 +18,9 @@ from casusbelli.errors import CasusError
 
 
 def _ctx(ws: str | None):  # type: ignore[no-untyped-def]
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.config import workspace_data_dir
     from casusbelli.sources import CorpusStore
-    from casusbelli.workspace import load_workspace
 
     root = workspace_path(ws)
     workspace = load_workspace(root)

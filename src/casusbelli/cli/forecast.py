@@ -35,8 +35,8 @@ NoteOpt = Annotated[str, typer.Option("--note", help="A short note kept with the
 
 
 def _open(ws: str | None, db: str | None, *more: str | None) -> tuple["Workspace", str]:
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.config import default_store_url
-    from casusbelli.workspace.load import load_workspace
 
     workspace = load_workspace(workspace_path(ws, *more))
     return workspace, db or default_store_url(workspace.root)

@@ -253,8 +253,8 @@ def qca(
 def _theory_inputs(ws: str | None, workspace_opt: str | None, theory: str | None,
                    outcome: str | None) -> tuple[Any, list[str], str, str]:
     """A workspace theory's frame, conditions, outcome column and a note on the cases."""
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.section import theory_frame
-    from casusbelli.workspace import load_workspace
 
     if not theory:
         raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
@@ -440,8 +440,8 @@ def evaluate(
     on the same cases."""
     from rich.table import Table
 
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.section import evaluate_workspace
-    from casusbelli.workspace import load_workspace
 
     try:
         workspace = load_workspace(workspace_path(ws, workspace_opt))
@@ -566,11 +566,11 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
     settings; a theory that cannot be analysed is listed in a comment with the reason.
     """
     from casusbelli import __version__
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.qca import truth_table
     from casusbelli.cross.qca.rscript import RAnalysis, r_script
     from casusbelli.cross.section import QCA_SETTINGS, theory_frame
     from casusbelli.store import export_matrix
-    from casusbelli.workspace import load_workspace
 
     if output is None:
         raise CasusError("--format r needs --output STEM (writes STEM.csv and STEM.R)",

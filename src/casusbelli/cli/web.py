@@ -168,9 +168,9 @@ def ach_export(
     db: DbOpt = None,
 ) -> None:
     """Write evidence/<CASE>.yaml with the web app's ACH edits applied (comments kept)."""
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.store.db import open_store
     from casusbelli.store.webstate import export_evidence
-    from casusbelli.workspace import load_workspace
 
     try:
         workspace = load_workspace(workspace_path(ws))

@@ -25,9 +25,9 @@ MatrixOpt = Annotated[
 def _matrix(
     case: str | None, matrix: Path | None, ws: str | None, analyst: str | None = None
 ) -> "AchMatrix":
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.within import load_matrix
     from casusbelli.within.section import evidence_matrix
-    from casusbelli.workspace import load_workspace
 
     if matrix is not None:
         if case is not None:
@@ -170,7 +170,7 @@ def trace(
         else:
             if case is None:
                 raise CasusError("give a CASE id or --matrix FILE")
-            from casusbelli.workspace import load_workspace
+            from casusbelli.analysis.measured import load_workspace
 
             pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
             result = case_trace(

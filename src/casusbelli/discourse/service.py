@@ -6,7 +6,8 @@ corpus store, or a workspace's shipped frame counts in ``measures/<corpus>.parqu
 plain arrays to the pure functions in :mod:`~casusbelli.discourse.rates`.
 
 Shipped frame counts hold *derived* numbers only (per document: id, date, title, URL, tokens,
-hits per frame), so a workspace can compute measured indicators on a machine without the texts.
+hits per frame), so a workspace can compute measured indicators on a machine without the texts
+(:mod:`casusbelli.analysis.measured` fills them in with :func:`measure_case`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ __all__ = [
     "kwic_lines",
     "load_frame_counts",
     "measure_case",
-    "measured_codings",
     "scan_corpus",
     "scan_documents",
     "thread_documents",
@@ -311,52 +311,3 @@ def _month_coverage(dates: pd.Series, start: str, end: str) -> float:
     months = pd.period_range(start[:7], end[:7], freq="M").astype(str)
     have = set(dates.str[:7])
     return sum(1 for m in months if m in have) / len(months) if len(months) else 0.0
-
-
-def measured_codings(ws: Any) -> dict[str, dict[str, dict[str, Any]]]:
-    """Codings of every measured indicator for every case: ``{case: {indicator: coding}}``.
-
-    Each coding has ``value`` (or ``None`` with the reason), a ``rationale`` stating the
-    numbers, and the spec's source.
-    """
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for ind in ws.indicators.values():
-        spec = ind.measured
-        if spec is None:
-            continue
-        counts = load_frame_counts(ws, spec.corpus)
-        if spec.lang and "lang" in counts.columns:
-            counts = counts[counts["lang"] == spec.lang]
-        for cid, case in ws.cases.items():
-            if len(case.start) == 4:  # a window cannot be placed on a start known to the year
-                out.setdefault(cid, {})[ind.id] = {
-                    "value": None,
-                    "rationale": f"unknown: the case's start is known only to the year "
-                                 f"({case.start}), too coarse for a {spec.window_days}-day window",
-                    "sources": [{"source": spec.source,
-                                 "locator": f"measures/{spec.corpus}.parquet"}],
-                    "measurement": None,
-                }
-                continue
-            m = measure_case(counts, spec, case.start)
-            w, b = m["window"], m["baseline"]
-            if m["value"] is None:
-                rationale = (
-                    f"unknown: measured from {spec.corpus}; {m['reason']} "
-                    f"(window {w['start']}..{w['end']}: {w['n_docs']} docs; baseline "
-                    f"{b['start']}..{b['end']}: {b['n_docs']} docs)"
-                )
-            else:
-                rationale = (
-                    f"measured: {'+'.join(spec.frames)} rate {w['rate']:.2f} per 10k tokens in "
-                    f"{w['start']}..{w['end']} ({w['n_docs']} docs) vs {b['rate']:.2f} in "
-                    f"{b['start']}..{b['end']} ({b['n_docs']} docs); ratio {m['raw']:.2f}, "
-                    f"calibrated with thresholds {list(spec.calibration)}"
-                )
-            out.setdefault(cid, {})[ind.id] = {
-                "value": m["value"],
-                "rationale": rationale,
-                "sources": [{"source": spec.source, "locator": f"measures/{spec.corpus}.parquet"}],
-                "measurement": m,
-            }
-    return out

@@ -28,10 +28,11 @@ import jinja2
 from markupsafe import Markup
 
 from casusbelli import __version__
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import AnalysisError, CasusError
 from casusbelli.report import charts
 from casusbelli.report.citations import DEFAULT_STYLE, BibEntry, format_bibliography
-from casusbelli.workspace.load import Workspace, load_workspace
+from casusbelli.workspace.load import Workspace
 
 __all__ = [
     "SECTION_TITLES",

@@ -34,7 +34,7 @@ from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from casusbelli import __version__
-from casusbelli.errors import StoreError
+from casusbelli.errors import StoreError, WorkspaceError
 from casusbelli.store import schema as s
 from casusbelli.store.db import Store, current_revision
 from casusbelli.workspace.load import Workspace
@@ -228,7 +228,8 @@ def build_store(
     Parameters
     ----------
     ws
-        A loaded workspace.
+        A loaded workspace whose measured indicators are filled in
+        (:func:`casusbelli.analysis.measured.load_workspace` loads and measures).
     url
         ``sqlite:///path`` or ``postgresql://...``.
     force
@@ -247,7 +248,17 @@ def build_store(
     ------
     StoreError
         When the database fails or the build lock cannot be had within ``lock_timeout``.
+    WorkspaceError
+        When ``ws`` declares measured indicators that were never measured: the store would
+        hold no value for them, under the same content hash as a measured build.
     """
+    if not ws.measured and any(i.measured for i in ws.indicators.values()):
+        raise WorkspaceError(
+            "the workspace's measured indicators are not filled in; the store would lack them",
+            file="indicators.yaml", field="measured",
+            hint="load it with casusbelli.analysis.measured.load_workspace (what every "
+                 "command does), or pass it through measure_workspace",
+        )
     t0 = dt.datetime.now()
     rows = workspace_rows(ws)
     store = Store(url)

@@ -73,7 +73,7 @@ def export_workspace(stored: StoredWorkspace, out: Path) -> list[Path]:
     measured = {i for i, ind in stored.indicators.items() if ind.measured is not None}
     for cid, case in stored.cases.items():
         doc = case.to_doc()
-        for ind_id in measured:  # computed at load time from the frame counts, never hand-coded
+        for ind_id in measured:  # computed (analysis.measured), never hand-coded
             doc.get("codings", {}).pop(ind_id, None)
         write(f"cases/{cid}.yaml", yaml_dump(doc))
     for cid, ev in stored.evidence.items():

@@ -67,9 +67,10 @@ class WebSettings(BaseModel):
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """Load and build the workspace, open its store, and return the FastAPI application."""
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.pipeline import Analysis, analyze, workspace_summary
     from casusbelli.store.build import build_store
-    from casusbelli.workspace.load import load_workspace, resolve_workspace
+    from casusbelli.workspace.load import resolve_workspace
 
     settings = settings or WebSettings()
     root = resolve_workspace(settings.workspace)

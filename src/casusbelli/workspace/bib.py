@@ -164,6 +164,48 @@ def parse_csl_json(text: str, file: str = "<csl-json>") -> list[dict[str, Any]]:
     return data
 
 
+def _checked_records(
+    records: list[dict[str, Any]], entries: list[Any], rel: str
+) -> list[dict[str, Any]]:
+    """The records of an import, each valid and with a new id; raises with every problem."""
+    known = {str(e.get("id")) for e in entries if isinstance(e, dict)}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    clean_records = []
+    for i, rec in enumerate(records):
+        line = rec.pop("_line", None)
+        rid = str(rec.get("id", ""))
+        field_prefix = f"[{i}]"
+        try:
+            Source.model_validate(rec)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(x) for x in err["loc"])
+                problems.append(Problem(err["msg"], rel, line, None, f"{field_prefix}.{loc}"))
+            continue
+        if rid in known or rid in seen:
+            where = "sources.yaml" if rid in known else "this file"
+            problems.append(
+                Problem(
+                    f"duplicate source id {rid!r} (already in {where})",
+                    rel,
+                    line,
+                    None,
+                    f"{field_prefix}.id",
+                )
+            )
+            continue
+        seen.add(rid)
+        clean_records.append(rec)
+    if problems:
+        cls = DuplicateIdError if all("duplicate" in p.message for p in problems) else SchemaError
+        first = problems[0]
+        raise cls(
+            first.message, problems=problems, file=first.file, line=first.line, field=first.field
+        )
+    return clean_records
+
+
 def import_sources(workspace: Path, path: Path) -> list[str]:
     """Add the references in ``path`` (``.bib`` or ``.json``) to ``workspace/sources.yaml``.
 
@@ -202,41 +244,7 @@ def import_sources(workspace: Path, path: Path) -> list[str]:
         else existing
     if not isinstance(entries, list):
         raise SourceError("expected a list of sources", file="sources.yaml", line=1)
-    known = {str(e.get("id")) for e in entries if isinstance(e, dict)}
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    clean_records = []
-    for i, rec in enumerate(records):
-        line = rec.pop("_line", None)
-        rid = str(rec.get("id", ""))
-        field_prefix = f"[{i}]"
-        try:
-            Source.model_validate(rec)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(x) for x in err["loc"])
-                problems.append(Problem(err["msg"], rel, line, None, f"{field_prefix}.{loc}"))
-            continue
-        if rid in known or rid in seen:
-            where = "sources.yaml" if rid in known else "this file"
-            problems.append(
-                Problem(
-                    f"duplicate source id {rid!r} (already in {where})",
-                    rel,
-                    line,
-                    None,
-                    f"{field_prefix}.id",
-                )
-            )
-            continue
-        seen.add(rid)
-        clean_records.append(rec)
-    if problems:
-        cls = DuplicateIdError if all("duplicate" in p.message for p in problems) else SchemaError
-        first = problems[0]
-        raise cls(
-            first.message, problems=problems, file=first.file, line=first.line, field=first.field
-        )
+    clean_records = _checked_records(records, entries, rel)
     for rec in clean_records:
         entries.append(rec)
     buf = io.StringIO()

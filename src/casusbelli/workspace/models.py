@@ -20,18 +20,19 @@ file                   model
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import Field, field_validator, model_validator
+
+from casusbelli.workspace.fields import (
+    Id,
+    LanguageCode,
+    Membership,
+    NonEmptyStr,
+    PartialDate,
+    _coerce_partial_date,  # noqa: F401  (re-exported: within/section.py reads partial dates)
+    _Model,
+    date_bounds,
 )
 
 __all__ = [
@@ -61,68 +62,6 @@ __all__ = [
     "WorkspaceConfig",
     "date_bounds",
 ]
-
-_ID_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-Id = Annotated[str, Field(pattern=_ID_RE, min_length=1, max_length=80)]
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35)]
-"""A lower-case language code (BCP 47 style): ``en``, ``ru``, ``uk``, ``tr``, ``pt-BR``."""
-NonEmptyStr = Annotated[str, Field(min_length=1)]
-Membership = Annotated[float, Field(ge=0.0, le=1.0)]
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _coerce_partial_date(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
-    if isinstance(value, int):
-        value = f"{value:04d}"
-    if isinstance(value, dt.datetime):
-        value = value.date().isoformat()
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    if not isinstance(value, str):
-        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
-    m = _DATE_RE.match(value.strip())
-    if not m:
-        raise ValueError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
-    year, month, day = m.groups()
-    if month is not None and not 1 <= int(month) <= 12:
-        raise ValueError(f"invalid month in date {value!r}")
-    if day is not None:
-        last = calendar.monthrange(int(year), int(month))[1]
-        if not 1 <= int(day) <= last:
-            raise ValueError(f"invalid day in date {value!r}")
-    return value.strip()
-
-
-#: A date known to the year, month or day: ``1956``, ``1956-10`` or ``1956-10-24``.
-PartialDate = Annotated[str, BeforeValidator(_coerce_partial_date)]
-
-
-def date_bounds(value: str) -> tuple[dt.date, dt.date]:
-    """Return the earliest and latest calendar day a :data:`PartialDate` can mean.
-
-    >>> date_bounds("1956-10")
-    (datetime.date(1956, 10, 1), datetime.date(1956, 10, 31))
-    """
-    m = _DATE_RE.match(value)
-    if not m:
-        raise ValueError(f"not a date: {value!r}")
-    year, month, day = m.groups()
-    y = int(year)
-    if month is None:
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    mo = int(month)
-    if day is None:
-        return dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
-    d = dt.date(y, mo, int(day))
-    return d, d
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
 
 # --------------------------------------------------------------------------- casus.toml
 class WorkspaceConfig(_Model):
@@ -338,6 +277,10 @@ class Coding(_Model):
 
     In the model, ``n/a`` is ``value=None`` with ``applicable=False``; engines that read
     ``value`` see it as missing, and cross-case engines never use indicators that can be n/a.
+
+    A known value cites its sources: without one, a predictor's value is an error and any
+    other indicator's a warning. An unknown may cite the sources read, or none, its rationale
+    saying why.
     """
 
     value: Membership | None

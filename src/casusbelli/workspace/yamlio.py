@@ -216,28 +216,8 @@ def _too_big(rel: str, size: int | None, max_bytes: int) -> _FileProblem:
     )
 
 
-def read_bytes(
-    path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None = None
-) -> bytes:
-    """Read a regular file's bytes, never more than ``max_bytes + 1`` of them.
-
-    Parameters
-    ----------
-    path
-        The file.
-    rel
-        Its name in messages (relative to the workspace folder).
-    max_bytes
-        Refuse larger files (checked on the open descriptor, and again while reading).
-    root
-        When given, refuse a file whose real path (symbolic links resolved) is outside it.
-
-    Raises
-    ------
-    _FileProblem
-        The file is missing, unreadable, not a regular file (FIFO, device, directory),
-        a link out of ``root``, or over ``max_bytes``.
-    """
+def _open_checked(path: Path, rel: str, root: Path | None) -> int:
+    """Open a regular file for reading (not following a link swapped in since the check)."""
     target: str | Path = path
     nofollow = 0
     if root is not None:
@@ -262,9 +242,34 @@ def read_bytes(
             )
         # O_NONBLOCK: if the file was swapped for a FIFO since, open still returns at once
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        fd = os.open(target, flags | nofollow | getattr(os, "O_CLOEXEC", 0))
+        return os.open(target, flags | nofollow | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise _FileProblem(Problem(f"cannot read file: {exc.strerror}", rel)) from exc
+
+
+def read_bytes(
+    path: Path, rel: str, *, max_bytes: int = MAX_FILE_BYTES, root: Path | None = None
+) -> bytes:
+    """Read a regular file's bytes, never more than ``max_bytes + 1`` of them.
+
+    Parameters
+    ----------
+    path
+        The file.
+    rel
+        Its name in messages (relative to the workspace folder).
+    max_bytes
+        Refuse larger files (checked on the open descriptor, and again while reading).
+    root
+        When given, refuse a file whose real path (symbolic links resolved) is outside it.
+
+    Raises
+    ------
+    _FileProblem
+        The file is missing, unreadable, not a regular file (FIFO, device, directory),
+        a link out of ``root``, or over ``max_bytes``.
+    """
+    fd = _open_checked(path, rel, root)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
