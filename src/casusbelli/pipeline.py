@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casusbelli import __version__
+from casusbelli.analysis.sections import FailedSection, Section, as_section
 from casusbelli.config import Settings, default_store_url
 from casusbelli.errors import AnalysisError
 from casusbelli.store.build import BuildReport, build_store
@@ -20,45 +21,106 @@ from casusbelli.workspace.load import Workspace, load_workspace, resolve_workspa
 
 if TYPE_CHECKING:
     from casusbelli.analysis.audit import Audit
+    from casusbelli.analysis.cross import CrossSection
+    from casusbelli.analysis.discourse import DiscourseSection
+    from casusbelli.analysis.forecasts import ForecastSection
+    from casusbelli.analysis.within import WithinSection
+    from casusbelli.verdict import VerdictSection
 
 __all__ = ["SCHEMA_VERSION", "Analysis", "analyze", "register_section", "workspace_summary"]
 
 #: Version of the JSON document ``casus analyze --json`` prints; bumped on breaking changes.
 #: 2: the audit (checks and per-theory statuses) is part of the document, and the verdict
 #: section reads it.
-SCHEMA_VERSION = 2
+#: 3: every section is a typed result (:mod:`casusbelli.analysis`) and its JSON is that
+#: object's ``to_dict()``: a theory's QCA gives ``n`` and the list of its ``cases`` (``cases``
+#: was a count), its solution's ``PRI``, ``terms`` (with inclS, PRI, covS, covU and cases) and
+#: ``points`` (each case's membership in the solution and the outcome), and the expected path
+#: its ``n``, ``cases`` and ``points``; the verdict's rows carry the path's fit; a failed
+#: section keeps its ``title``.
+SCHEMA_VERSION = 3
 
 Progress = Callable[[int, int | None, str], None]
-SectionFn = Callable[[Workspace, str, Progress | None], dict[str, Any]]
+SectionFn = Callable[[Workspace, str, Progress | None], "Section | dict[str, Any]"]
 
 _SECTIONS: list[tuple[str, str]] = [
     # (name, "module:function"); imported lazily so a missing optional engine is reported
-    ("within", "casusbelli.within.section:within_section"),
-    ("cross", "casusbelli.cross.section:cross_section"),
-    ("discourse", "casusbelli.discourse.section:discourse_section"),
-    ("forecasts", "casusbelli.forecast.section:forecast_section"),
+    ("within", "casusbelli.analysis.within:within_section"),
+    ("cross", "casusbelli.analysis.cross:cross_section"),
+    ("discourse", "casusbelli.analysis.discourse:discourse_section"),
+    ("forecasts", "casusbelli.analysis.forecasts:forecast_section"),
 ]
 
 
 def register_section(name: str, target: str) -> None:
-    """Add an analysis section ``name`` computed by ``"module:function"``."""
+    """Add an analysis section ``name`` computed by ``"module:function"``.
+
+    The function returns a :class:`~casusbelli.analysis.sections.Section` (or a mapping with
+    ``title``, ``lines`` and ``tables``, wrapped in a
+    :class:`~casusbelli.analysis.sections.GenericSection`).
+    """
     _SECTIONS.append((name, target))
 
 
 @dataclass
 class Analysis:
-    """The result of :func:`analyze`: a summary plus one section per engine."""
+    """The result of :func:`analyze`: a summary plus one typed section per engine.
+
+    The CLI, the report and the web app render these objects (``within``, ``cross``,
+    ``discourse``, ``forecasts`` and ``verdict`` give each typed section, or ``None`` when it
+    did not run or failed); none of them recomputes a number.
+    """
 
     workspace: dict[str, Any]
     store: str
     build: dict[str, Any]
     summary: dict[str, Any]
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: the audit of the cross-case verdict (``None`` when not run); the verdict reads it
     audit: Audit | None = None
     #: the loaded workspace (not part of the JSON document), so callers need not load it again
     ws: Workspace | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def within(self) -> WithinSection | None:
+        """The within-case section (``None``: not run, or its engine failed)."""
+        from casusbelli.analysis.within import WithinSection
+
+        sec = self.sections.get("within")
+        return sec if isinstance(sec, WithinSection) else None
+
+    @property
+    def cross(self) -> CrossSection | None:
+        """The cross-case section (``None``: not run, or its engine failed)."""
+        from casusbelli.analysis.cross import CrossSection
+
+        sec = self.sections.get("cross")
+        return sec if isinstance(sec, CrossSection) else None
+
+    @property
+    def discourse(self) -> DiscourseSection | None:
+        """The discourse section (``None``: not run, or its engine failed)."""
+        from casusbelli.analysis.discourse import DiscourseSection
+
+        sec = self.sections.get("discourse")
+        return sec if isinstance(sec, DiscourseSection) else None
+
+    @property
+    def forecasts(self) -> ForecastSection | None:
+        """The forecasts section (``None``: not run, or its engine failed)."""
+        from casusbelli.analysis.forecasts import ForecastSection
+
+        sec = self.sections.get("forecasts")
+        return sec if isinstance(sec, ForecastSection) else None
+
+    @property
+    def verdict(self) -> VerdictSection | None:
+        """The verdict (``None``: not run, or its engine failed)."""
+        from casusbelli.verdict import VerdictSection
+
+        sec = self.sections.get("verdict")
+        return sec if isinstance(sec, VerdictSection) else None
 
     def to_dict(self) -> dict[str, Any]:
         """A stable JSON document (``schema_version`` says its shape)."""
@@ -69,7 +131,7 @@ class Analysis:
             "store": self.store,
             "build": self.build,
             "summary": self.summary,
-            "sections": self.sections,
+            "sections": {name: sec.to_dict() for name, sec in self.sections.items()},
             "audit": self.audit.to_dict() if self.audit is not None else None,
             "warnings": self.warnings,
         }
@@ -224,9 +286,9 @@ def analyze(
                 progress(0, steps, f"{_name}: {label}")
 
         try:
-            result.sections[name] = fn(ws, url, relay if progress else None)
+            result.sections[name] = as_section(name, fn(ws, url, relay if progress else None))
         except AnalysisError as exc:
-            result.sections[name] = {"error": str(exc)}
+            result.sections[name] = FailedSection(title=name, error=str(exc))
             result.warnings.append(f"{name}: {exc}")
         step(f"{name} done")
     if sections is None or "audit" in sections:

@@ -1,0 +1,84 @@
+"""The fuzzy-set XY plot of the report, with case labels, and titles that are never cut.
+
+Pure functions: plain values in, a Vega-Lite specification (``dict``) out, built with Altair.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+
+from casusbelli.errors import AnalysisError
+
+__all__ = ["fit_title", "xy_plot"]
+
+#: Characters per line of a chart title (wider titles are wrapped, not cut).
+TITLE_WIDTH = 60
+
+
+def fit_title(spec: dict[str, Any], width: int = TITLE_WIDTH) -> dict[str, Any]:
+    """``spec`` with its top-level title wrapped into lines of at most ``width`` characters and
+    anchored at the left edge of the plot, so a title wider than the plot is never cut.
+
+    A centred title wider than its plot overflows both edges of the SVG; anchored at the start
+    it grows to the right, where the autosize padding includes it.
+    """
+    title = spec.get("title")
+    if not title:
+        return spec
+    text = title.get("text", "") if isinstance(title, Mapping) else title
+    lines = [text] if isinstance(text, str) else [str(t) for t in text]
+    wrapped = [w for line in lines for w in (textwrap.wrap(line, width) or [""])]
+    base = dict(title) if isinstance(title, Mapping) else {}
+    base.update(text=wrapped if len(wrapped) > 1 else wrapped[0], anchor="start", limit=0)
+    return {**spec, "title": base}
+
+
+def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str = "outcome",
+            title: str = "") -> dict[str, Any]:
+    """Fuzzy-set XY plot: membership in a solution or path (x) against the outcome (y), each
+    case labelled, with the diagonal.
+
+    ``points`` are records ``{"case", "x", "y"}``; cases at the same point share one dot whose
+    label lists them (the first three, then how many more). A case on or above the diagonal
+    (y >= x) is consistent with sufficiency; consistency is Σmin(x, y)/Σx (Ragin, C. C. (2008).
+    *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, ch. 3. University of Chicago Press).
+    """
+    rows = _label_rows(points)
+    if not rows:
+        raise AnalysisError("an XY plot needs at least one case")
+    data = alt.Data(values=rows)
+    diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
+        color="#999", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 1]), title=x_title,
+              axis=alt.Axis(titleLimit=320))
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), title=y_title)
+    pts = alt.Chart(data).mark_circle(opacity=0.8).encode(
+        x=x, y=y,
+        color=alt.Color("consistent:N", title="y ≥ x",
+                        scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"])),
+        size=alt.Size("n:Q", title="cases", legend=None, scale=alt.Scale(range=[60, 300])),
+        tooltip=[alt.Tooltip("cases:N", title="cases"), alt.Tooltip("x:Q", format=".3f"),
+                 alt.Tooltip("y:Q", format=".3f")])
+    labels = alt.Chart(data).mark_text(align="left", dx=6, dy=-5, fontSize=9,
+                                       color="#333").encode(x=x, y=y, text="label:N")
+    chart = alt.layer(diag, pts, labels).properties(width=320, height=320,
+                                                    title=title or x_title)
+    spec: dict[str, Any] = chart.to_dict()  # altair validates against the schema here
+    return fit_title(spec)
+
+
+def _label_rows(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per distinct (x, y): its cases, their count and a short label."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for p in points:
+        groups.setdefault((float(p["x"]), float(p["y"])), []).append(str(p["case"]))
+    rows = []
+    for (x, y), cases in groups.items():
+        label = ", ".join(cases[:3]) + (f" +{len(cases) - 3}" if len(cases) > 3 else "")
+        rows.append({"x": x, "y": y, "n": len(cases), "cases": ", ".join(cases),
+                     "label": label, "consistent": bool(y >= x)})
+    return rows
