@@ -76,7 +76,7 @@ class TheoryRow:
         if p is None:
             return "—"
         if p.error:
-            return f"untestable (n = {p.n})"
+            return f"untestable (n = {p.n})" if p.cases else "untestable"
         return f"inclS {sig3(p.incl)} covS {sig3(p.cov)} (n = {p.n})"
 
     def to_dict(self) -> dict[str, Any]:
