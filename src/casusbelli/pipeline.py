@@ -137,67 +137,53 @@ class Analysis:
         }
 
 
-def workspace_summary(ws: Workspace) -> dict[str, Any]:
-    """Counts and per-theory, per-case coverage of a workspace (no I/O)."""
-    inds = [i for i in ws.indicators.values()]
-    n_codings = sum(len(c.codings) for c in ws.cases.values())
-    n_null = sum(1 for c in ws.cases.values() for cd in c.codings.values() if cd.value is None)
-    expected = len(ws.cases) * len(inds)
-    theories = []
+def _theory_coverage(ws: Workspace) -> list[dict[str, Any]]:
+    """Per theory: its indicators, paths and the share of its codings that are known."""
+    out = []
     for tid in ws.theory_ids:
         th = ws.theories[tid]
         own = ws.indicators_of(tid)
-        known = sum(
-            1
-            for c in ws.cases.values()
-            for i in own
-            if i in c.codings and c.codings[i].value is not None
-        )
-        theories.append(
-            dict(
-                id=tid,
-                name=th.name,
-                indicators=own,
-                paths=th.paths,
-                coded_share=round(known / (len(own) * len(ws.cases)), 3)
-                if own and ws.cases
-                else None,
-            )
-        )
-    cases = []
+        known = sum(1 for c in ws.cases.values() for i in own
+                    if i in c.codings and c.codings[i].value is not None)
+        share = round(known / (len(own) * len(ws.cases)), 3) if own and ws.cases else None
+        out.append(dict(id=tid, name=th.name, indicators=own, paths=th.paths,
+                        coded_share=share))
+    return out
+
+
+def _case_coverage(ws: Workspace) -> list[dict[str, Any]]:
+    """Per case: known, unknown and missing codings."""
+    out = []
     for cid, c in ws.cases.items():
         known = sum(1 for cd in c.codings.values() if cd.value is not None)
-        cases.append(
-            dict(
-                id=cid,
-                name=c.name,
-                kind=c.kind,
-                start=c.start,
-                end=c.end,
-                target=c.target,
-                coded=known,
-                unknown=len(c.codings) - known,
-                missing=len(inds) - len(c.codings),
-            )
-        )
+        out.append(dict(id=cid, name=c.name, kind=c.kind, start=c.start, end=c.end,
+                        target=c.target, coded=known, unknown=len(c.codings) - known,
+                        missing=len(ws.indicators) - len(c.codings)))
+    return out
+
+
+def workspace_summary(ws: Workspace) -> dict[str, Any]:
+    """Counts and per-theory, per-case coverage of a workspace (no I/O)."""
+    n_codings = sum(len(c.codings) for c in ws.cases.values())
+    n_null = sum(1 for c in ws.cases.values() for cd in c.codings.values() if cd.value is None)
     return {
         "counts": {
             "cases": len(ws.cases),
             "interventions": sum(1 for c in ws.cases.values() if c.kind == "intervention"),
             "negative": sum(1 for c in ws.cases.values() if c.kind == "negative"),
-            "indicators": len(inds),
+            "indicators": len(ws.indicators),
             "theories": len(ws.theories),
             "sources": len(ws.sources),
             "codings": n_codings,
             "unknown_codings": n_null,
-            "missing_codings": expected - n_codings,
+            "missing_codings": len(ws.cases) * len(ws.indicators) - n_codings,
             "evidence_sets": len(ws.evidence),
             "evidence_items": sum(len(e.items) for e in ws.evidence.values()),
             "questions": len(ws.questions),
             "frames": len(ws.frames),
         },
-        "theories": theories,
-        "cases": cases,
+        "theories": _theory_coverage(ws),
+        "cases": _case_coverage(ws),
     }
 
 
@@ -213,6 +199,68 @@ def _load_section(target: str) -> SectionFn | None:
         raise
     result: SectionFn = getattr(mod, fn)
     return result
+
+
+def _new_analysis(ws: Workspace, root: Path, report: BuildReport) -> Analysis:
+    """An analysis with the workspace's identity, the build and the summary, no section yet."""
+    result = Analysis(
+        workspace=dict(name=ws.name, description=ws.config.description,
+                       placeholder=ws.config.placeholder, content_hash=ws.content_hash,
+                       path=str(root)),
+        store=report.url,
+        build=dict(counts=report.counts, seconds=round(report.seconds, 3)),
+        summary=workspace_summary(ws),
+        ws=ws,
+    )
+    if ws.config.placeholder:
+        result.warnings.append("this workspace is marked as placeholder content, not a real coding")
+    return result
+
+
+def _run_sections(result: Analysis, ws: Workspace, url: str, sections: list[str] | None,
+                  progress: Progress | None, steps: int) -> None:
+    """Run each engine's section into ``result`` (a failed engine gives a FailedSection)."""
+    for name, target in _SECTIONS:
+        if sections is not None and name not in sections:
+            if progress:
+                progress(1, steps, f"skipped {name}")
+            continue
+        fn = _load_section(target)
+        if fn is None:
+            if progress:
+                progress(1, steps, f"{name}: not available")
+            continue
+        if progress:
+            progress(0, steps, f"{name}...")
+
+        def relay(advance: int, total: int | None, label: str, _name: str = name) -> None:
+            if progress:
+                progress(0, steps, f"{_name}: {label}")
+
+        try:
+            result.sections[name] = as_section(name, fn(ws, url, relay if progress else None))
+        except AnalysisError as exc:
+            result.sections[name] = FailedSection(title=name, error=str(exc))
+            result.warnings.append(f"{name}: {exc}")
+        if progress:
+            progress(1, steps, f"{name} done")
+
+
+def _run_audit(result: Analysis, ws: Workspace, url: str, progress: Progress | None,
+               steps: int) -> None:
+    """The audit of the cross-case verdict (cached by content, settings and engine code)."""
+    from casusbelli.analysis.audit import AuditSettings, audit_workspace
+
+    def sub(advance: int, total: int | None, label: str) -> None:
+        if progress:
+            progress(0, steps, f"audit: {label}")
+
+    try:
+        result.audit = audit_workspace(ws, url, settings=AuditSettings(), progress=sub)
+    except AnalysisError as exc:
+        result.warnings.append(f"audit: {exc}")
+    if progress:
+        progress(1, steps, "audit done")
 
 
 def analyze(
@@ -256,53 +304,10 @@ def analyze(
     start("building the store...")
     report: BuildReport = build_store(ws, url)
     step("built store")
-    result = Analysis(
-        workspace=dict(
-            name=ws.name,
-            description=ws.config.description,
-            placeholder=ws.config.placeholder,
-            content_hash=ws.content_hash,
-            path=str(root),
-        ),
-        store=report.url,
-        build=dict(counts=report.counts, seconds=round(report.seconds, 3)),
-        summary=workspace_summary(ws),
-        ws=ws,
-    )
-    if ws.config.placeholder:
-        result.warnings.append("this workspace is marked as placeholder content, not a real coding")
-    for name, target in _SECTIONS:
-        if sections is not None and name not in sections:
-            step(f"skipped {name}")
-            continue
-        fn = _load_section(target)
-        if fn is None:
-            step(f"{name}: not available")
-            continue
-        start(f"{name}...")
-
-        def relay(advance: int, total: int | None, label: str, _name: str = name) -> None:
-            if progress:
-                progress(0, steps, f"{_name}: {label}")
-
-        try:
-            result.sections[name] = as_section(name, fn(ws, url, relay if progress else None))
-        except AnalysisError as exc:
-            result.sections[name] = FailedSection(title=name, error=str(exc))
-            result.warnings.append(f"{name}: {exc}")
-        step(f"{name} done")
+    result = _new_analysis(ws, root, report)
+    _run_sections(result, ws, url, sections, progress, steps)
     if sections is None or "audit" in sections:
-        from casusbelli.analysis.audit import AuditSettings, audit_workspace
-
-        def sub(advance: int, total: int | None, label: str) -> None:
-            if progress:
-                progress(0, steps, f"audit: {label}")
-
-        try:
-            result.audit = audit_workspace(ws, url, settings=AuditSettings(), progress=sub)
-        except AnalysisError as exc:
-            result.warnings.append(f"audit: {exc}")
-        step("audit done")
+        _run_audit(result, ws, url, progress, steps)
     else:
         step("skipped audit")
     if sections is None or "verdict" in sections:

@@ -153,6 +153,6 @@ def test_report_opens_with_the_verdict_and_rounds_numbers(hostile_ws, faked_anal
     html = build_report(hostile_ws, analysis=a).html
     first = html[:html.index('<nav class="toc">')]
     assert a.workspace["name"] in first and a.workspace["content_hash"] in first
-    assert "Audit:" in first and "0 checks passed, 1 warnings, 0 failed" in first
+    assert "Cross-case audit: 0 checks passed, 1 warnings, 0 failed" in first
     assert "inclS 0.9 covS 0.8 (n = 2)" in first  # alpha's path, the cross section's numbers
     assert "+1.00 ± 1.50" in first

@@ -17,6 +17,8 @@ __all__ = ["fit_title", "xy_plot"]
 
 #: Characters per line of a chart title (wider titles are wrapped, not cut).
 TITLE_WIDTH = 60
+#: Case ids listed under one dot of an XY plot (the rest are counted).
+MAX_LABELS = 5
 
 
 def fit_title(spec: dict[str, Any], width: int = TITLE_WIDTH) -> dict[str, Any]:
@@ -43,9 +45,10 @@ def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str =
     case labelled, with the diagonal.
 
     ``points`` are records ``{"case", "x", "y"}``; cases at the same point share one dot whose
-    label lists them (the first three, then how many more). A case on or above the diagonal
-    (y >= x) is consistent with sufficiency; consistency is Σmin(x, y)/Σx (Ragin, C. C. (2008).
-    *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, ch. 3. University of Chicago Press).
+    label lists them, one a line (the first :data:`MAX_LABELS`, then how many more). A case on
+    or above the diagonal (y >= x) is consistent with sufficiency; consistency is
+    Σmin(x, y)/Σx (Ragin, C. C. (2008). *Redesigning Social Inquiry: Fuzzy Sets and Beyond*,
+    ch. 3. University of Chicago Press).
     """
     rows = _label_rows(points)
     if not rows:
@@ -53,8 +56,9 @@ def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str =
     data = alt.Data(values=rows)
     diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
         color="#999", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
-    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 1]), title=x_title,
-              axis=alt.Axis(titleLimit=320))
+    x_lines = textwrap.wrap(x_title, 55) or [x_title]
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 1]),
+              title=x_lines if len(x_lines) > 1 else x_title)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), title=y_title)
     pts = alt.Chart(data).mark_circle(opacity=0.8).encode(
         x=x, y=y,
@@ -63,10 +67,14 @@ def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str =
         size=alt.Size("n:Q", title="cases", legend=None, scale=alt.Scale(range=[60, 300])),
         tooltip=[alt.Tooltip("cases:N", title="cases"), alt.Tooltip("x:Q", format=".3f"),
                  alt.Tooltip("y:Q", format=".3f")])
-    labels = alt.Chart(data).mark_text(align="left", dx=6, dy=-5, fontSize=9,
-                                       color="#333").encode(x=x, y=y, text="label:N")
-    chart = alt.layer(diag, pts, labels).properties(width=320, height=320,
-                                                    title=title or x_title)
+    # one case per line, below a dot in the upper half and above one in the lower half
+    text = {"align": "center", "fontSize": 8, "color": "#333", "lineBreak": "\n"}
+    below = alt.Chart(data).transform_filter("datum.y >= 0.5").mark_text(
+        baseline="top", dy=9, **text).encode(x=x, y=y, text="label:N")
+    above = alt.Chart(data).transform_filter("datum.y < 0.5").mark_text(
+        baseline="bottom", dy=-9, **text).encode(x=x, y=y, text="label:N")
+    chart = alt.layer(diag, pts, below, above).properties(width=380, height=380,
+                                                          title=title or x_title)
     spec: dict[str, Any] = chart.to_dict()  # altair validates against the schema here
     return fit_title(spec)
 
@@ -78,7 +86,8 @@ def _label_rows(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         groups.setdefault((float(p["x"]), float(p["y"])), []).append(str(p["case"]))
     rows = []
     for (x, y), cases in groups.items():
-        label = ", ".join(cases[:3]) + (f" +{len(cases) - 3}" if len(cases) > 3 else "")
+        label = "\n".join(cases[:MAX_LABELS]) + (
+            f"\n+{len(cases) - MAX_LABELS} more" if len(cases) > MAX_LABELS else "")
         rows.append({"x": x, "y": y, "n": len(cases), "cases": ", ".join(cases),
                      "label": label, "consistent": bool(y >= x)})
     return rows
