@@ -18,7 +18,8 @@ __all__ = ["FailedSection", "GenericSection", "Section", "Table", "as_section", 
 
 
 def sig3(value: Any, digits: int = 3) -> str:
-    """A number for reading: ``digits`` significant digits (``0.8935828877`` -> ``0.894``).
+    """A number for reading: ``digits`` significant digits (``0.8935828877`` -> ``0.894``);
+    a number of more digits before the point is rounded to an integer.
 
     Integers, strings and ``None`` (``"—"``) are shown as they are; the JSON keeps the exact
     value.
@@ -33,6 +34,8 @@ def sig3(value: Any, digits: int = 3) -> str:
         return "—" if math.isnan(value) else ("∞" if value > 0 else "−∞")
     if value == 0:
         return "0"
+    if abs(value) >= 10 ** digits:  # 1234.56 reads as 1235, not 1.23e+03
+        return str(round(value))
     text = f"{value:.{digits}g}"
     if "e" in text:
         exp = int(text.split("e")[1])

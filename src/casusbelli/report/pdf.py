@@ -33,6 +33,8 @@ section.report-section { break-before: page; }
 table { page-break-inside: auto; width: 100%; table-layout: fixed; }
 table.codings { table-layout: auto; font-size: 7pt; }
 th, td { overflow-wrap: anywhere; word-break: break-word; hyphens: auto; }
+thead th { hyphens: manual; }
+#verdict table { font-size: 7.5pt; }
 tr { break-inside: avoid; }
 figure.chart-figure { break-inside: avoid; }
 img.chart-img { max-width: 100%; height: auto; }

@@ -19,6 +19,9 @@ __all__ = ["fit_title", "xy_plot"]
 TITLE_WIDTH = 60
 #: Case ids listed under one dot of an XY plot (the rest are counted).
 MAX_LABELS = 5
+#: Width and height of an XY plot (px), and the height of a label line in data units.
+PLOT_SIZE = 380
+_LINE = 10.5 / PLOT_SIZE
 
 
 def fit_title(spec: dict[str, Any], width: int = TITLE_WIDTH) -> dict[str, Any]:
@@ -62,32 +65,36 @@ def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str =
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 1]), title=y_title)
     pts = alt.Chart(data).mark_circle(opacity=0.8).encode(
         x=x, y=y,
-        color=alt.Color("consistent:N", title="y ≥ x",
-                        scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"])),
+        color=alt.Color("consistent:N", title="y ≥ x (consistent with sufficiency)",
+                        scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"]),
+                        legend=alt.Legend(orient="bottom")),
         size=alt.Size("n:Q", title="cases", legend=None, scale=alt.Scale(range=[60, 300])),
         tooltip=[alt.Tooltip("cases:N", title="cases"), alt.Tooltip("x:Q", format=".3f"),
                  alt.Tooltip("y:Q", format=".3f")])
     # one case per line, below a dot in the upper half and above one in the lower half
-    text = {"align": "center", "fontSize": 8, "color": "#333", "lineBreak": "\n"}
-    below = alt.Chart(data).transform_filter("datum.y >= 0.5").mark_text(
-        baseline="top", dy=9, **text).encode(x=x, y=y, text="label:N")
-    above = alt.Chart(data).transform_filter("datum.y < 0.5").mark_text(
-        baseline="bottom", dy=-9, **text).encode(x=x, y=y, text="label:N")
-    chart = alt.layer(diag, pts, below, above).properties(width=380, height=380,
-                                                          title=title or x_title)
+    labels = alt.Chart(data).mark_text(align="center", baseline="top", fontSize=8,
+                                       color="#333", lineBreak="\n").encode(
+        x=x, y=alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 1])), text="label:N")
+    chart = alt.layer(diag, pts, labels).properties(width=PLOT_SIZE, height=PLOT_SIZE,
+                                                    title=title or x_title)
     spec: dict[str, Any] = chart.to_dict()  # altair validates against the schema here
     return fit_title(spec)
 
 
 def _label_rows(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One row per distinct (x, y): its cases, their count and a short label."""
+    """One row per dot (cases at the same point, to 2 decimals, share one): its cases, their
+    count, a label of one case a line and where the label starts (``label_y``: just below a
+    dot in the upper half, just above one in the lower half)."""
     groups: dict[tuple[float, float], list[str]] = {}
     for p in points:
-        groups.setdefault((float(p["x"]), float(p["y"])), []).append(str(p["case"]))
+        groups.setdefault((round(float(p["x"]), 2), round(float(p["y"]), 2)), []).append(
+            str(p["case"]))
     rows = []
     for (x, y), cases in groups.items():
-        label = "\n".join(cases[:MAX_LABELS]) + (
-            f"\n+{len(cases) - MAX_LABELS} more" if len(cases) > MAX_LABELS else "")
+        lines = cases[:MAX_LABELS] + (
+            [f"+{len(cases) - MAX_LABELS} more"] if len(cases) > MAX_LABELS else [])
+        label_y = y - _LINE if y >= 0.5 else y + _LINE * (len(lines) + 0.5)
         rows.append({"x": x, "y": y, "n": len(cases), "cases": ", ".join(cases),
-                     "label": label, "consistent": bool(y >= x)})
+                     "label": "\n".join(lines), "label_y": label_y,
+                     "consistent": bool(y >= x)})
     return rows
