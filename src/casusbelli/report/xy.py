@@ -67,7 +67,7 @@ def xy_plot(points: Sequence[Mapping[str, Any]], *, x_title: str, y_title: str =
         x=x, y=y,
         color=alt.Color("consistent:N", title="y ≥ x (consistent with sufficiency)",
                         scale=alt.Scale(domain=[True, False], range=["#4c78a8", "#e45756"]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", titleLimit=0)),
         size=alt.Size("n:Q", title="cases", legend=None, scale=alt.Scale(range=[60, 300])),
         tooltip=[alt.Tooltip("cases:N", title="cases"), alt.Tooltip("x:Q", format=".3f"),
                  alt.Tooltip("y:Q", format=".3f")])
