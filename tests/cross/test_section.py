@@ -103,7 +103,7 @@ def test_weights_reads_the_cache(counted, store_url, russia) -> None:
 
 
 def test_cross_section_fits_no_second_set_of_models(counted, store_url, russia) -> None:
-    section = cross_section(russia, store_url, None, settings=SMALL)
+    section = cross_section(russia, store_url, None, settings=SMALL).to_dict()
     assert counted["n"] == 1  # only the fixture's fit: the verdict's models live in the audit
     assert "weights" not in section and "models" not in section
     titles = [t["title"] for t in section["tables"]]
@@ -115,6 +115,7 @@ def test_cross_section_fits_no_second_set_of_models(counted, store_url, russia) 
     assert set(qca) == set(russia.theory_ids)
     influence = qca["influence"]
     assert "expected" in influence and 0 <= influence["expected"]["inclS"] <= 1
+    assert influence["expected"]["n"] == len(influence["expected"]["cases"])
 
 
 @pytest.mark.slow

@@ -104,8 +104,8 @@ def test_frame_rates_by_year_and_bad_window(measured_ws):
 
 def test_discourse_section_lists_measured_values(measured_ws):
     sec = discourse_section(load_workspace(measured_ws), "", None)
-    assert sec["measured"]["m"]["two"] is None
-    assert sec["tables"][-1]["rows"][0][0] == "one"
+    assert sec.measured["m"]["two"] is None
+    assert sec.tables[-1].rows[0][0] == "one"
 
 
 def test_cli_frames_on_shipped_counts_and_ingested_corpus(measured_ws, tmp_path, monkeypatch):

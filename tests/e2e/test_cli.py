@@ -126,7 +126,7 @@ def test_analyze_json_on_builtin_workspace_agrees_with_audit(tmp_path):
     r = invoke("analyze", "--db", db, "--json")
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     assert doc["workspace"]["name"] == "russia"
     assert doc["summary"]["counts"]["cases"] >= 1
     assert set(doc) >= {"workspace", "store", "build", "summary", "sections", "warnings",

@@ -203,10 +203,10 @@ def test_signposts_rank_by_expected_change(ws, url):
 
 def test_analyze_section_has_tables_and_lines(ws, url):
     section = forecast_section(ws, url)
-    titles = [t["title"] for t in section["tables"]]
+    titles = [t.title for t in section.tables]
     assert len(titles) == 2 and "Scores" in titles[1]
-    assert any("equal theory weights" in line for line in section["lines"])
-    assert section["scores"]["resolved"] == ["past"]
+    assert any("equal theory weights" in line for line in section.lines)
+    assert section.scores.resolved == ("past",)
 
 
 def test_forecasts_do_not_borrow_the_intervention_model_weights(ws, url, monkeypatch):

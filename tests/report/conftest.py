@@ -52,48 +52,64 @@ forecasts:
 }
 
 
-def fake_sections() -> dict[str, dict[str, Any]]:
-    """Sections shaped like the engines' output (posteriors, QCA models, rates, scores)."""
+def fake_sections() -> dict[str, Any]:
+    """Typed sections as the engines return them (posteriors, a QCA solution, rates, scores)."""
+    from types import SimpleNamespace
+
+    from casusbelli.analysis.cross import (
+        CasePoint,
+        CrossSection,
+        PathFit,
+        QcaResult,
+        QcaSolution,
+        QcaTerm,
+    )
+    from casusbelli.analysis.discourse import DiscourseSection, FrameRate
+    from casusbelli.analysis.forecasts import ForecastSection
+    from casusbelli.analysis.sections import Table
+    from casusbelli.analysis.within import AchScore, WithinCase, WithinSection
+
+    one = WithinCase(case="one", items=2,
+                     ach={"alpha": AchScore(0, 0.0, 1), "beta": AchScore(-2, -2.0, 2)},
+                     ach_ranking=("alpha", "beta"), linchpins=("e1",),
+                     diagnosticity={"e1": 1.5}, posterior={"alpha": 0.9, "beta": 0.1},
+                     flat_posterior={"alpha": 0.8, "beta": 0.2}, decision_date=None,
+                     posterior_before_decision=None, items_before_decision=(),
+                     leader_band=(0.8, 0.95), most_influential=("e1",))
+    points = (CasePoint("one", 0.67, 1.0), CasePoint("two", 0.2, 0.0))
+    qca = QcaResult(theory="alpha", conditions=("a",), dropped_conditions={},
+                    cases=("one", "two"), left_out=0,
+                    solution=QcaSolution(type="parsimonious", expression="a", incl=0.9,
+                                         pri=0.85, cov=0.8, models=1,
+                                         terms=(QcaTerm("a", 0.9, 0.85, 0.8, 0.8, ("one",)),),
+                                         points=points),
+                    expected=PathFit(expression="a", incl=0.9, cov=0.8, cases=("one", "two"),
+                                     points=points))
+    rates = tuple(FrameRate(window=w, frame=f, hits=1, tokens=50_000, n_docs=3, rate=r)
+                  for w, f, r in [("2000", "fascism", 1.5), ("2001", "fascism", 2.5),
+                                  ("2000", f"gpw {SCRIPT}", 0.5),
+                                  ("2001", f"gpw {SCRIPT}", 0.7)])
+    view = SimpleNamespace(rows=(SimpleNamespace(question="q1", scenario="base",
+                                                 ensemble=0.55),),
+                           to_dict=lambda: {"forecasts": [{"question": "q1", "ensemble": 0.55}]})
+    scores = SimpleNamespace(
+        summary=({"group": "backtest", "sample": "in-sample", "forecaster": "alpha", "n": 1,
+                  "brier": 0.09, "log": -0.36, "crps": None},
+                 {"group": "backtest", "sample": "in-sample", "forecaster": "ensemble",
+                  "n": 1, "brier": 0.2, "log": -0.6, "crps": None}),
+        calibration={"alpha": [{"lower": 0.0, "upper": 0.2, "n": 3, "mean_forecast": 0.2,
+                                "observed_rate": 0.0},
+                               {"lower": 0.6, "upper": 0.8, "n": 2, "mean_forecast": 0.7,
+                                "observed_rate": 1.0}]},
+        to_dict=lambda: {"summary": []})
     return {
-        "within": {
-            "title": "Within-case",
-            "cases": {"one": {
-                "ach": {"hypotheses": [
-                    {"hypothesis": "alpha", "inconsistency": 0, "weighted_inconsistency": 0.0,
-                     "consistency": 2, "rank": 1},
-                    {"hypothesis": "beta", "inconsistency": -2, "weighted_inconsistency": -2.0,
-                     "consistency": 0, "rank": 2}],
-                    "items": [{"id": "e1", "diagnosticity": 1.5, "linchpin": True, "changes": []}]},
-                "trace": {"prior": {"alpha": 0.5, "beta": 0.5},
-                          "posterior": {"alpha": 0.9, "beta": 0.1}},
-            }},
-            "lines": ["Scored 1 case."],
-            "tables": [{"title": "ACH ranks", "columns": ["case", "top"], "rows": [["one", "alpha"]]}],
-        },
-        "cross": {
-            "title": "Cross-case",
-            "qca": {"solutions": {"parsimonious": [
-                {"model": "M1", "terms": ["a"], "inclS": 0.9, "PRI": 0.85, "covS": 0.8,
-                 "terms_detail": [{"term": "a", "inclS": 0.9, "PRI": 0.85, "covS": 0.8,
-                                   "covU": 0.8, "cases": ["one"]}]}]}},
-            "theory_weights": {"alpha": 0.7, "beta": 0.3},
-        },
-        "discourse": {
-            "title": "Discourse",
-            "corpora": {"speeches": [
-                {"window": "2000", "frame": "fascism", "rate": 1.5},
-                {"window": "2001", "frame": "fascism", "rate": 2.5},
-                {"window": "2000", "frame": f"gpw {SCRIPT}", "rate": 0.5},
-                {"window": "2001", "frame": f"gpw {SCRIPT}", "rate": 0.7}]},
-        },
-        "forecasts": {
-            "title": "Forecasts",
-            "questions": {"q1": {"ensemble": 0.55}},
-            "scores": {"alpha": {"brier": 0.09, "log": -0.36, "n": 1},
-                       "ensemble": {"brier": 0.2, "log": -0.6, "n": 1}},
-            "calibration": [{"forecast": 0.2, "observed": 0.0, "n": 3},
-                            {"forecast": 0.7, "observed": 1.0, "n": 2}],
-        },
+        "within": WithinSection(title="Within-case", cases={"one": one},
+                                lines=("Scored 1 case.",),
+                                tables=(Table.of("ACH ranks", ["case", "top"],
+                                                 [["one", "alpha"]]),)),
+        "cross": CrossSection(title="Cross-case", qca=(qca,), qca_settings={"incl_cut": 0.8}),
+        "discourse": DiscourseSection(title="Discourse", corpora={"speeches": rates}),
+        "forecasts": ForecastSection(title="Forecasts", view=view, scores=scores),  # type: ignore[arg-type]
     }
 
 

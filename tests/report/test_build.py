@@ -52,22 +52,31 @@ def test_faked_sections_give_every_chart_kind(hostile_ws, faked_analysis):
     assert "Calibration" in titles
     assert any(t.startswith("Solution a") for t in titles)  # XY plot of the QCA solution
     assert any(t.startswith("Alpha: a") for t in titles)  # XY plot of the theory's path
+    xy = next(c for c in rep.charts if c.title.startswith("Solution a"))
+    labels = [v["label"] for layer in xy.spec["layer"] for v in
+              (layer.get("data") or {}).get("values", []) if "label" in v]
+    assert sorted(set(labels)) == ["one", "two"]
+    text = [layer for layer in xy.spec["layer"] if (layer.get("mark") or {}).get("type") == "text"]
+    assert text and text[0]["encoding"]["text"]["field"] == "label"  # each case is labelled
     assert rep.unavailable == {}
     for c in rep.charts:
         validate_spec(c.spec)
     html = rep.html
-    assert "0.900" in html and "0.850" in html and "0.800" in html  # inclS, PRI, covS
+    assert "<td>0.9</td><td>0.85</td><td>0.8</td>" in html  # inclS, PRI, covS of the solution
     assert "Scored 1 case." in html  # a section's own lines
     assert "ACH ranks" in html  # and its own tables
-    assert "0.090" in html  # Brier score of alpha
+    assert "<td>0.09</td>" in html  # Brier score of alpha
     _assert_self_contained(html)
 
 
 def test_missing_and_failed_sections_are_named(hostile_ws, mini_analysis):
     import dataclasses
 
+    from casusbelli.analysis.sections import FailedSection
+
     a: Analysis = dataclasses.replace(
-        mini_analysis, sections={"cross": {"error": "cross: too few cases"}})
+        mini_analysis, sections={"cross": FailedSection(title="cross",
+                                                        error="cross: too few cases")})
     rep = build_report(hostile_ws, analysis=a)
     assert set(rep.unavailable) == set(SECTION_TITLES)
     assert "the engine could not run: cross: too few cases" in rep.unavailable["cross"]
@@ -117,17 +126,33 @@ def test_static_render_embeds_svg_and_no_script(hostile_ws, faked_analysis):
     assert static.count('src="data:image/svg+xml;base64,') == len(rep.charts)
 
 
-@pytest.mark.parametrize("bad", ["missing", "other"])
-def test_unknown_section_shapes_do_not_break(hostile_ws, mini_analysis, bad):
+def test_a_registered_plain_section_is_shown_with_its_lines_and_tables(hostile_ws,
+                                                                      mini_analysis):
     import dataclasses
 
-    secs = {"within": {"cases": [1, 2, {"x": None}]}, "cross": {"weights": "not a map"},
-            "discourse": {"corpora": {"a": [{"window": None}]}}, "forecasts": {"scores": []}}
-    if bad == "other":
-        secs["extra"] = {"title": "Extra", "lines": ["hello"], "nested": {"deep": [1.23456789]}}
-    a = dataclasses.replace(mini_analysis, sections=secs)
-    rep = build_report(hostile_ws, analysis=a)
-    assert rep.unavailable == {}
-    assert "No posterior for this case" in rep.html
-    if bad == "other":
-        assert "Other analysis sections" in rep.html and "1.235" in rep.html
+    from casusbelli.analysis.sections import as_section
+
+    extra = as_section("extra", {"title": "Extra", "lines": ["hello"],
+                                 "tables": [{"title": "T", "columns": ["x"],
+                                             "rows": [[1.23456789]]}],
+                                 "nested": {"deep": [1.23456789]}})
+    rep = build_report(hostile_ws, analysis=dataclasses.replace(mini_analysis,
+                                                                sections={"extra": extra}))
+    assert "Other analysis sections" in rep.html and "hello" in rep.html
+    assert "<td>1.23</td>" in rep.html and "1.23456789" not in rep.html
+
+
+def test_report_opens_with_the_verdict_and_rounds_numbers(hostile_ws, faked_analysis):
+    import dataclasses
+
+    from casusbelli.verdict import verdict_section
+
+    a = faked_analysis
+    verdict = verdict_section(a.summary, a.sections, ["alpha", "beta"], audit=a.audit)
+    a = dataclasses.replace(a, sections={"verdict": verdict, **a.sections})
+    html = build_report(hostile_ws, analysis=a).html
+    first = html[:html.index('<nav class="toc">')]
+    assert a.workspace["name"] in first and a.workspace["content_hash"] in first
+    assert "Cross-case audit: 0 checks passed, 1 warnings, 0 failed" in first
+    assert "inclS 0.9 covS 0.8 (n = 2)" in first  # alpha's path, the cross section's numbers
+    assert "+1.00 ± 1.50" in first

@@ -70,8 +70,8 @@ def test_unknown_case_and_analyst_are_clear_errors(ws):
 
 def test_within_section_rows(ws):
     sec = within_section(ws, "", None)
-    assert sec["cases"]["one"]["ach_ranking"] == ["alpha", "beta"]
-    assert sec["tables"][0]["rows"][0][0] == "one"
+    assert sec.cases["one"].ach_ranking == ("alpha", "beta")
+    assert sec.tables[0].rows[0][0] == "one"
 
 
 def test_cli_ach_and_trace_json(make_workspace):

@@ -1,31 +1,36 @@
 """Render an :class:`~casusbelli.pipeline.Analysis` with rich.
 
-Sections describe themselves: besides their data, a section may carry ``tables`` (a list of
-``{"title", "columns", "rows"}``) and ``lines`` (text), which are shown here in order. So a new
-engine adds its output to ``casus analyze`` without touching this file.
+Each section is a typed :class:`~casusbelli.analysis.sections.Section`: besides its fields it
+carries ``tables`` and ``lines``, shown here in order (numbers rounded to 3 significant digits
+for reading; ``--json`` keeps them exact). So a new engine adds its output to ``casus analyze``
+without touching this file, and nothing here recomputes a number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from casusbelli.analysis.sections import Table as SectionTable
+from casusbelli.analysis.sections import sig3
 from casusbelli.pipeline import Analysis
 
 __all__ = ["render_analysis", "render_table"]
 
 
-def render_table(spec: dict[str, Any]) -> Table:
-    """Build a rich table from ``{"title", "columns", "rows"}``."""
+def render_table(spec: SectionTable | Mapping[str, Any]) -> Table:
+    """Build a rich table from a section's :class:`~casusbelli.analysis.sections.Table` (or a
+    ``{"title", "columns", "rows"}`` mapping); numbers get 3 significant digits."""
+    if isinstance(spec, SectionTable):
+        spec = spec.to_dict()
     t = Table(title=spec.get("title"), title_justify="left")
     for col in spec["columns"]:
         t.add_column(str(col))
     for row in spec["rows"]:
-        t.add_row(
-            *("" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row)
-        )
+        t.add_row(*("" if v is None else sig3(v) for v in row))
     return t
 
 
@@ -57,14 +62,14 @@ def render_analysis(result: Analysis, console: Console) -> None:
             th["paths"] or "",
         )
     console.print(t)
-    for name, section in result.sections.items():
-        console.rule(f"[bold]{section.get('title', name)}[/]")
-        if "error" in section:
-            console.print(f"[yellow]{section['error']}[/]")
+    for section in result.sections.values():
+        console.rule(f"[bold]{section.title}[/]")
+        if section.error is not None:
+            console.print(f"[yellow]{section.error}[/]", highlight=False)
             continue
-        for line in section.get("lines", []):
+        for line in section.lines:
             console.print(line, highlight=False)
-        for spec in section.get("tables", []):
+        for spec in section.tables:
             console.print(render_table(spec))
     for w in result.warnings:
         console.print(f"[yellow]warning:[/] {w}", highlight=False)

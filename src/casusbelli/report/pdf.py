@@ -14,16 +14,31 @@ from casusbelli.errors import CasusError
 
 __all__ = ["write_pdf"]
 
+#: Print rules: the first page holds the title, the workspace, the content hash and the
+#: verdict (no page break before it); every numbered section starts a page; a table of more
+#: than six columns (the codings, the verdict, the QCA table) goes on a landscape page
+#: (``.wide`` -> the named page ``wide``) and every table wraps its cells inside the page
+#: width (``table-layout: fixed``), so nothing is cut at the right margin.
 _PDF_CSS = """
-@page { size: A4; margin: 18mm 15mm 20mm 15mm;
+@page { size: A4; margin: 16mm 14mm 18mm 14mm;
         @bottom-center { content: "casusbelli report, page " counter(page) " of " counter(pages);
                          font-size: 8pt; color: #666; } }
-body { font-size: 9.5pt; }
+@page wide { size: A4 landscape; margin: 12mm 12mm 16mm 12mm; }
+body { font-size: 9pt; max-width: none; padding: 0; }
+header#first-page h1 { margin-top: 0; }
 nav.toc, .noprint { display: none; }
 section.report-section { break-before: page; }
-table { page-break-inside: auto; }
+.wide { page: wide; }
+.scroll { overflow: visible; }
+table { page-break-inside: auto; width: 100%; table-layout: fixed; }
+table.codings { table-layout: auto; font-size: 7pt; }
+th, td { overflow-wrap: anywhere; word-break: break-word; hyphens: auto; }
+thead th { hyphens: manual; }
+#verdict table { font-size: 7.5pt; }
 tr { break-inside: avoid; }
-img.chart-img { max-width: 100%; }
+figure.chart-figure { break-inside: avoid; }
+img.chart-img { max-width: 100%; height: auto; }
+details > *:not(summary) { display: block; }
 """
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from casusbelli import __version__
+from casusbelli.analysis.sections import sig3
+from casusbelli.pipeline import Analysis
 from casusbelli.store.db import Store
 from casusbelli.store.webstate import apply_edits, list_edits, session_user
 from casusbelli.web.auth import (
@@ -25,6 +27,10 @@ from casusbelli.web.auth import (
     check_csrf,
     local_principal,
 )
+from casusbelli.workspace.load import Workspace
+
+if TYPE_CHECKING:
+    from casusbelli.web.app import WebSettings
 
 __all__ = ["AppState", "PrincipalDep", "StateDep", "WriterDep", "get_principal", "get_state"]
 
@@ -33,11 +39,11 @@ __all__ = ["AppState", "PrincipalDep", "StateDep", "WriterDep", "get_principal",
 class AppState:
     """Everything a request needs: settings, the loaded workspace, the store, the analysis."""
 
-    settings: Any
+    settings: WebSettings
     root: Path
-    ws: Any
+    ws: Workspace
     store: Store
-    analysis: Any
+    analysis: Analysis
     secret: bytes
     templates_dir: Path
     env: Environment = field(init=False)
@@ -48,6 +54,8 @@ class AppState:
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.globals.update(version=__version__, team=self.settings.team,
                                 workspace_name=self.ws.name)
+        # numbers for reading: 3 significant digits (the JSON twins keep them exact)
+        self.env.filters["num"] = sig3
 
     @property
     def workspace_name(self) -> str:
@@ -58,9 +66,10 @@ class AppState:
         """This workspace's saved ACH edits (of one case, or of all)."""
         return list_edits(self.store, case_id, workspace=self.workspace_name)
 
-    def workspace(self) -> Any:
+    def workspace(self) -> Workspace:
         """The workspace with its saved ACH edits applied (the files are not touched)."""
-        return apply_edits(self.ws, self.edits())
+        edited: Workspace = apply_edits(self.ws, self.edits())
+        return edited
 
     def render(self, request: Request, name: str, context: dict[str, Any], *,
                status_code: int = 200, headers: dict[str, str] | None = None,

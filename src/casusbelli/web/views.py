@@ -1,14 +1,18 @@
 """Page data built from library calls, shared by each HTML page and its JSON twin.
 
-Nothing here computes an analysis: scores come from :mod:`casusbelli.within.section`, sections
-from :func:`casusbelli.pipeline.analyze`, summaries from
+Nothing here computes an analysis: scores come from :mod:`casusbelli.analysis.within`, the
+typed sections from :func:`casusbelli.pipeline.analyze`, summaries from
 :func:`casusbelli.pipeline.workspace_summary`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from casusbelli.analysis.discourse import FrameRate
+from casusbelli.analysis.sections import Section
+from casusbelli.analysis.within import case_ach, case_trace, evidence_matrix
 from casusbelli.errors import AnalysisError, UnknownIdError
 from casusbelli.store.webstate import DEFAULT_ANALYST, AchEdit, edit_versions
 from casusbelli.web.models import (
@@ -21,7 +25,6 @@ from casusbelli.web.models import (
     SourceRefOut,
     TraceOut,
 )
-from casusbelli.within.section import case_ach, case_trace, evidence_matrix
 
 __all__ = ["ach_view", "case_or_404", "section_out", "source_refs", "trace_spec"]
 
@@ -48,15 +51,13 @@ def source_refs(ws: Any, refs: Any) -> list[SourceRefOut]:
     return out
 
 
-def section_out(name: str, sec: dict[str, Any]) -> SectionOut:
-    """A section of ``casus analyze`` as a response model (tables and lines only)."""
-    tables = [SectionTable(title=str(t.get("title", "")), columns=[str(c) for c in
-                                                                    t.get("columns", [])],
-                           rows=[list(r) for r in t.get("rows", [])])
-              for t in sec.get("tables", []) if isinstance(t, dict)]
-    return SectionOut(name=name, title=str(sec.get("title", name)),
-                      lines=[str(x) for x in sec.get("lines", [])], tables=tables,
-                      error=sec.get("error"))
+def section_out(name: str, sec: Section) -> SectionOut:
+    """A typed section of ``casus analyze`` as a response model (its tables and lines, exact
+    numbers; the HTML rounds them)."""
+    tables = [SectionTable(title=t.title, columns=list(t.columns), rows=[list(r) for r in t.rows])
+              for t in sec.tables]
+    return SectionOut(name=name, title=sec.title, lines=list(sec.lines), tables=tables,
+                      error=sec.error)
 
 
 def _scores(res: Any) -> list[HypothesisScoreOut]:
@@ -140,10 +141,10 @@ def trace_spec(trace: TraceOut, title: str) -> dict[str, Any]:
     }
 
 
-def frames_spec(records: list[dict[str, Any]], corpus: str) -> dict[str, Any]:
+def frames_spec(records: Sequence[FrameRate], corpus: str) -> dict[str, Any]:
     """Vega-Lite spec: frame rate per 10,000 tokens by window, one line per frame."""
-    values = [{"window": str(r.get("window")), "frame": r.get("frame"), "rate": r.get("rate")}
-              for r in records if r.get("rate") is not None]
+    values = [{"window": r.window, "frame": r.frame, "rate": r.rate}
+              for r in records if r.rate is not None]
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "title": f"Frame rates per 10,000 tokens — {corpus}",

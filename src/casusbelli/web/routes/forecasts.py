@@ -22,7 +22,7 @@ def build_forecasts(state: AppState) -> ForecastsOut:
             id=qid, title=q.title, type=q.type, closes=q.closes, criteria=q.criteria,
             forecasts={t: f.model_dump(mode="json") for t, f in q.forecasts.items()},
             resolution=q.resolution.model_dump(mode="json") if q.resolution else None))
-    sec = state.analysis.sections.get("forecasts")
+    sec = state.analysis.forecasts
     return ForecastsOut(questions=qs, section=section_out("forecasts", sec) if sec else None)
 
 

@@ -47,14 +47,13 @@ def build_frames(state: AppState) -> FramesOut:
     frames = [{"id": fid, "label": fr.label,
                "description": getattr(fr, "description", "") or ""}
               for fid, fr in ws.frames.items()]
-    sec = state.analysis.sections.get("discourse")
+    sec = state.analysis.discourse
     if sec is None:
         return FramesOut(available=False, frames=frames)
     chart = None
-    corpora: dict[str, Any] = sec.get("corpora") or {}
-    if corpora:
-        name, records = next(iter(corpora.items()))
-        chart = frames_spec(list(records), name)
+    if sec.corpora:
+        name, records = next(iter(sec.corpora.items()))
+        chart = frames_spec(records, name)
     return FramesOut(available=True, frames=frames, section=section_out("discourse", sec),
                      chart=chart)
 
@@ -97,9 +96,8 @@ def frames_api(state: StateDep, principal: PrincipalDep) -> FramesOut:
 def frames_chart(state: StateDep, principal: PrincipalDep,
                  corpus: Annotated[str | None, Query(max_length=80)] = None) -> dict[str, Any]:
     """Vega-Lite spec of frame rates over time (empty when there is no corpus)."""
-    sec = state.analysis.sections.get("discourse") or {}
-    corpora: dict[str, Any] = sec.get("corpora") or {}
+    sec = state.analysis.discourse
+    corpora = sec.corpora if sec is not None else {}
     if corpus is None and corpora:
         corpus = next(iter(corpora))
-    records = corpora.get(corpus or "", [])
-    return frames_spec(list(records), corpus or "none")
+    return frames_spec(corpora.get(corpus or "", ()), corpus or "none")

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from casusbelli import __version__
-from casusbelli.pipeline import workspace_summary
+from casusbelli.analysis.sections import Section
+from casusbelli.analysis.within import WithinSection, within_section
 from casusbelli.web.deps import AppState, PrincipalDep, StateDep
 from casusbelli.web.errors import AUTH_RESPONSES
 from casusbelli.web.models import Health, Overview, TheoryStatus, VerdictRow, WorkspaceInfo
 from casusbelli.web.views import section_out
-from casusbelli.within.section import within_section
 
 router = APIRouter(tags=["overview"], responses=AUTH_RESPONSES)
 
@@ -27,40 +27,60 @@ def workspace_info(state: AppState) -> WorkspaceInfo:
                          team=state.settings.team)
 
 
-def _finite(v: float) -> float | None:
-    return v if v == v and abs(v) != float("inf") else None
+def _within(state: AppState) -> WithinSection | None:
+    """The within-case section: the analysis's, or, when ACH edits are saved, the same library
+    call on the edited workspace (so an edit shows at once)."""
+    if state.edits():
+        return within_section(state.workspace(), state.store.url)
+    return state.analysis.within
+
+
+def _theory_status(state: AppState) -> list[TheoryStatus]:
+    """The audited rows of the analysis's verdict (read, never recomputed)."""
+    verdict = state.analysis.verdict
+    if verdict is None:
+        return []
+    return [TheoryStatus(theory=r.theory, status=r.status,
+                         elpd_diff_vs_base=_finite(r.elpd_diff_vs_base), se=_finite(r.se),
+                         weight=r.weight, weight_interval=r.weight_interval,
+                         placebo_percentile=_placebo(state, r.theory), flags=list(r.flags))
+            for r in verdict.theories.values()
+            if r.weight is not None and r.weight_interval is not None]
+
+
+def _finite(v: float | None) -> float | None:
+    return v if v is not None and v == v and abs(v) != float("inf") else None
+
+
+def _placebo(state: AppState, tid: str) -> float | None:
+    audit = state.analysis.audit
+    v = next((v for v in audit.verdict if v.theory == tid), None) if audit else None
+    return v.placebo_percentile if v is not None else None
 
 
 def build_overview(state: AppState) -> Overview:
-    """The overview from the analysis run at start, with the within-case section recomputed
-    on the edited workspace so ACH edits show at once."""
-    ws = state.workspace()
-    sections = dict(state.analysis.sections)
-    within = within_section(ws, state.store.url)
-    sections["within"] = within
+    """The overview from the analysis run at start: the audited verdict as the analysis has it,
+    the within-case results per case (with any saved ACH edits applied), every section."""
+    within = _within(state)
     verdict = []
-    wins: dict[str, list[str]] = {t: [] for t in ws.theory_ids}
-    for cid, c in within.get("cases", {}).items():
-        post = {h: round(float(p), 4) for h, p in c["posterior"].items()}
-        best = max(post, key=lambda h: post[h]) if post else None
-        if best is not None:
-            wins.setdefault(best, []).append(cid)
-        verdict.append(VerdictRow(case=cid, name=ws.cases[cid].name if cid in ws.cases else cid,
-                                  items=c["items"], ach_ranking=list(c["ach_ranking"]),
-                                  posterior=post, most_probable=best))
+    wins: dict[str, list[str]] = {t: [] for t in state.ws.theory_ids}
+    for cid, c in (within.cases if within is not None else {}).items():
+        if c.most_probable is not None:
+            wins.setdefault(c.most_probable, []).append(cid)
+        verdict.append(VerdictRow(case=cid, name=state.ws.cases[cid].name
+                                  if cid in state.ws.cases else cid,
+                                  items=c.items, ach_ranking=list(c.ach_ranking),
+                                  posterior=dict(c.posterior), most_probable=c.most_probable))
+    sections: dict[str, Section] = dict(state.analysis.sections)
+    if within is not None:
+        sections["within"] = within
     order = [n for n in EXPECTED_SECTIONS if n in sections] + [
         n for n in sections if n not in EXPECTED_SECTIONS and n != "verdict"]
     audit = state.analysis.audit
-    status = [] if audit is None else [
-        TheoryStatus(theory=v.theory, status=v.status,
-                     elpd_diff_vs_base=_finite(v.elpd_diff_vs_base), se=_finite(v.se),
-                     weight=v.weight, weight_interval=v.weight_interval,
-                     placebo_percentile=v.placebo_percentile, flags=list(v.flags))
-        for v in audit.verdict]
     return Overview(
         workspace=workspace_info(state),
-        counts=workspace_summary(ws)["counts"],
-        theory_status=status,
+        counts=state.analysis.summary["counts"],
+        theory_status=_theory_status(state),
         checks=audit.counts if audit is not None else {},
         verdict=verdict,
         wins=wins,

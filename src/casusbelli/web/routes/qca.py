@@ -15,7 +15,7 @@ router = APIRouter(tags=["qca"], responses=AUTH_RESPONSES)
 
 def build_qca(state: AppState) -> QcaOut:
     """The ``cross`` section of the analysis run at start, if the engine produced one."""
-    sec = state.analysis.sections.get("cross")
+    sec = state.analysis.cross
     if sec is None:
         return QcaOut(available=False)
     return QcaOut(available=True, section=section_out("cross", sec))
