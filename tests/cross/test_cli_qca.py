@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -12,24 +14,24 @@ from casusbelli.cli import app
 runner = CliRunner()
 
 
-def test_qca_on_lipset_csv_matches_r_parsimonious(shared_data):
-    ref = json.loads((shared_data / "qca" / "reference" / "LF_minimize_parsimonious.json")
+def test_qca_on_lipset_csv_matches_r_parsimonious():
+    ref = json.loads((QCA_DATA / "reference" / "LF_minimize_parsimonious.json")
                      .read_text())
-    r = runner.invoke(app, ["qca", "--data", str(shared_data / "qca" / "datasets" / "LF.csv"),
+    r = runner.invoke(app, ["qca", "--data", str(QCA_DATA / "datasets" / "LF.csv"),
                             "--outcome", "SURV", "--incl-cut", "0.8", "--necessity", "--json"])
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     pars = doc["solutions"]["parsimonious"]
     assert pars[0]["terms"] == ref["result"]["prime_implicants"] == ["DEV*~IND", "URB*STB"]
     assert {f["term"] for f in doc["necessity"]} >= {"DEV", "~DEV"}
-    r = runner.invoke(app, ["qca", "--data", str(shared_data / "qca" / "datasets" / "LF.csv"),
+    r = runner.invoke(app, ["qca", "--data", str(QCA_DATA / "datasets" / "LF.csv"),
                             "--outcome", "SURV", "--incl-cut", "0.8"])
     assert "parsimonious solution (1 model)" in r.stdout
     assert "M1: DEV*~IND + URB*STB -> SURV" in r.stdout
 
 
-def test_qca_bad_inputs_are_clear(shared_data, tmp_path):
-    lf = str(shared_data / "qca" / "datasets" / "LF.csv")
+def test_qca_bad_inputs_are_clear(tmp_path):
+    lf = str(QCA_DATA / "datasets" / "LF.csv")
     r = runner.invoke(app, ["qca", "--data", lf])
     assert r.exit_code == 1 and "--data needs --outcome" in r.stderr
     r = runner.invoke(app, ["qca", "--data", lf, "--outcome", "NOPE"])

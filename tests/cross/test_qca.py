@@ -15,6 +15,9 @@ from casusbelli.cross.boolean import expression_membership, parse_expression
 from casusbelli.cross.qca import _covers, _qmc
 from casusbelli.errors import AnalysisError
 
+#: R QCA reference data kept in the repository (see its README for provenance)
+QCA_DATA = Path(__file__).parent / "data" / "qca"
+
 CONDS = ["A", "B", "C", "D"]
 
 
@@ -122,8 +125,8 @@ def test_sufficiency_of_an_expression_matches_the_solution_term():
     assert sufficiency("A", df, "~Y").incl == 0.0
 
 
-def test_synthetic_8_conditions_recovers_the_rule(shared_data: Path):
-    df = pd.read_csv(shared_data / "qca/synthetic/synthetic_crisp_K8_N2000_noise0.csv", index_col=0)
+def test_synthetic_8_conditions_recovers_the_rule():
+    df = pd.read_csv(QCA_DATA / "synthetic/synthetic_crisp_K8_N2000_noise0.csv", index_col=0)
     res = analyze(df, "Y", list("ABCDEFGH"))
     assert [m.expression for m in res.parsimonious.models] == ["D*E + A*B*~C + F*~G*H"]
     assert res.complex.models[0].expression == "D*E + A*B*~C + F*~G*H"

@@ -10,11 +10,14 @@ import pytest
 from casusbelli.cross import calibrate, robustness
 from casusbelli.errors import AnalysisError
 
+#: R QCA reference data kept in the repository (see its README for provenance)
+QCA_DATA = Path(__file__).parent / "data" / "qca"
+
 CONDS = ["DEV", "URB", "LIT", "IND", "STB"]
 
 
-def test_cut_offs_change_the_solution_and_name_flipped_cases(shared_data: Path):
-    lf = pd.read_csv(shared_data / "qca/datasets/LF.csv", index_col=0)
+def test_cut_offs_change_the_solution_and_name_flipped_cases():
+    lf = pd.read_csv(QCA_DATA / "datasets/LF.csv", index_col=0)
     rep = robustness(lf, "SURV", CONDS, incl_cut=0.8, incl_cuts=[0.75, 0.85], n_cuts=[2])
     assert rep.baseline == "DEV*~IND + URB*STB"
     same, stricter, ncut = rep.variants
@@ -26,9 +29,9 @@ def test_cut_offs_change_the_solution_and_name_flipped_cases(shared_data: Path):
     assert rep.robust_share == pytest.approx(1 / 3)
 
 
-def test_recalibration_callable(shared_data: Path):
-    lr = pd.read_csv(shared_data / "qca/datasets/LR.csv", index_col=0)
-    lf = pd.read_csv(shared_data / "qca/datasets/LF.csv", index_col=0)
+def test_recalibration_callable():
+    lr = pd.read_csv(QCA_DATA / "datasets/LR.csv", index_col=0)
+    lf = pd.read_csv(QCA_DATA / "datasets/LF.csv", index_col=0)
 
     def shifted() -> pd.DataFrame:
         out = lf.copy()
