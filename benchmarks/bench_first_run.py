@@ -47,7 +47,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         {"case": "casus analyze, warm", "n": 1, "seconds": warm,
          "baseline": "import numpy, pydantic, sqlalchemy", "baseline_seconds": floor,
          "ratio": warm / floor},
-        {"case": "casus analyze after editing one question's rationale", "n": 1,
+        {"case": "casus analyze after editing one question file", "n": 1,
          "seconds": edited_q, "baseline": "after editing one case coding's value (full run)",
          "baseline_seconds": edited_case, "ratio": edited_q / edited_case},
     ]
@@ -68,9 +68,8 @@ def _edits(exe: list[str]) -> tuple[float, float]:
         cmd = [*exe, "analyze", "-w", str(ws)]
         _time(cmd, env)  # build the store and fill the caches
         q = sorted((ws / "questions").glob("*.yaml"))[-1]
-        q.write_text(q.read_text(encoding="utf-8").replace("rationale:", "rationale: (edited)", 1)
-                     if "rationale:" in q.read_text(encoding="utf-8")
-                     else q.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        # a change of the file's bytes (its content hash), as any edit of its text makes
+        q.write_text(q.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
         edited_q = _time(cmd, env)
         case = ws / "cases" / "syria-2015.yaml"
         text = case.read_text(encoding="utf-8")
