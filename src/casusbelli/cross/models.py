@@ -89,6 +89,7 @@ from typing import Any
 import numpy as np
 
 from casusbelli.errors import AnalysisError
+from casusbelli.forecast.scoring import brier_score
 
 __all__ = [
     "BASE_RATE",
@@ -291,21 +292,6 @@ class Comparison:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def brier_score(prob: Sequence[float] | np.ndarray, outcome: Sequence[int] | np.ndarray) -> float:
-    r"""Mean Brier score of probabilities for binary outcomes (lower is better).
-
-    .. math:: BS = \frac{1}{N} \sum_{i=1}^{N} (p_i - o_i)^2
-
-    Brier, G. W. (1950). Verification of forecasts expressed in terms of probability.
-    *Monthly Weather Review* 78(1), 1-3.
-    """
-    p = np.asarray(prob, dtype=float)
-    o = np.asarray(outcome, dtype=float)
-    if p.shape != o.shape or p.size == 0:
-        raise AnalysisError("brier_score needs equally long, non-empty probabilities and outcomes")
-    return float(np.mean((p - o) ** 2))
 
 
 def missing_prior(values: np.ndarray, kind: str = "empirical") -> tuple[float, float]:

@@ -511,7 +511,7 @@ def _shown(ws: Workspace, f: reg.IssuedForecast) -> str:
     if q is not None:
         try:
             return _display(q.type, f.value)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, ForecastError):
             pass
     return json.dumps(f.value, separators=(",", ":"))
 

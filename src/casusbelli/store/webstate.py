@@ -63,7 +63,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from casusbelli.errors import CasusError, StoreError, UnknownIdError
+from casusbelli.errors import (
+    AccessDeniedError,
+    CasusError,
+    LoginError,
+    StaleEditError,
+    StoreError,
+    TooManyAttemptsError,
+    UnknownIdError,
+)
 from casusbelli.store.db import Store
 from casusbelli.workspace.models import ACH_RATINGS
 
@@ -168,25 +176,8 @@ attempts_t = Table(
 # --------------------------------------------------------------------------- errors
 
 
-class StaleEditError(StoreError):
-    """An ACH edit was based on an old version of the cell; ``current`` is the newer one."""
-
-    def __init__(self, message: str, *, current: AchEdit, attempted: str, **kw: Any) -> None:
-        super().__init__(message, **kw)
-        self.current = current
-        self.attempted = attempted
-
-
-class AccessDeniedError(CasusError):
-    """The signed-in user may not do this (a viewer writing, an analyst editing another's)."""
-
-
-class LoginError(CasusError):
-    """Unknown user or wrong password (the message never says which)."""
-
-
-class TooManyAttemptsError(CasusError):
-    """Too many failed logins for this user from this address; try again later."""
+# StaleEditError, AccessDeniedError, LoginError and TooManyAttemptsError live in
+# casusbelli.errors and are re-exported here.
 
 
 # --------------------------------------------------------------------------- records
