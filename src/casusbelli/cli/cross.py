@@ -18,11 +18,10 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
-from casusbelli.errors import AnalysisError, CasusError
+from casusbelli.errors import AnalysisError
 
 __all__ = ["compare", "comparison_chart", "ensure_store"]
 
@@ -105,25 +104,21 @@ def compare(
     from casusbelli.cross.weights import compare_workspace
     from casusbelli.workspace.load import load_workspace
 
-    try:
-        if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
-            raise AnalysisError(f"cannot save a plot as {plot.suffix or plot.name!r}",
-                                field="--plot", hint="use FILE.svg or FILE.png")
-        root = workspace_path(ws, workspace_opt)
-        workspace = load_workspace(root)
-        url = db or default_store_url(root)
-        ensure_store(workspace, url)
-        settings = ModelSettings(draws=draws) if seed is None else ModelSettings(draws=draws,
-                                                                                 seed=seed)
-        with progress_bar("models", enabled=not json_) as cb:
-            result = compare_workspace(workspace, url, settings=settings, refresh=refresh,
-                                       progress=cb)
-        doc = result.to_dict()
-        if plot is not None:
-            _save_chart(doc, plot)
-    except CasusError as exc:
-        fail(exc)
-        return
+    if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
+        raise AnalysisError(f"cannot save a plot as {plot.suffix or plot.name!r}",
+                            field="--plot", hint="use FILE.svg or FILE.png")
+    root = workspace_path(ws, workspace_opt)
+    workspace = load_workspace(root)
+    url = db or default_store_url(root)
+    ensure_store(workspace, url)
+    settings = ModelSettings(draws=draws) if seed is None else ModelSettings(draws=draws,
+                                                                             seed=seed)
+    with progress_bar("models", enabled=not json_) as cb:
+        result = compare_workspace(workspace, url, settings=settings, refresh=refresh,
+                                   progress=cb)
+    doc = result.to_dict()
+    if plot is not None:
+        _save_chart(doc, plot)
     if json_:
         echo_json(doc)
         return

@@ -10,7 +10,6 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
@@ -60,34 +59,30 @@ def frames(
         scan_corpus,
     )
 
-    try:
-        workspace, store, cache = _ctx(ws)
-        wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
-        if name in store.names():
-            with progress_bar("scanning", not json_) as cb:
-                result = scan_corpus(
-                    workspace,
-                    store,
-                    name,
-                    engine=engine,
-                    frames=wanted,
-                    cache_dir=cache,
-                    scheduler=scheduler,
-                    progress=cb,
-                )
-            counts = frame_counts_table(result)
-            if lang:
-                docs = store.documents(name)
-                langs = dict(zip(docs.iloc[:, 0].astype(str), docs.get("lang", ""), strict=False))
-                counts = counts[[langs.get(d) == lang for d in counts["doc_id"]]]
-        else:
-            counts = load_frame_counts(workspace, name)
-            if lang:
-                counts = counts[counts["lang"] == lang]
-        rows = frame_rates(counts, wanted, by)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, store, cache = _ctx(ws)
+    wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
+    if name in store.names():
+        with progress_bar("scanning", not json_) as cb:
+            result = scan_corpus(
+                workspace,
+                store,
+                name,
+                engine=engine,
+                frames=wanted,
+                cache_dir=cache,
+                scheduler=scheduler,
+                progress=cb,
+            )
+        counts = frame_counts_table(result)
+        if lang:
+            docs = store.documents(name)
+            langs = dict(zip(docs.iloc[:, 0].astype(str), docs.get("lang", ""), strict=False))
+            counts = counts[[langs.get(d) == lang for d in counts["doc_id"]]]
+    else:
+        counts = load_frame_counts(workspace, name)
+        if lang:
+            counts = counts[counts["lang"] == lang]
+    rows = frame_rates(counts, wanted, by)
     if json_:
         echo_json(rows)
         return
@@ -125,17 +120,13 @@ def kwic(
     """Keyword in context: what was counted, with document, date and offset, for checking."""
     from casusbelli.discourse.service import kwic_lines
 
-    try:
-        workspace, store, cache = _ctx(ws)
-        if name not in store.names():
-            raise CasusError(
-                f"no ingested corpus {name!r}",
-                hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts)",
-            )
-        lines = kwic_lines(workspace, store, name, frame, limit=limit, width=width, cache_dir=cache)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, store, cache = _ctx(ws)
+    if name not in store.names():
+        raise CasusError(
+            f"no ingested corpus {name!r}",
+            hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts)",
+        )
+    lines = kwic_lines(workspace, store, name, frame, limit=limit, width=width, cache_dir=cache)
     if json_:
         echo_json([ln._asdict() if hasattr(ln, "_asdict") else vars(ln) for ln in lines])
         return

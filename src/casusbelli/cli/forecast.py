@@ -19,7 +19,6 @@ from casusbelli.cli import (
     console,
     echo_json,
     err_console,
-    fail,
     workspace_path,
 )
 from casusbelli.errors import CasusError
@@ -68,16 +67,12 @@ def forecast_cmd(
 
     from casusbelli.forecast.service import forecast_view
 
-    try:
-        if ws == "issue":
-            raise CasusError("`casus forecast` shows forecasts; to register them run "
-                             "`casus issue [WS]`")
-        workspace, url = _open(ws, db, workspace_opt)
-        view = forecast_view(workspace, url, question=question, scenario=scenario,
-                             include_closed=all_)
-    except CasusError as exc:
-        fail(exc)
-        return
+    if ws == "issue":
+        raise CasusError("`casus forecast` shows forecasts; to register them run "
+                         "`casus issue [WS]`")
+    workspace, url = _open(ws, db, workspace_opt)
+    view = forecast_view(workspace, url, question=question, scenario=scenario,
+                         include_closed=all_)
     if json_:
         echo_json(view.to_dict())
         return
@@ -107,12 +102,8 @@ def issue(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt =
     """
     from casusbelli.forecast.service import issue_forecasts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        report = issue_forecasts(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    report = issue_forecasts(workspace, url, question=question)
     if json_:
         echo_json(report.to_dict())
         return
@@ -138,12 +129,8 @@ def registry(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOp
 
     from casusbelli.forecast.service import registry_view
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        view = registry_view(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    view = registry_view(workspace, url, question=question)
     if json_:
         echo_json(view.to_dict())
         return
@@ -174,12 +161,8 @@ def resolve(
     """Record a question's outcome with its source (once; it is never changed)."""
     from casusbelli.forecast.service import resolve_question
 
-    try:
-        workspace, url = _open(ws, db)
-        res = resolve_question(workspace, url, question, outcome, source, on=date, note=note)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db)
+    res = resolve_question(workspace, url, question, outcome, source, on=date, note=note)
     if json_:
         echo_json(res.to_dict())
         return
@@ -197,12 +180,8 @@ def score(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
 
     from casusbelli.forecast.service import score_forecasts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        report = score_forecasts(workspace, url)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    report = score_forecasts(workspace, url)
     if json_:
         echo_json(report.to_dict())
         return
@@ -239,12 +218,8 @@ def signposts(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionO
     (expected absolute change: the value of watching for them)."""
     from casusbelli.forecast.service import rank_signposts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        ranked = rank_signposts(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    ranked = rank_signposts(workspace, url, question=question)
     if json_:
         echo_json([r.to_dict() for r in ranked])
         return
@@ -276,12 +251,8 @@ def observe(
 
     from casusbelli.forecast.service import observe_signpost
 
-    try:
-        workspace, url = _open(ws, db)
-        report = observe_signpost(workspace, url, signpost, status, source, on=date, note=note)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db)
+    report = observe_signpost(workspace, url, signpost, status, source, on=date, note=note)
     if json_:
         echo_json(report.to_dict())
         return

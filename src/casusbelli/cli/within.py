@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, fail, workspace_path
+from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, workspace_path
 from casusbelli.errors import CasusError
 
 if TYPE_CHECKING:
@@ -65,16 +65,12 @@ def ach(
 
     from casusbelli.within import score_ach
 
-    try:
-        m = _matrix(case, matrix, ws, analyst)
-        if criterion not in ("top", "order"):
-            raise CasusError(
-                f"unknown criterion {criterion!r}; expected top or order", field="--criterion"
-            )
-        result = score_ach(m, criterion=criterion)  # type: ignore[arg-type]
-    except CasusError as exc:
-        fail(exc)
-        return
+    m = _matrix(case, matrix, ws, analyst)
+    if criterion not in ("top", "order"):
+        raise CasusError(
+            f"unknown criterion {criterion!r}; expected top or order", field="--criterion"
+        )
+    result = score_ach(m, criterion=criterion)  # type: ignore[arg-type]
     if json_:
         echo_json({"case": case, "matrix": m.to_dict(), **result.to_dict()})
         return
@@ -153,36 +149,32 @@ def trace(
     and on evidence knowable before the decision side by side, and how robust the leader is."""
     from casusbelli.within.section import case_trace, matrix_trace
 
-    try:
-        if prior not in ("flat", "workspace"):
+    if prior not in ("flat", "workspace"):
+        raise CasusError(
+            f"unknown prior {prior!r}; expected flat or workspace", field="--prior"
+        )
+    if matrix is not None:
+        if before is not None:
             raise CasusError(
-                f"unknown prior {prior!r}; expected flat or workspace", field="--prior"
+                "--before needs a workspace case (a matrix file has no dates)",
+                field="--before",
             )
-        if matrix is not None:
-            if before is not None:
-                raise CasusError(
-                    "--before needs a workspace case (a matrix file has no dates)",
-                    field="--before",
-                )
-            result = matrix_trace(
-                _matrix(None, matrix, ws), with_interpretations=with_interpretations
-            )
-        else:
-            if case is None:
-                raise CasusError("give a CASE id or --matrix FILE")
-            from casusbelli.workspace import load_workspace
+        result = matrix_trace(
+            _matrix(None, matrix, ws), with_interpretations=with_interpretations
+        )
+    else:
+        if case is None:
+            raise CasusError("give a CASE id or --matrix FILE")
+        from casusbelli.workspace import load_workspace
 
-            pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
-            result = case_trace(
-                load_workspace(workspace_path(ws)),
-                case,
-                pr,
-                before=before,
-                with_interpretations=with_interpretations,
-            )
-    except CasusError as exc:
-        fail(exc)
-        return
+        pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
+        result = case_trace(
+            load_workspace(workspace_path(ws)),
+            case,
+            pr,
+            before=before,
+            with_interpretations=with_interpretations,
+        )
     d = result.to_dict()
     if json_:
         items = [
