@@ -36,6 +36,7 @@ __all__ = [
     "CasusError",
     "CsrfError",
     "DuplicateIdError",
+    "FileProblemError",
     "ForecastError",
     "LoginError",
     "Problem",
@@ -195,3 +196,16 @@ class AuthRequiredError(CasusError):
 
 class CsrfError(CasusError):
     """A write came without the page's CSRF token (or with a wrong one)."""
+
+
+class FileProblemError(Exception):
+    """Internal: a whole-file problem (unreadable, too big, not UTF-8, bad YAML, empty).
+
+    Raised by the readers of :mod:`casusbelli.workspace.yamlio` and caught by the loaders, which
+    collect ``problem`` (a located :class:`Problem`) into their own :class:`CasusError`. It is
+    not a :class:`CasusError` itself: it never leaves the library.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem

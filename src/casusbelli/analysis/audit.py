@@ -696,7 +696,7 @@ def _within_checks(ws: Workspace) -> list[Check]:
 
 def _forecast_checks(ws: Workspace) -> list[Check]:
     """Resolved questions by sample: a track record needs out-of-sample questions."""
-    from casusbelli.forecast.service import OUT_OF_SAMPLE, question_sample
+    from casusbelli.analysis.forecasts import OUT_OF_SAMPLE, question_sample
 
     resolved = [q for q in ws.questions.values() if q.resolution is not None]
     if not resolved:

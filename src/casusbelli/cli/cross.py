@@ -1,6 +1,6 @@
 """Cross-case commands: ``casus compare`` (per-theory Bayesian models and theory weights).
 
-Each command calls one library function (:func:`casusbelli.cross.weights.compare_workspace`)
+Each command calls one library function (:func:`casusbelli.analysis.weights.compare_workspace`)
 and renders it; heavy imports (PyMC, ArviZ, Altair) happen inside the command, so ``casus
 --help`` stays fast.
 """
@@ -99,9 +99,9 @@ def compare(
     """Per-theory Bayesian models: PSIS-LOO elpd, its se, stacking weight, LOO Brier score."""
     from rich.table import Table
 
+    from casusbelli.analysis.weights import compare_workspace
     from casusbelli.config import default_store_url
     from casusbelli.cross.models import BASE_RATE, ModelSettings
-    from casusbelli.cross.weights import compare_workspace
     from casusbelli.workspace.load import load_workspace
 
     if plot is not None and plot.suffix.lower() not in (".svg", ".png"):

@@ -65,7 +65,7 @@ def forecast_cmd(
     """
     from rich.table import Table
 
-    from casusbelli.forecast.service import forecast_view
+    from casusbelli.analysis.forecasts import forecast_view
 
     if ws == "issue":
         raise CasusError("`casus forecast` shows forecasts; to register them run "
@@ -100,7 +100,7 @@ def issue(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt =
     The registry is append-only: re-issuing adds rows. Closed questions are skipped; naming
     one with --question is an error.
     """
-    from casusbelli.forecast.service import issue_forecasts
+    from casusbelli.analysis.forecasts import issue_forecasts
 
     workspace, url = _open(ws, db, workspace_opt)
     report = issue_forecasts(workspace, url, question=question)
@@ -127,7 +127,7 @@ def registry(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOp
     scenario, probability (or value) and time, oldest first."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import registry_view
+    from casusbelli.analysis.forecasts import registry_view
 
     workspace, url = _open(ws, db, workspace_opt)
     view = registry_view(workspace, url, question=question)
@@ -159,7 +159,7 @@ def resolve(
     json_: JsonOpt = False,
 ) -> None:
     """Record a question's outcome with its source (once; it is never changed)."""
-    from casusbelli.forecast.service import resolve_question
+    from casusbelli.analysis.forecasts import resolve_question
 
     workspace, url = _open(ws, db)
     res = resolve_question(workspace, url, question, outcome, source, on=date, note=note)
@@ -178,7 +178,7 @@ def score(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
     paired bootstrap intervals for the differences between forecasters and calibration tables."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import score_forecasts
+    from casusbelli.analysis.forecasts import score_forecasts
 
     workspace, url = _open(ws, db, workspace_opt)
     report = score_forecasts(workspace, url)
@@ -216,7 +216,7 @@ def signposts(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionO
               json_: JsonOpt = False) -> None:
     """Signposts ranked by how much observing them would move the ensemble forecasts
     (expected absolute change: the value of watching for them)."""
-    from casusbelli.forecast.service import rank_signposts
+    from casusbelli.analysis.forecasts import rank_signposts
 
     workspace, url = _open(ws, db, workspace_opt)
     ranked = rank_signposts(workspace, url, question=question)
@@ -249,7 +249,7 @@ def observe(
     likelihoods, and new ensemble forecasts are issued."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import observe_signpost
+    from casusbelli.analysis.forecasts import observe_signpost
 
     workspace, url = _open(ws, db)
     report = observe_signpost(workspace, url, signpost, status, source, on=date, note=note)

@@ -25,7 +25,7 @@ MatrixOpt = Annotated[
 def _matrix(
     case: str | None, matrix: Path | None, ws: str | None, analyst: str | None = None
 ) -> "AchMatrix":
-    from casusbelli.within import load_matrix
+    from casusbelli.analysis.matrix import load_matrix
     from casusbelli.within.section import evidence_matrix
     from casusbelli.workspace import load_workspace
 

@@ -160,7 +160,9 @@ def ensemble(kind: str, values: Mapping[str, Any], weights: Mapping[str, float])
                 comps.append(dict(mean=float(v["mean"]), sd=float(v["sd"]), weight=w[t]))
         means = [float(point(kind, values[t])) for t in names]  # type: ignore[arg-type]
         return Ensemble({"mixture": comps}, w, {"mean": _spread(means, ws)})
-    raise ForecastError(f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric")
+    raise ForecastError(
+        f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric"
+    )
 
 
 def performance_weights(mean_brier: Mapping[str, float], n: int, *, learning_rate: float = 1.0,

@@ -271,7 +271,9 @@ def score_value(kind: str, value: Any, outcome: Any, *, options: Sequence[str] |
         y = float(outcome)
         crps = crps_normal(m[0], s[0], y) if len(m) == 1 else crps_mixture(m, s, w, y)
         return Scores(None, _normal_logs(m, s, w, y), crps)
-    raise ForecastError(f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric")
+    raise ForecastError(
+        f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric"
+    )
 
 
 def uniform_scores(kind: str, outcome: Any, *, n_options: int = 2,

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from casusbelli.errors import AuthRequiredError, CasusError, CsrfError
+from casusbelli.errors import AuthRequiredError, CsrfError
 from casusbelli.store.webstate import (
     DEFAULT_ANALYST,
     AccessDeniedError,

@@ -1,4 +1,4 @@
-"""Read an analyst's own ACH matrix from a CSV or YAML file (I/O at the edge of ``within``).
+"""Read an analyst's own ACH matrix from a CSV or YAML file into the engine's :class:`AchMatrix`.
 
 CSV: a header ``id,evidence,credibility,relevance,<hyp1>,<hyp2>,...`` and one row per item.
 ``credibility`` and ``relevance`` may be left empty (medium) or the columns left out. Optional
@@ -30,12 +30,13 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from casusbelli.errors import (
     DuplicateIdError,
+    FileProblemError,
     Problem,
     SchemaError,
     SourceError,
@@ -43,9 +44,7 @@ from casusbelli.errors import (
     WorkspaceError,
 )
 from casusbelli.within.ach import CODES, LEVELS, NA_CODE, AchMatrix
-
-if TYPE_CHECKING:
-    from casusbelli.workspace.yamlio import Marks
+from casusbelli.workspace.yamlio import Marks, read_text, read_yaml
 
 __all__ = ["MAX_MATRIX_BYTES", "load_matrix"]
 
@@ -80,10 +79,6 @@ def load_matrix(path: str | Path, *, max_bytes: int = MAX_MATRIX_BYTES) -> AchMa
         hypothesis or analyst, a missing column, a duplicate item id, a likelihood outside
         (0, 1]. ``problems`` lists every problem found (up to 50).
     """
-    # imported here: importing the workspace package pulls in pydantic, which the maths
-    # modules of ``casusbelli.within`` must not need
-    from casusbelli.workspace.yamlio import _FileProblem, read_text, read_yaml
-
     p = Path(path)
     rel = str(path)
     suffix = p.suffix.lower()
@@ -98,7 +93,7 @@ def load_matrix(path: str | Path, *, max_bytes: int = MAX_MATRIX_BYTES) -> AchMa
             return _load_csv(text, rel)
         doc = read_yaml(p, rel, max_bytes=max_bytes)
         return _load_yaml(doc.data, doc.marks, rel)
-    except _FileProblem as exc:
+    except FileProblemError as exc:
         pr = exc.problem
         raise SourceError(pr.message, file=pr.file, line=pr.line, column=pr.column) from exc
 
