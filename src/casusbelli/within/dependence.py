@@ -1,0 +1,582 @@
+"""Dependence-aware process tracing: items that share a source or a ``depends_on`` link count
+once (a cluster's geometric-mean likelihood), with tempering and worst-case sensitivity (see
+:mod:`casusbelli.within.bayes` for the formulas and references).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from casusbelli.errors import AnalysisError
+from casusbelli.within.posterior import (
+    CERTAINTY,
+    UNIQUENESS,
+    TraceResult,
+    _check_likelihoods,
+    _softmax,
+    trace,
+)
+
+__all__ = [
+    "Cluster",
+    "EXACT_SUBSETS",
+    "ProcessTrace",
+    "Sensitivity",
+    "TEMPER_POWERS",
+    "WorstCase",
+    "clusters_of",
+    "trace_evidence",
+    "worst_case",
+]
+
+
+# --------------------------------------------------------------------------- dependence-aware
+
+#: Powers applied to the log-likelihoods in :class:`Sensitivity` (1 = as rated).
+TEMPER_POWERS = (0.5, 0.25)
+#: Largest number of subsets enumerated for the worst case at one k; above it, a greedy bound.
+EXACT_SUBSETS = 20_000
+#: The kind whose items stay out of the likelihood unless ``with_interpretations``.
+INTERPRETATION = "interpretation"
+
+
+def clusters_of(
+    item_ids: Sequence[str],
+    sources: Sequence[Sequence[str]] | None = None,
+    depends_on: Sequence[Sequence[str]] | None = None,
+) -> tuple[tuple[int, ...], ...]:
+    """Group items that share a source id or are linked by ``depends_on`` (union-find).
+
+    Returns the clusters as tuples of item positions, each sorted, ordered by their first item.
+    Links to ids not in ``item_ids`` are ignored (they are left out of this run).
+    """
+    n = len(item_ids)
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    first_with: dict[str, int] = {}
+    for k, srcs in enumerate(sources or [()] * n):
+        for src in srcs:
+            if src in first_with:
+                union(first_with[src], k)
+            else:
+                first_with[src] = k
+    pos = {iid: k for k, iid in enumerate(item_ids)}
+    for k, deps in enumerate(depends_on or [()] * n):
+        for d in deps:
+            if d in pos:
+                union(k, pos[d])
+    groups: dict[int, list[int]] = {}
+    for k in range(n):
+        groups.setdefault(find(k), []).append(k)
+    return tuple(tuple(g) for g in sorted(groups.values(), key=lambda g: g[0]))
+
+
+def _day(value: str | None, last: bool) -> tuple[int, int, int] | None:
+    """First or last calendar day a partial date (YYYY, YYYY-MM, YYYY-MM-DD) can mean."""
+    if value is None:
+        return None
+    try:
+        parts = [int(x) for x in str(value).split("-")]
+    except ValueError:
+        parts = []
+    if not 1 <= len(parts) <= 3:
+        raise AnalysisError(f"expected a date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    if len(parts) == 2:
+        import calendar
+
+        return parts[0], parts[1], (calendar.monthrange(*parts)[1] if last else 1)
+    return (parts[0], 12, 31) if last else (parts[0], 1, 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Cluster:
+    """Items counted as one piece of evidence, and the one likelihood they contribute.
+
+    ``log_likelihood[i]`` is the mean over the items of :math:`\\log P(E_k \\mid H_i)`;
+    ``log_ratio_vs_rest[i]`` is that likelihood against the prior-weighted rivals of H_i (natural
+    log); ``influence`` is the total-variation distance between the posterior and the posterior
+    without this cluster; ``posterior_after`` the posterior once this cluster and every earlier
+    one (clusters are in order of the date they became knowable) are in.
+    """
+
+    id: str
+    items: tuple[str, ...]
+    log_likelihood: NDArray[np.float64]
+    log_ratio_vs_rest: NDArray[np.float64]
+    influence: float
+    posterior_after: NDArray[np.float64]
+
+    def to_dict(self, hypotheses: Sequence[str]) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        h = list(hypotheses)
+        return {
+            "id": self.id,
+            "items": list(self.items),
+            "log_likelihood": dict(zip(h, self.log_likelihood.tolist(), strict=True)),
+            "log_ratio_vs_rest": dict(zip(h, self.log_ratio_vs_rest.tolist(), strict=True)),
+            "influence": self.influence,
+            "posterior_after": dict(zip(h, self.posterior_after.tolist(), strict=True)),
+        }
+
+
+@dataclass(frozen=True)
+class WorstCase:
+    """The leader's lowest posterior after removing at most ``k`` clusters.
+
+    ``removed`` names the clusters removed (``k`` of them or fewer, when removing fewer was
+    worse). ``method`` is ``"exact"`` (every subset of size 1..k enumerated; ``subsets`` counts
+    those of size k) or ``"greedy"`` (for some size, clusters removed one at a time, each the one
+    that lowers the leader most): then ``posterior`` is an upper bound on the true lowest value,
+    which may be lower still.
+    """
+
+    k: int
+    leader: str
+    posterior: float
+    removed: tuple[str, ...]
+    method: Literal["exact", "greedy"]
+    subsets: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        return {
+            "k": self.k,
+            "leader": self.leader,
+            "posterior": self.posterior,
+            "removed": list(self.removed),
+            "method": self.method,
+            "bound": "exact" if self.method == "exact" else "upper bound on the lowest value",
+            "subsets": self.subsets,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Sensitivity:
+    """How far the clustered posterior moves under weaker or fewer evidence, or other analysts.
+
+    Attributes
+    ----------
+    leader
+        The hypothesis with the highest clustered posterior.
+    tempered
+        ``(power, posterior)`` pairs: every cluster log-likelihood multiplied by the power
+        (likelihoods flattened toward 1, as if the analyst were over-confident).
+    worst_case
+        Per k = 1..5 (at most the number of clusters), the leader's lowest posterior after
+        removing at most k clusters: see :class:`WorstCase`.
+    analysts, analyst_posteriors
+        When several analysts rated the items: each analyst's clustered posterior (ratings
+        mapped with :data:`LIKELIHOOD_FROM_RATING`); ``None`` otherwise.
+    leader_band
+        Lowest and highest posterior of the leader over the full, tempered, worst-case and
+        per-analyst posteriors.
+    """
+
+    hypotheses: tuple[str, ...]
+    leader: str
+    tempered: tuple[tuple[float, NDArray[np.float64]], ...]
+    worst_case: tuple[WorstCase, ...]
+    analysts: tuple[str, ...] | None
+    analyst_posteriors: NDArray[np.float64] | None
+    leader_band: tuple[float, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping."""
+        h = list(self.hypotheses)
+        spread = None
+        if self.analysts is not None and self.analyst_posteriors is not None:
+            ap = self.analyst_posteriors
+            spread = {
+                "analysts": {
+                    a: dict(zip(h, ap[k].tolist(), strict=True))
+                    for k, a in enumerate(self.analysts)
+                },
+                "min": dict(zip(h, ap.min(axis=0).tolist(), strict=True)),
+                "max": dict(zip(h, ap.max(axis=0).tolist(), strict=True)),
+            }
+        return {
+            "leader": self.leader,
+            "tempered": {
+                str(p): dict(zip(h, post.tolist(), strict=True)) for p, post in self.tempered
+            },
+            "worst_case": [w.to_dict() for w in self.worst_case],
+            "analysts": spread,
+            "leader_band": list(self.leader_band),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ProcessTrace:
+    """Result of :func:`trace_evidence`: dependence-aware posterior, pre-decision view, sensitivity.
+
+    Attributes
+    ----------
+    hypotheses, item_ids, kinds, knowable
+        Labels and each item's kind and knowable date (``None`` unknown).
+    in_likelihood
+        Whether each item enters the likelihood (interpretations do not, by default).
+    cluster_of
+        Each item's cluster id (``None`` when it is left out of the likelihood).
+    prior, posterior, flat_posterior
+        Prior, clustered posterior, and the clustered posterior under a flat prior.
+    posterior_independent
+        What multiplying every included item's likelihood (independence) would give.
+    decision_date, posterior_before_decision, items_before_decision
+        The cut-off date, and the clustered posterior on the included items knowable strictly
+        before it (``None`` without a date); an item with an unknown date is not before it.
+    clusters
+        In order of the first date one of their items became knowable (unknown last).
+    detail
+        The per-item :class:`TraceResult` (decibans, test types) over every item.
+    sensitivity
+        See :class:`Sensitivity`.
+    """
+
+    hypotheses: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    kinds: tuple[str | None, ...]
+    knowable: tuple[str | None, ...]
+    in_likelihood: tuple[bool, ...]
+    cluster_of: tuple[str | None, ...]
+    with_interpretations: bool
+    prior: NDArray[np.float64]
+    posterior: NDArray[np.float64]
+    flat_posterior: NDArray[np.float64]
+    posterior_independent: NDArray[np.float64]
+    decision_date: str | None
+    posterior_before_decision: NDArray[np.float64] | None
+    items_before_decision: tuple[str, ...]
+    clusters: tuple[Cluster, ...]
+    detail: TraceResult
+    sensitivity: Sensitivity
+
+    @property
+    def most_influential(self) -> tuple[str, ...]:
+        """Cluster ids by decreasing influence."""
+        order = sorted(range(len(self.clusters)), key=lambda c: -self.clusters[c].influence)
+        return tuple(self.clusters[c].id for c in order)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping (the shape of ``casus trace --json``)."""
+        h = self.hypotheses
+        d = self.detail
+        before = set(self.items_before_decision)
+
+        def post(x: NDArray[np.float64] | None) -> dict[str, float] | None:
+            return None if x is None else dict(zip(h, x.tolist(), strict=True))
+
+        return {
+            "hypotheses": list(h),
+            "prior": post(self.prior),
+            "posterior": post(self.posterior),
+            "flat_posterior": post(self.flat_posterior),
+            "posterior_independent": post(self.posterior_independent),
+            "decision_date": self.decision_date,
+            "posterior_before_decision": post(self.posterior_before_decision),
+            "items_before_decision": list(self.items_before_decision),
+            "with_interpretations": self.with_interpretations,
+            "items": [
+                {
+                    "id": iid,
+                    "kind": self.kinds[k],
+                    "knowable": self.knowable[k],
+                    "in_likelihood": self.in_likelihood[k],
+                    "interpretation": self.kinds[k] == INTERPRETATION,
+                    "cluster": self.cluster_of[k],
+                    "before_decision": iid in before,
+                    "decibans_vs_rest": dict(zip(h, d.decibans_vs_rest[k].tolist(), strict=True)),
+                    "decibans": {
+                        a: {b: float(d.decibans[k, i, j]) for j, b in enumerate(h) if j != i}
+                        for i, a in enumerate(h)
+                    },
+                    "tests": dict(zip(h, d.tests[k], strict=True)),
+                }
+                for k, iid in enumerate(self.item_ids)
+            ],
+            "excluded": [iid for k, iid in enumerate(self.item_ids) if not self.in_likelihood[k]],
+            "clusters": [c.to_dict(h) for c in self.clusters],
+            "most_influential": list(self.most_influential),
+            "sensitivity": self.sensitivity.to_dict(),
+        }
+
+
+def _vs_rest(loglk: NDArray[np.float64], pi: NDArray[np.float64]) -> NDArray[np.float64]:
+    """log L_i - log(sum_{j != i} pi_j L_j / (1 - pi_i)), rows of ``loglk`` separately."""
+    m = pi.size
+    if m == 1:
+        return np.zeros_like(loglk)
+    lk = np.exp(loglk - loglk.max(axis=-1, keepdims=True))
+    rivals = (lk @ pi)[..., None] - lk * pi
+    return np.log(lk) - np.log(rivals / (1.0 - pi))  # type: ignore[no-any-return]
+
+
+def worst_case(
+    cluster_loglk: ArrayLike,
+    prior: ArrayLike,
+    leader: int,
+    k: int,
+    *,
+    exact_limit: int = EXACT_SUBSETS,
+) -> tuple[float, tuple[int, ...], Literal["exact", "greedy"], int]:
+    r"""Lowest posterior of hypothesis ``leader`` after removing any ``k`` clusters.
+
+    .. math::
+
+        \min_{|S| = k}\ \operatorname{softmax}
+        \Big(\log\pi + \sum_{c \notin S} \ell_c\Big)_{\text{leader}}
+
+    Enumerates every subset when :math:`\binom{C}{k} \le` ``exact_limit``; otherwise removes
+    clusters greedily (each step the one that lowers the leader most), which gives an upper bound
+    on the minimum. Returns ``(posterior, removed positions, method, number of subsets)``.
+    """
+    from itertools import combinations
+    from math import comb
+
+    lc = np.asarray(cluster_loglk, dtype=np.float64)
+    logpi = np.log(np.asarray(prior, dtype=np.float64))
+    total = lc.sum(axis=0)
+    n = lc.shape[0]
+    if not 0 < k <= n:
+        raise AnalysisError(f"cannot remove {k} of {n} clusters", field="k")
+    count = comb(n, k)
+    if count <= exact_limit:
+        subsets = np.fromiter(
+            (i for c in combinations(range(n), k) for i in c), dtype=np.intp, count=count * k
+        ).reshape(count, k)
+        post = _softmax(logpi + total - lc[subsets].sum(axis=1))[:, leader]
+        best = int(np.argmin(post))
+        return float(post[best]), tuple(int(i) for i in subsets[best]), "exact", count
+    removed: list[int] = []
+    rest = total.copy()
+    value = float(_softmax(logpi + rest)[leader])
+    for _ in range(k):
+        left = [c for c in range(n) if c not in removed]
+        post = _softmax(logpi + rest - lc[left])[:, leader]
+        pick = int(np.argmin(post))
+        removed.append(left[pick])
+        rest = rest - lc[left[pick]]
+        value = float(post[pick])
+    return value, tuple(removed), "greedy", count
+
+
+def trace_evidence(
+    likelihoods: ArrayLike,
+    *,
+    hypotheses: Sequence[str] | None = None,
+    item_ids: Sequence[str] | None = None,
+    prior: ArrayLike | None = None,
+    sources: Sequence[Sequence[str]] | None = None,
+    depends_on: Sequence[Sequence[str]] | None = None,
+    kinds: Sequence[str | None] | None = None,
+    knowable: Sequence[str | None] | None = None,
+    decision_date: str | None = None,
+    with_interpretations: bool = False,
+    analyst_likelihoods: ArrayLike | None = None,
+    analysts: Sequence[str] | None = None,
+    max_k: int = 5,
+    exact_limit: int = EXACT_SUBSETS,
+    certainty: float = CERTAINTY,
+    uniqueness: float = UNIQUENESS,
+) -> ProcessTrace:
+    r"""Process tracing that counts dependent evidence once and shows what was knowable then.
+
+    Parameters
+    ----------
+    likelihoods
+        ``P(E_k | H_i)``, shape ``(items, hypotheses)``, in (0, 1].
+    hypotheses, item_ids, prior
+        As in :func:`trace`.
+    sources, depends_on
+        Per item, its source ids and the ids of items it depends on; items sharing a source or
+        linked by ``depends_on`` form one cluster (:func:`clusters_of`). Default: none.
+    kinds
+        Per item ``observation``, ``official_statement``, ``interpretation`` or ``None``.
+        Interpretations stay out of the likelihood unless ``with_interpretations``.
+    knowable, decision_date
+        Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``). An item is *before the decision*
+        when the last day its knowable date can mean is earlier than the first day of
+        ``decision_date``; an unknown date (``None``) never is.
+    analyst_likelihoods, analysts
+        ``(analysts, items, hypotheses)`` likelihoods per analyst, for the spread in
+        :class:`Sensitivity` (only used with two analysts or more).
+    max_k, exact_limit
+        Worst case for k = 1..``max_k`` clusters removed; see :func:`worst_case`.
+
+    Returns
+    -------
+    ProcessTrace
+
+    Notes
+    -----
+    Cluster :math:`c` contributes :math:`\ell_c(i) = |c|^{-1}\sum_{k\in c}\log L_{ki}` and the
+    posterior is :math:`\operatorname{softmax}(\log\pi + \sum_c \ell_c)`. The pre-decision
+    posterior keeps the clusters of the full set, each restricted to its items knowable before
+    the decision (two early items linked only through a later one stay one cluster, the cautious
+    choice). Tempered posteriors use :math:`\gamma\sum_c\ell_c` for :math:`\gamma` in
+    :data:`TEMPER_POWERS`. The mean-of-logs rule and tempering are this package's conventions.
+    """
+    lk = np.asarray(likelihoods, dtype=np.float64)
+    detail = trace(
+        lk,
+        hypotheses=hypotheses,
+        item_ids=item_ids,
+        prior=prior,
+        certainty=certainty,
+        uniqueness=uniqueness,
+    )
+    n, m = lk.shape
+    hyps, ids, pi = detail.hypotheses, detail.item_ids, detail.prior
+    kinds_t = tuple(kinds) if kinds is not None else (None,) * n
+    know_t = tuple(knowable) if knowable is not None else (None,) * n
+    for name, seq in (
+        ("kinds", kinds_t),
+        ("knowable", know_t),
+        ("sources", sources),
+        ("depends_on", depends_on),
+    ):
+        if seq is not None and len(seq) != n:
+            raise AnalysisError(f"{name} has {len(seq)} entries for {n} items", field=name)
+    include = tuple(with_interpretations or kd != INTERPRETATION for kd in kinds_t)
+    inc_idx = [k for k in range(n) if include[k]]
+    if not inc_idx:
+        raise AnalysisError(
+            "every item is an interpretation; nothing enters the likelihood",
+            hint="pass with_interpretations (casus trace --with-interpretations)",
+        )
+    groups = clusters_of(
+        [ids[k] for k in inc_idx],
+        [sources[k] for k in inc_idx] if sources is not None else None,
+        [depends_on[k] for k in inc_idx] if depends_on is not None else None,
+    )
+    groups = tuple(tuple(inc_idx[g] for g in grp) for grp in groups)
+
+    def first_known(grp: tuple[int, ...]) -> tuple[int, tuple[int, int, int], int]:
+        days = [d for d in (_day(know_t[k], True) for k in grp) if d is not None]
+        return (0, min(days), grp[0]) if days else (1, (0, 0, 0), grp[0])
+
+    groups = tuple(sorted(groups, key=first_known))
+    loglk = np.log(lk)
+
+    def combine(
+        log_rows: NDArray[np.float64], grps: Sequence[Sequence[int]]
+    ) -> NDArray[np.float64]:
+        if not grps:
+            return np.zeros((0, m))
+        return np.stack([log_rows[list(g)].mean(axis=0) for g in grps])
+
+    lc = combine(loglk, groups)
+    logpi = np.log(pi)
+    total = lc.sum(axis=0)
+    posterior = _softmax(logpi + total)
+    flat = _softmax(total)
+    independent = _softmax(logpi + loglk[inc_idx].sum(axis=0))
+    path = _softmax(logpi + np.cumsum(lc, axis=0))
+    loo = _softmax(logpi + total - lc)
+    influence = 0.5 * np.abs(loo - posterior).sum(axis=1)
+    vs_rest = _vs_rest(lc, pi)
+    cids = tuple(ids[g[0]] if len(g) == 1 else "+".join(ids[k] for k in g) for g in groups)
+    clusters = tuple(
+        Cluster(
+            id=cids[c],
+            items=tuple(ids[k] for k in g),
+            log_likelihood=lc[c],
+            log_ratio_vs_rest=vs_rest[c],
+            influence=float(influence[c]),
+            posterior_after=path[c],
+        )
+        for c, g in enumerate(groups)
+    )
+    cluster_of: list[str | None] = [None] * n
+    for c, g in enumerate(groups):
+        for k in g:
+            cluster_of[k] = cids[c]
+
+    post_before: NDArray[np.float64] | None = None
+    before_ids: tuple[str, ...] = ()
+    cut = _day(decision_date, False)
+    if cut is not None:
+        early = {k for k in inc_idx if (d := _day(know_t[k], True)) is not None and d < cut}
+        before_ids = tuple(ids[k] for k in range(n) if k in early)
+        sub = [tuple(k for k in g if k in early) for g in groups]
+        post_before = _softmax(logpi + combine(loglk, [g for g in sub if g]).sum(axis=0))
+
+    leader = int(np.argmax(posterior))
+    tempered = tuple((p, _softmax(logpi + p * total)) for p in TEMPER_POWERS)
+    worst: list[WorstCase] = []
+    exact_so_far = True
+    for k in range(1, min(max_k, len(groups)) + 1):
+        value, removed, method, count = worst_case(lc, pi, leader, k, exact_limit=exact_limit)
+        exact_so_far = exact_so_far and method == "exact"
+        label: Literal["exact", "greedy"] = "exact" if exact_so_far else "greedy"
+        if worst and worst[-1].posterior <= value:  # removing fewer was worse: "at most k"
+            value, names = worst[-1].posterior, worst[-1].removed
+        else:
+            names = tuple(cids[c] for c in removed)
+        worst.append(WorstCase(k, hyps[leader], value, names, label, count))
+    a_names, a_post = None, None
+    if analyst_likelihoods is not None:
+        alk = np.asarray(analyst_likelihoods, dtype=np.float64)
+        if alk.shape[1:] != (n, m):
+            raise AnalysisError(
+                f"analyst likelihoods have shape {alk.shape}, expected (analysts, {n}, {m})",
+                field="analyst_likelihoods",
+            )
+        if alk.shape[0] >= 2:
+            _check_likelihoods(alk, "analyst_likelihoods")
+            a_names = (
+                tuple(analysts)
+                if analysts is not None
+                else tuple(f"A{a + 1}" for a in range(alk.shape[0]))
+            )
+            a_post = np.stack(
+                [_softmax(logpi + combine(np.log(x), groups).sum(axis=0)) for x in alk]
+            )
+    values = [posterior[leader], *(t[leader] for _, t in tempered), *(w.posterior for w in worst)]
+    if a_post is not None:
+        values += list(a_post[:, leader])
+    sens = Sensitivity(
+        hypotheses=hyps,
+        leader=hyps[leader],
+        tempered=tempered,
+        worst_case=tuple(worst),
+        analysts=a_names,
+        analyst_posteriors=a_post,
+        leader_band=(float(min(values)), float(max(values))),
+    )
+    return ProcessTrace(
+        hypotheses=hyps,
+        item_ids=ids,
+        kinds=kinds_t,
+        knowable=know_t,
+        in_likelihood=include,
+        cluster_of=tuple(cluster_of),
+        with_interpretations=with_interpretations,
+        prior=pi,
+        posterior=posterior,
+        flat_posterior=flat,
+        posterior_independent=independent,
+        decision_date=decision_date,
+        posterior_before_decision=post_before,
+        items_before_decision=before_ids,
+        clusters=clusters,
+        detail=detail,
+        sensitivity=sens,
+    )
