@@ -461,94 +461,19 @@ def trace_evidence(
             "every item is an interpretation; nothing enters the likelihood",
             hint="pass with_interpretations (casus trace --with-interpretations)",
         )
-    groups = clusters_of(
-        [ids[k] for k in inc_idx],
-        [sources[k] for k in inc_idx] if sources is not None else None,
-        [depends_on[k] for k in inc_idx] if depends_on is not None else None,
-    )
-    groups = tuple(tuple(inc_idx[g] for g in grp) for grp in groups)
-
-    def first_known(grp: tuple[int, ...]) -> tuple[int, tuple[int, int, int], int]:
-        days = [d for d in (_day(know_t[k], True) for k in grp) if d is not None]
-        return (0, min(days), grp[0]) if days else (1, (0, 0, 0), grp[0])
-
-    groups = tuple(sorted(groups, key=first_known))
+    groups = _ordered_clusters(ids, inc_idx, sources, depends_on, know_t)
     loglk = np.log(lk)
-
-    def combine(
-        log_rows: NDArray[np.float64], grps: Sequence[Sequence[int]]
-    ) -> NDArray[np.float64]:
-        if not grps:
-            return np.zeros((0, m))
-        return np.stack([log_rows[list(g)].mean(axis=0) for g in grps])
-
-    lc = combine(loglk, groups)
+    lc = _combine(loglk, groups, m)
     logpi = np.log(pi)
     total = lc.sum(axis=0)
     posterior = _softmax(logpi + total)
-    flat = _softmax(total)
-    independent = _softmax(logpi + loglk[inc_idx].sum(axis=0))
-    path = _softmax(logpi + np.cumsum(lc, axis=0))
-    loo = _softmax(logpi + total - lc)
-    influence = 0.5 * np.abs(loo - posterior).sum(axis=1)
-    vs_rest = _vs_rest(lc, pi)
-    cids = tuple(ids[g[0]] if len(g) == 1 else "+".join(ids[k] for k in g) for g in groups)
-    clusters = tuple(
-        Cluster(
-            id=cids[c],
-            items=tuple(ids[k] for k in g),
-            log_likelihood=lc[c],
-            log_ratio_vs_rest=vs_rest[c],
-            influence=float(influence[c]),
-            posterior_after=path[c],
-        )
-        for c, g in enumerate(groups)
-    )
-    cluster_of: list[str | None] = [None] * n
-    for c, g in enumerate(groups):
-        for k in g:
-            cluster_of[k] = cids[c]
-
-    post_before: NDArray[np.float64] | None = None
-    before_ids: tuple[str, ...] = ()
-    cut = _day(decision_date, False)
-    if cut is not None:
-        early = {k for k in inc_idx if (d := _day(know_t[k], True)) is not None and d < cut}
-        before_ids = tuple(ids[k] for k in range(n) if k in early)
-        sub = [tuple(k for k in g if k in early) for g in groups]
-        post_before = _softmax(logpi + combine(loglk, [g for g in sub if g]).sum(axis=0))
-
+    clusters, cluster_of, cids = _clusters(groups, ids, lc, pi, logpi, posterior, n)
+    post_before, before_ids = _before_decision(decision_date, inc_idx, know_t, ids, groups,
+                                               loglk, logpi)
     leader = int(np.argmax(posterior))
     tempered = tuple((p, _softmax(logpi + p * total)) for p in TEMPER_POWERS)
-    worst: list[WorstCase] = []
-    exact_so_far = True
-    for k in range(1, min(max_k, len(groups)) + 1):
-        value, removed, method, count = worst_case(lc, pi, leader, k, exact_limit=exact_limit)
-        exact_so_far = exact_so_far and method == "exact"
-        label: Literal["exact", "greedy"] = "exact" if exact_so_far else "greedy"
-        if worst and worst[-1].posterior <= value:  # removing fewer was worse: "at most k"
-            value, names = worst[-1].posterior, worst[-1].removed
-        else:
-            names = tuple(cids[c] for c in removed)
-        worst.append(WorstCase(k, hyps[leader], value, names, label, count))
-    a_names, a_post = None, None
-    if analyst_likelihoods is not None:
-        alk = np.asarray(analyst_likelihoods, dtype=np.float64)
-        if alk.shape[1:] != (n, m):
-            raise AnalysisError(
-                f"analyst likelihoods have shape {alk.shape}, expected (analysts, {n}, {m})",
-                field="analyst_likelihoods",
-            )
-        if alk.shape[0] >= 2:
-            _check_likelihoods(alk, "analyst_likelihoods")
-            a_names = (
-                tuple(analysts)
-                if analysts is not None
-                else tuple(f"A{a + 1}" for a in range(alk.shape[0]))
-            )
-            a_post = np.stack(
-                [_softmax(logpi + combine(np.log(x), groups).sum(axis=0)) for x in alk]
-            )
+    worst = _worst_cases(lc, pi, leader, len(groups), cids, hyps, max_k, exact_limit)
+    a_names, a_post = _analyst_posteriors(analyst_likelihoods, analysts, (n, m), logpi, groups)
     values = [posterior[leader], *(t[leader] for _, t in tempered), *(w.posterior for w in worst)]
     if a_post is not None:
         values += list(a_post[:, leader])
@@ -571,8 +496,8 @@ def trace_evidence(
         with_interpretations=with_interpretations,
         prior=pi,
         posterior=posterior,
-        flat_posterior=flat,
-        posterior_independent=independent,
+        flat_posterior=_softmax(total),
+        posterior_independent=_softmax(logpi + loglk[inc_idx].sum(axis=0)),
         decision_date=decision_date,
         posterior_before_decision=post_before,
         items_before_decision=before_ids,
@@ -580,3 +505,143 @@ def trace_evidence(
         detail=detail,
         sensitivity=sens,
     )
+
+
+def _ordered_clusters(
+    ids: tuple[str, ...],
+    inc_idx: list[int],
+    sources: Sequence[Sequence[str]] | None,
+    depends_on: Sequence[Sequence[str]] | None,
+    know_t: tuple[str | None, ...],
+) -> tuple[tuple[int, ...], ...]:
+    """The clusters of the items in the likelihood (item indices), ordered by the first day
+    one of their items was knowable (undated clusters last)."""
+    groups = clusters_of(
+        [ids[k] for k in inc_idx],
+        [sources[k] for k in inc_idx] if sources is not None else None,
+        [depends_on[k] for k in inc_idx] if depends_on is not None else None,
+    )
+    groups = tuple(tuple(inc_idx[g] for g in grp) for grp in groups)
+
+    def first_known(grp: tuple[int, ...]) -> tuple[int, tuple[int, int, int], int]:
+        days = [d for d in (_day(know_t[k], True) for k in grp) if d is not None]
+        return (0, min(days), grp[0]) if days else (1, (0, 0, 0), grp[0])
+
+    return tuple(sorted(groups, key=first_known))
+
+
+def _combine(
+    log_rows: NDArray[np.float64], grps: Sequence[Sequence[int]], m: int
+) -> NDArray[np.float64]:
+    """Each cluster's log-likelihood: the mean of its items' log-likelihoods."""
+    if not grps:
+        return np.zeros((0, m))
+    return np.stack([log_rows[list(g)].mean(axis=0) for g in grps])
+
+
+def _clusters(
+    groups: tuple[tuple[int, ...], ...],
+    ids: tuple[str, ...],
+    lc: NDArray[np.float64],
+    pi: NDArray[np.float64],
+    logpi: NDArray[np.float64],
+    posterior: NDArray[np.float64],
+    n: int,
+) -> tuple[tuple[Cluster, ...], list[str | None], tuple[str, ...]]:
+    """The :class:`Cluster` records, each item's cluster id, and the cluster ids."""
+    total = lc.sum(axis=0)
+    path = _softmax(logpi + np.cumsum(lc, axis=0))
+    loo = _softmax(logpi + total - lc)
+    influence = 0.5 * np.abs(loo - posterior).sum(axis=1)
+    vs_rest = _vs_rest(lc, pi)
+    cids = tuple(ids[g[0]] if len(g) == 1 else "+".join(ids[k] for k in g) for g in groups)
+    clusters = tuple(
+        Cluster(
+            id=cids[c],
+            items=tuple(ids[k] for k in g),
+            log_likelihood=lc[c],
+            log_ratio_vs_rest=vs_rest[c],
+            influence=float(influence[c]),
+            posterior_after=path[c],
+        )
+        for c, g in enumerate(groups)
+    )
+    cluster_of: list[str | None] = [None] * n
+    for c, g in enumerate(groups):
+        for k in g:
+            cluster_of[k] = cids[c]
+    return clusters, cluster_of, cids
+
+
+def _before_decision(
+    decision_date: str | None,
+    inc_idx: list[int],
+    know_t: tuple[str | None, ...],
+    ids: tuple[str, ...],
+    groups: tuple[tuple[int, ...], ...],
+    loglk: NDArray[np.float64],
+    logpi: NDArray[np.float64],
+) -> tuple[NDArray[np.float64] | None, tuple[str, ...]]:
+    """The posterior from the items knowable before the decision, and their ids."""
+    cut = _day(decision_date, False)
+    if cut is None:
+        return None, ()
+    early = {k for k in inc_idx if (d := _day(know_t[k], True)) is not None and d < cut}
+    before_ids = tuple(ids[k] for k in range(len(ids)) if k in early)
+    sub = [tuple(k for k in g if k in early) for g in groups]
+    lc = _combine(loglk, [g for g in sub if g], loglk.shape[1])
+    return _softmax(logpi + lc.sum(axis=0)), before_ids
+
+
+def _worst_cases(
+    lc: NDArray[np.float64],
+    pi: NDArray[np.float64],
+    leader: int,
+    n_groups: int,
+    cids: tuple[str, ...],
+    hyps: tuple[str, ...],
+    max_k: int,
+    exact_limit: int,
+) -> list[WorstCase]:
+    """The leader's worst-case posterior after removing at most k clusters, k = 1..max_k."""
+    worst: list[WorstCase] = []
+    exact_so_far = True
+    for k in range(1, min(max_k, n_groups) + 1):
+        value, removed, method, count = worst_case(lc, pi, leader, k, exact_limit=exact_limit)
+        exact_so_far = exact_so_far and method == "exact"
+        label: Literal["exact", "greedy"] = "exact" if exact_so_far else "greedy"
+        if worst and worst[-1].posterior <= value:  # removing fewer was worse: "at most k"
+            value, names = worst[-1].posterior, worst[-1].removed
+        else:
+            names = tuple(cids[c] for c in removed)
+        worst.append(WorstCase(k, hyps[leader], value, names, label, count))
+    return worst
+
+
+def _analyst_posteriors(
+    analyst_likelihoods: ArrayLike | None,
+    analysts: Sequence[str] | None,
+    shape: tuple[int, int],
+    logpi: NDArray[np.float64],
+    groups: tuple[tuple[int, ...], ...],
+) -> tuple[tuple[str, ...] | None, NDArray[np.float64] | None]:
+    """Each analyst's posterior (with two analysts or more), and their names."""
+    if analyst_likelihoods is None:
+        return None, None
+    n, m = shape
+    alk = np.asarray(analyst_likelihoods, dtype=np.float64)
+    if alk.shape[1:] != (n, m):
+        raise AnalysisError(
+            f"analyst likelihoods have shape {alk.shape}, expected (analysts, {n}, {m})",
+            field="analyst_likelihoods",
+        )
+    if alk.shape[0] < 2:
+        return None, None
+    _check_likelihoods(alk, "analyst_likelihoods")
+    names = (
+        tuple(analysts)
+        if analysts is not None
+        else tuple(f"A{a + 1}" for a in range(alk.shape[0]))
+    )
+    post = np.stack([_softmax(logpi + _combine(np.log(x), groups, m).sum(axis=0)) for x in alk])
+    return names, post
