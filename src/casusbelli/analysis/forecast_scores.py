@@ -173,6 +173,53 @@ N_BOOT = 2000
 BOOT_SEED = 20261202
 
 
+def _standing_forecasts(store_url: str) -> dict[tuple[str, str], list[reg.IssuedForecast]]:
+    """The registry's base-scenario forecasts per (question, forecaster), oldest first."""
+    store = reg.existing_journal(store_url)
+    try:
+        registry = reg.read_forecasts(store) if store else []
+    finally:
+        if store:
+            store.dispose()
+    by_key: dict[tuple[str, str], list[reg.IssuedForecast]] = {}
+    for f in registry:
+        if f.scenario == BASE:
+            by_key.setdefault((f.question, f.forecaster), []).append(f)
+    return by_key
+
+
+def _score_forecaster(q: Question, qid: str, who: str, outcome: Any,
+                      issued: list[reg.IssuedForecast], start: float, end: float,
+                      sample: str) -> QuestionScore:
+    """One forecaster's time-averaged scores on one resolved question (see
+    :func:`score_forecasts`)."""
+    before = _ignorance(q, outcome)
+    rows = [f for f in issued if _days(f.issued_at) < end]
+    if rows:
+        times = [_days(f.issued_at) for f in rows]
+        values = [f.value for f in rows]
+        source = "registry"
+    else:
+        if who == ENSEMBLE:
+            sv = scenario_values(q, BASE, qid=qid).values
+            vals = {t: check_value(q, v, f"forecasts.{t}") for t, v in sv.items()}
+            value = _ensemble_value(q, _pooled(q, vals, ens.equal_weights(list(vals))))
+        else:
+            value = check_value(q, q.forecasts[who].value, f"forecasts.{who}")
+        times, values, source = [start], [value], "workspace"
+    each = [_score_one(q, v, outcome) for v in values]
+    avg: dict[str, float | None] = {}
+    for rule in ("brier", "log", "crps"):
+        pts = [getattr(s, rule) for s in each]
+        if any(p is None for p in pts):
+            avg[rule] = None
+            continue
+        fill = getattr(before, rule)
+        avg[rule] = sc.time_average(times, pts, start, end, before=fill)
+    return QuestionScore(qid, who, q.retrospective, avg["brier"], avg["log"], avg["crps"],
+                         values[-1], len(values), source, sample)
+
+
 def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
                     n_boot: int = N_BOOT, differences: bool = True) -> ScoreReport:
     """Score every theory and the ensemble on every resolved question.
@@ -187,16 +234,7 @@ def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
     same cases and would carry the outcome into the backtest.
     """
     outcomes = _outcomes(ws, store_url)
-    store = reg.existing_journal(store_url)
-    try:
-        registry = reg.read_forecasts(store) if store else []
-    finally:
-        if store:
-            store.dispose()
-    by_key: dict[tuple[str, str], list[reg.IssuedForecast]] = {}
-    for f in registry:
-        if f.scenario == BASE:
-            by_key.setdefault((f.question, f.forecaster), []).append(f)
+    by_key = _standing_forecasts(store_url)
     scores: list[QuestionScore] = []
     samples: dict[str, str] = {}
     reasons: dict[str, dict[str, str]] = {}
@@ -211,33 +249,9 @@ def score_forecasts(ws: Workspace, store_url: str, *, seed: int = BOOT_SEED,
         forecasters = [t for t in ws.theory_ids if t in q.forecasts] + [ENSEMBLE]
         if len(forecasters) == 1:
             continue
-        before = _ignorance(q, outcome)
         for who in forecasters:
-            rows = [f for f in by_key.get((qid, who), []) if _days(f.issued_at) < end]
-            if rows:
-                times = [_days(f.issued_at) for f in rows]
-                values = [f.value for f in rows]
-                source = "registry"
-            else:
-                if who == ENSEMBLE:
-                    sv = scenario_values(q, BASE, qid=qid).values
-                    vals = {t: check_value(q, v, f"forecasts.{t}") for t, v in sv.items()}
-                    value = _ensemble_value(q, _pooled(q, vals, ens.equal_weights(list(vals))))
-                else:
-                    value = check_value(q, q.forecasts[who].value, f"forecasts.{who}")
-                times, values, source = [start], [value], "workspace"
-            each = [_score_one(q, v, outcome) for v in values]
-            avg: dict[str, float | None] = {}
-            for rule in ("brier", "log", "crps"):
-                pts = [getattr(s, rule) for s in each]
-                if any(p is None for p in pts):
-                    avg[rule] = None
-                    continue
-                fill = getattr(before, rule)
-                avg[rule] = sc.time_average(times, pts, start, end, before=fill)
-            scores.append(QuestionScore(qid, who, q.retrospective, avg["brier"], avg["log"],
-                                        avg["crps"], values[-1], len(values), source,
-                                        samples[qid]))
+            scores.append(_score_forecaster(q, qid, who, outcome, by_key.get((qid, who), []),
+                                            start, end, samples[qid]))
     summary = _summary(scores)
     calibration = _calibration(ws, scores, outcomes)
     warnings = []
