@@ -5,7 +5,9 @@ Each public function takes a loaded :class:`~casusbelli.workspace.load.Workspace
 URL, does one job, and returns a frozen dataclass with ``to_dict()``. The maths is in
 :mod:`~casusbelli.forecast.scoring`, :mod:`~casusbelli.forecast.ensemble` and
 :mod:`~casusbelli.forecast.signposts`; reading and appending the journal in
-:mod:`~casusbelli.forecast.registry`.
+:mod:`~casusbelli.store.registry`. This module holds the view, issue, registry and resolve
+operations and re-exports the rest: theory weights (:mod:`.forecast_weights`), scoring
+(:mod:`.forecast_scores`), signposts (:mod:`.forecast_signposts`).
 
 Theory weights
     Equal weights (the output says why: the cross-case model weights score a different

@@ -81,7 +81,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -287,6 +287,43 @@ def _stacking(scored: Mapping[str, Any], seed: int) -> tuple[dict[str, float], A
     return {k: w[k] / total for k in scored}, table
 
 
+def _check_theories(data: Mapping[str, Any], indicators: Mapping[str, Sequence[str]],
+                    yy: np.ndarray, cases: Sequence[str] | None) -> tuple[str, ...]:
+    """Check each theory's matrix against its indicators and the outcome; the case ids."""
+    if not data:
+        raise AnalysisError("no theory to compare")
+    if BASE_RATE in data:
+        raise AnalysisError(f"{BASE_RATE!r} is reserved for the intercept-only model")
+    for tid, x in data.items():
+        names = list(indicators.get(tid, ()))
+        if not names:
+            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
+                                field=tid, hint="give the theory at least one indicator")
+        if np.asarray(x).shape != (yy.size, len(names)):
+            raise AnalysisError(
+                f"theory {tid!r}: matrix shape {np.asarray(x).shape}, expected "
+                f"({yy.size}, {len(names)})", field=tid)
+    case_ids = tuple(cases) if cases is not None else tuple(f"case-{i}" for i in range(yy.size))
+    if len(case_ids) != yy.size:
+        raise AnalysisError(f"{len(case_ids)} case ids for {yy.size} outcomes")
+    return case_ids
+
+
+def _fit_notes(fits: Iterable[ModelFit], case_ids: tuple[str, ...]) -> list[str]:
+    """Notes on unreliable PSIS-LOO cases and sampling diagnostics of each fit."""
+    notes = []
+    for f in fits:
+        if f.high_k:
+            bad = [case_ids[i] for i, k in enumerate(f.pareto_k) if k > f.k_threshold]
+            notes.append(
+                f"{f.name}: Pareto k above {f.k_threshold:.2f} for {', '.join(bad)} "
+                "(PSIS-LOO unreliable for these cases)")
+        if f.max_rhat > 1.05 or f.divergences:
+            notes.append(f"{f.name}: sampling diagnostics r_hat={f.max_rhat:.3f}, "
+                         f"divergences={f.divergences}")
+    return notes
+
+
 def compare_models(
     data: Mapping[str, np.ndarray],
     y: np.ndarray,
@@ -328,22 +365,7 @@ def compare_models(
     settings = settings or ModelSettings()
     rng = rng if rng is not None else np.random.default_rng(settings.seed)
     yy = _check_outcome(y)
-    if not data:
-        raise AnalysisError("no theory to compare")
-    if BASE_RATE in data:
-        raise AnalysisError(f"{BASE_RATE!r} is reserved for the intercept-only model")
-    for tid, x in data.items():
-        names = list(indicators.get(tid, ()))
-        if not names:
-            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
-                                field=tid, hint="give the theory at least one indicator")
-        if np.asarray(x).shape != (yy.size, len(names)):
-            raise AnalysisError(
-                f"theory {tid!r}: matrix shape {np.asarray(x).shape}, expected "
-                f"({yy.size}, {len(names)})", field=tid)
-    case_ids = tuple(cases) if cases is not None else tuple(f"case-{i}" for i in range(yy.size))
-    if len(case_ids) != yy.size:
-        raise AnalysisError(f"{len(case_ids)} case ids for {yy.size} outcomes")
+    case_ids = _check_theories(data, indicators, yy, cases)
     total = len(data) + 1
     fits: dict[str, ModelFit] = {}
     scored: dict[str, Any] = {}
@@ -368,16 +390,7 @@ def compare_models(
     else:
         weights = {k: 1.0 for k in theory_scored}
     weights_all, table = _stacking(scored, seed)
-    notes = []
-    for f in fits.values():
-        if f.high_k:
-            bad = [case_ids[i] for i, k in enumerate(f.pareto_k) if k > f.k_threshold]
-            notes.append(
-                f"{f.name}: Pareto k above {f.k_threshold:.2f} for {', '.join(bad)} "
-                "(PSIS-LOO unreliable for these cases)")
-        if f.max_rhat > 1.05 or f.divergences:
-            notes.append(f"{f.name}: sampling diagnostics r_hat={f.max_rhat:.3f}, "
-                         f"divergences={f.divergences}")
+    notes = _fit_notes(fits.values(), case_ids)
     return Comparison(
         cases=case_ids,
         outcome=tuple(int(v) for v in yy),
