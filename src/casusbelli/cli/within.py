@@ -186,9 +186,16 @@ def trace(
 
 
 def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
+    h = list(d["hypotheses"])
+    _print_trace_items(d, name)
+    _print_trace_clusters(d, h)
+    _print_trace_posteriors(d, h)
+    _print_trace_sensitivity(d)
+
+
+def _print_trace_items(d: dict, name: str) -> None:  # type: ignore[type-arg]
     from rich.table import Table
 
-    h = list(d["hypotheses"])
     t = Table(
         title=f"Process tracing — {name}: items (interpretations marked; * = left out of the "
         "likelihood)",
@@ -212,6 +219,11 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
             tests or "straw-in-the-wind",
         )
     console.print(t)
+
+
+def _print_trace_clusters(d: dict, h: list[str]) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     t = Table(
         title="Clusters (items sharing a source or depends_on; one likelihood each, the mean of "
         "their log-likelihoods), posterior after each, in order of the date known",
@@ -231,6 +243,11 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
             f"{c['influence']:.3f}",
         )
     console.print(t)
+
+
+def _print_trace_posteriors(d: dict, h: list[str]) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     t = Table(title="Posterior", title_justify="left")
     t.add_column("")
     for name_h in h:
@@ -250,6 +267,10 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
     for p, post in s["tempered"].items():
         t.add_row(f"likelihoods ^ {p}", *(f"{post[x]:.3f}" for x in h))
     console.print(t)
+
+
+def _print_trace_sensitivity(d: dict) -> None:  # type: ignore[type-arg]
+    s = d["sensitivity"]
     lead = s["leader"]
     worst = ", ".join(
         f"k={w['k']} {w['posterior']:.3f}" + ("" if w["method"] == "exact" else " (greedy bound)")
