@@ -235,23 +235,9 @@ def trace_evidence(
     )
     n, m = lk.shape
     hyps, ids, pi = detail.hypotheses, detail.item_ids, detail.prior
-    kinds_t = tuple(kinds) if kinds is not None else (None,) * n
-    know_t = tuple(knowable) if knowable is not None else (None,) * n
-    for name, seq in (
-        ("kinds", kinds_t),
-        ("knowable", know_t),
-        ("sources", sources),
-        ("depends_on", depends_on),
-    ):
-        if seq is not None and len(seq) != n:
-            raise AnalysisError(f"{name} has {len(seq)} entries for {n} items", field=name)
-    include = tuple(with_interpretations or kd != INTERPRETATION for kd in kinds_t)
+    kinds_t, know_t, include = _item_fields(n, kinds, knowable, sources, depends_on,
+                                            with_interpretations)
     inc_idx = [k for k in range(n) if include[k]]
-    if not inc_idx:
-        raise AnalysisError(
-            "every item is an interpretation; nothing enters the likelihood",
-            hint="pass with_interpretations (casus trace --with-interpretations)",
-        )
     groups = _ordered_clusters(ids, inc_idx, sources, depends_on, know_t)
     loglk = np.log(lk)
     lc = _combine(loglk, groups, m)
@@ -268,15 +254,8 @@ def trace_evidence(
     values = [posterior[leader], *(t[leader] for _, t in tempered), *(w.posterior for w in worst)]
     if a_post is not None:
         values += list(a_post[:, leader])
-    sens = Sensitivity(
-        hypotheses=hyps,
-        leader=hyps[leader],
-        tempered=tempered,
-        worst_case=tuple(worst),
-        analysts=a_names,
-        analyst_posteriors=a_post,
-        leader_band=(float(min(values)), float(max(values))),
-    )
+    sens = Sensitivity(hyps, hyps[leader], tempered, tuple(worst), a_names, a_post,
+                       (float(min(values)), float(max(values))))
     return ProcessTrace(
         hypotheses=hyps,
         item_ids=ids,
@@ -296,6 +275,35 @@ def trace_evidence(
         detail=detail,
         sensitivity=sens,
     )
+
+
+def _item_fields(
+    n: int,
+    kinds: Sequence[str | None] | None,
+    knowable: Sequence[str | None] | None,
+    sources: Sequence[Sequence[str]] | None,
+    depends_on: Sequence[Sequence[str]] | None,
+    with_interpretations: bool,
+) -> tuple[tuple[str | None, ...], tuple[str | None, ...], tuple[bool, ...]]:
+    """Per item its kind, knowable date and whether it enters the likelihood (checked: one
+    entry per item, and at least one item in the likelihood)."""
+    kinds_t = tuple(kinds) if kinds is not None else (None,) * n
+    know_t = tuple(knowable) if knowable is not None else (None,) * n
+    for name, seq in (
+        ("kinds", kinds_t),
+        ("knowable", know_t),
+        ("sources", sources),
+        ("depends_on", depends_on),
+    ):
+        if seq is not None and len(seq) != n:
+            raise AnalysisError(f"{name} has {len(seq)} entries for {n} items", field=name)
+    include = tuple(with_interpretations or kd != INTERPRETATION for kd in kinds_t)
+    if not any(include):
+        raise AnalysisError(
+            "every item is an interpretation; nothing enters the likelihood",
+            hint="pass with_interpretations (casus trace --with-interpretations)",
+        )
+    return kinds_t, know_t, include
 
 
 def _ordered_clusters(
