@@ -11,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["Settings", "default_store_url"]
 
 
+#: Folder holding the built-in workspaces (``casusbelli/workspace/builtin/<name>``); found by
+#: path so that reading the settings does not import the workspace loader.
+_BUILTIN_DIR = Path(__file__).parent / "workspace" / "builtin"
+
+
 def _default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "casusbelli"
@@ -38,11 +43,8 @@ def default_store_url(workspace_root: Path, settings: Settings | None = None) ->
     if settings.db:
         return settings.db
     ws = workspace_root.resolve()
-    from casusbelli.workspace.load import BUILTIN_WORKSPACES, builtin_path
-
-    for name in BUILTIN_WORKSPACES:
-        if ws == builtin_path(name).resolve():
-            return f"sqlite:///{settings.data_dir / ('builtin-' + name) / 'casus.db'}"
+    if ws.parent == _BUILTIN_DIR.resolve():
+        return f"sqlite:///{settings.data_dir / ('builtin-' + ws.name) / 'casus.db'}"
     if os.access(ws, os.W_OK):
         return f"sqlite:///{ws / '.casus' / 'casus.db'}"
     return f"sqlite:///{settings.data_dir / ws.name / 'casus.db'}"

@@ -14,8 +14,14 @@ Hierarchy::
     ├── WorkspaceError      SchemaError, UnknownIdError, DuplicateIdError (plus a list of problems)
     ├── SourceError         an importer could not read a file (names the post, row or offset)
     ├── StoreError          migration/version mismatch, locked or unreachable database
+    │   └── StaleEditError  an ACH edit based on an old version of its cell
     ├── AnalysisError       input an engine cannot use
-    └── ForecastError       unresolvable question, probabilities outside [0, 1]
+    ├── ForecastError       unresolvable question, probabilities outside [0, 1]
+    ├── AccessDeniedError   the signed-in user may not do this
+    ├── LoginError          unknown user or wrong password
+    ├── TooManyAttemptsError  too many failed logins
+    ├── AuthRequiredError   the team server needs a signed-in user
+    └── CsrfError           a write without the page's CSRF token
 """
 
 from __future__ import annotations
@@ -24,14 +30,21 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
+    "AccessDeniedError",
     "AnalysisError",
+    "AuthRequiredError",
     "CasusError",
+    "CsrfError",
     "DuplicateIdError",
+    "FileProblemError",
     "ForecastError",
+    "LoginError",
     "Problem",
     "SchemaError",
     "SourceError",
+    "StaleEditError",
     "StoreError",
+    "TooManyAttemptsError",
     "UnknownIdError",
     "WorkspaceError",
 ]
@@ -151,3 +164,48 @@ class AnalysisError(CasusError):
 
 class ForecastError(CasusError):
     """A forecast operation is invalid (unknown question, probability outside [0, 1], ...)."""
+
+
+class StaleEditError(StoreError):
+    """An ACH edit was based on an old version of the cell; ``current`` is the newer one.
+
+    ``current`` is the :class:`casusbelli.store.webstate.AchEdit` now saved for the cell.
+    """
+
+    def __init__(self, message: str, *, current: Any, attempted: str, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.current = current
+        self.attempted = attempted
+
+
+class AccessDeniedError(CasusError):
+    """The signed-in user may not do this (a viewer writing, an analyst editing another's)."""
+
+
+class LoginError(CasusError):
+    """Unknown user or wrong password (the message never says which)."""
+
+
+class TooManyAttemptsError(CasusError):
+    """Too many failed logins for this user from this address; try again later."""
+
+
+class AuthRequiredError(CasusError):
+    """The team server needs a signed-in user for this page."""
+
+
+class CsrfError(CasusError):
+    """A write came without the page's CSRF token (or with a wrong one)."""
+
+
+class FileProblemError(Exception):
+    """Internal: a whole-file problem (unreadable, too big, not UTF-8, bad YAML, empty).
+
+    Raised by the readers of :mod:`casusbelli.workspace.yamlio` and caught by the loaders, which
+    collect ``problem`` (a located :class:`Problem`) into their own :class:`CasusError`. It is
+    not a :class:`CasusError` itself: it never leaves the library.
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from casusbelli.analysis import weights as weights_module
 from casusbelli.analysis.measured import load_workspace
-from casusbelli.cross import weights as weights_module
+from casusbelli.analysis.weights import compare_workspace, theory_matrices, weights
 from casusbelli.cross.models import BASE_RATE, ModelSettings
-from casusbelli.cross.section import cross_section
-from casusbelli.cross.weights import compare_workspace, theory_matrices, weights
+from casusbelli.analysis.cross import cross_section
 from casusbelli.errors import AnalysisError
 from casusbelli.store.build import build_store
 from casusbelli.store.cache import MODEL_CACHE, cache_key, clear_cache, read_cache

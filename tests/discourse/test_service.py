@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from casusbelli.analysis.measured import load_workspace, validate_workspace
 from casusbelli.cli import app
-from casusbelli.discourse.section import discourse_section
+from casusbelli.analysis.discourse import discourse_section
 from casusbelli.discourse.service import frame_rates, load_frame_counts
 from casusbelli.errors import AnalysisError
 from tests.conftest import MINI_FILES

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casusbelli.errors import ForecastError
 from casusbelli.forecast.ensemble import (
     ensemble,
     equal_weights,
@@ -47,13 +48,13 @@ def test_numeric_pool_is_a_mixture():
 
 
 def test_bad_weights_and_kinds():
-    with pytest.raises(ValueError, match="no weight"):
+    with pytest.raises(ForecastError, match="no weight"):
         ensemble("binary", {"a": 0.5}, {"b": 1.0})
-    with pytest.raises(ValueError, match="sum to 0"):
+    with pytest.raises(ForecastError, match="sum to 0"):
         normalize_weights({"a": 0.0})
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(ForecastError, match=">= 0"):
         normalize_weights({"a": -1.0, "b": 2.0})
-    with pytest.raises(ValueError, match="unknown question kind"):
+    with pytest.raises(ForecastError, match="unknown question kind"):
         ensemble("ordinal", {"a": 0.5}, {"a": 1.0})
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
-from casusbelli.forecast import registry as reg
 from casusbelli.store import build_store
 from casusbelli.store import journal as j
+from casusbelli.store import registry as reg
 from casusbelli.workspace import load_workspace
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from casusbelli.analysis.forecast_ops import forecast_view
 from casusbelli.errors import ForecastError
-from casusbelli.forecast import forecast_view
 from casusbelli.forecast.rules import evaluate_linear, parse_path, path_membership, round_to_step
 from casusbelli.workspace import builtin_path, load_workspace, validate_workspace
 

@@ -8,11 +8,16 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from casusbelli.analysis.forecast_ops import (
+    IN_SAMPLE,
+    OUT_OF_SAMPLE,
+    issue_forecasts,
+    question_sample,
+    score_forecasts,
+)
 from casusbelli.errors import ForecastError
-from casusbelli.forecast import issue_forecasts, score_forecasts
-from casusbelli.forecast import registry as reg
 from casusbelli.forecast.scoring import paired_bootstrap
-from casusbelli.forecast.service import IN_SAMPLE, OUT_OF_SAMPLE, question_sample
+from casusbelli.store import registry as reg
 from casusbelli.workspace import load_workspace
 
 NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -134,8 +139,8 @@ def test_performance_weights_follow_the_exponential_formula_with_a_floor():
 
 
 def test_weights_stay_equal_until_enough_out_of_sample_questions_resolve(ws, url, monkeypatch):
-    from casusbelli.forecast import service
-    from casusbelli.forecast.service import current_weights
+    from casusbelli.analysis import forecast_weights as service
+    from casusbelli.analysis.forecast_ops import current_weights
 
     w = current_weights(ws, url)  # one out-of-sample question ('past') has resolved
     assert w.source == "equal"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from casusbelli.errors import ForecastError
 from casusbelli.forecast.scoring import (
     brier_score,
     brier_scores,
@@ -69,18 +70,18 @@ def test_score_value_dispatches_on_kind():
     assert s.brier == pytest.approx(0.78) and s.crps is None
     n = score_value("numeric", {"mean": 0.0, "sd": 1.0}, 0.0)
     assert n.brier is None and n.log == pytest.approx(0.5 * math.log(2 * math.pi))
-    with pytest.raises(ValueError, match="unknown question kind"):
+    with pytest.raises(ForecastError, match="unknown question kind"):
         score_value("ordinal", 0.5, True)
 
 
 def test_bad_inputs_are_refused():
-    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+    with pytest.raises(ForecastError, match=r"\[0, 1\]"):
         brier_score([1.2], [1])
-    with pytest.raises(ValueError, match="0 or 1"):
+    with pytest.raises(ForecastError, match="0 or 1"):
         brier_score([0.5], [2])
-    with pytest.raises(ValueError, match="sum to 1"):
+    with pytest.raises(ForecastError, match="sum to 1"):
         multi_brier_scores([[0.5, 0.6]], [0])
-    with pytest.raises(ValueError, match="sd > 0"):
+    with pytest.raises(ForecastError, match="sd > 0"):
         crps_normal(0, 0, 1)
 
 

@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-from casusbelli.errors import ForecastError
-from casusbelli.forecast import (
+from casusbelli.analysis.forecast_ops import (
     forecast_view,
     issue_forecasts,
     observe_signpost,
@@ -16,8 +15,9 @@ from casusbelli.forecast import (
     resolve_question,
     score_forecasts,
 )
-from casusbelli.forecast import registry as reg
-from casusbelli.forecast.section import forecast_section
+from casusbelli.errors import ForecastError
+from casusbelli.analysis.forecasts import forecast_section
+from casusbelli.store import registry as reg
 from casusbelli.workspace import load_workspace
 
 NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -210,7 +210,7 @@ def test_analyze_section_has_tables_and_lines(ws, url):
 
 
 def test_forecasts_do_not_borrow_the_intervention_model_weights(ws, url, monkeypatch):
-    import casusbelli.cross.weights as cw
+    import casusbelli.analysis.weights as cw
 
     monkeypatch.setattr(cw, "weights", lambda ws, store_url: {"alpha": 3.0, "beta": 1.0})
     v = forecast_view(ws, url, question="live", scenario="base", now=NOW)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casusbelli.errors import ForecastError
 from casusbelli.forecast.signposts import (
     rank_signposts,
     update_weights,
@@ -37,11 +38,11 @@ def test_update_not_observed_hand_computed():
 
 
 def test_update_refuses_bad_input():
-    with pytest.raises(ValueError, match="status"):
+    with pytest.raises(ForecastError, match="status"):
         update_weights(EQUAL, LIK, "seen")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="no likelihood"):
+    with pytest.raises(ForecastError, match="no likelihood"):
         update_weights(EQUAL, {"opportunism": 0.5}, "observed")
-    with pytest.raises(ValueError, match="probability 0"):
+    with pytest.raises(ForecastError, match="probability 0"):
         update_weights({"a": 1.0}, {"a": 1.0}, "not-observed")
 
 

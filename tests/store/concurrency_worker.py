@@ -46,7 +46,7 @@ def main(argv: list[str]) -> None:
                 stop.with_name(stop.name + ".started").touch()
             time.sleep(0.3)  # leave the other processes some CPU on a small machine
     elif mode == "issue":
-        from casusbelli.forecast.service import issue_forecasts
+        from casusbelli.analysis.forecast_ops import issue_forecasts
 
         ws = load_workspace(argv[3])
         for _ in range(int(argv[2])):

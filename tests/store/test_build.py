@@ -84,7 +84,7 @@ def test_rebuild_keeps_tables_that_are_not_compiled(make_workspace, tmp_path):
 
 
 def _add_forecast(url: str, question: str = "q") -> int:
-    from casusbelli.forecast.registry import IssuedForecast, append_forecasts, journal_store
+    from casusbelli.store.registry import IssuedForecast, append_forecasts, journal_store
 
     store = journal_store(url)
     try:

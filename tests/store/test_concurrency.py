@@ -23,14 +23,14 @@ import pytest
 from sqlalchemy import text
 
 from casusbelli.analysis.measured import load_workspace
-from casusbelli.forecast.registry import (
+from casusbelli.store import build_store, open_store, read_workspace
+from casusbelli.store.db import Store
+from casusbelli.store.registry import (
     IssuedForecast,
     append_forecasts,
     journal_store,
     list_registry,
 )
-from casusbelli.store import build_store, open_store, read_workspace
-from casusbelli.store.db import Store
 from casusbelli.workspace.load import resolve_workspace
 from tests.conftest import REPO
 

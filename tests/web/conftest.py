@@ -49,7 +49,7 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests hash with cheap argon2 parameters (the library's defaults take ~0.5 s a hash)."""
     from argon2 import PasswordHasher
 
-    from casusbelli.store import webstate
+    from casusbelli.store import accounts as webstate
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(webstate, "_hasher", cheap)

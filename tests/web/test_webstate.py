@@ -169,7 +169,7 @@ class _CountingHasher:
 
 def test_parallel_wrong_passwords_check_at_most_the_limit(store, monkeypatch) -> None:
     """F3 of issue #17: 100 parallel wrong passwords, one name and address, limit 5."""
-    from casusbelli.store import webstate
+    from casusbelli.store import accounts as webstate
 
     add_user(store, "alice", PASSWORD, "analyst")
     counting = _CountingHasher(webstate._hasher)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from casusbelli.within import load_matrix, score_ach, trace_matrix
+from casusbelli.analysis.matrix import load_matrix
+from casusbelli.within import score_ach, trace_matrix
 from casusbelli.within.ach import decode_ratings
 
 CSV = """id,evidence,credibility,relevance,A,B,C

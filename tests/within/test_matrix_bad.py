@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from casusbelli.analysis.matrix import load_matrix
 from casusbelli.errors import (
     DuplicateIdError,
     SchemaError,
@@ -13,7 +14,6 @@ from casusbelli.errors import (
     UnknownIdError,
     WorkspaceError,
 )
-from casusbelli.within import load_matrix
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

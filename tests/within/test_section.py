@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from casusbelli.cli import app
 from casusbelli.errors import AnalysisError
-from casusbelli.within.section import case_ach, case_trace, evidence_matrix, within_section
+from casusbelli.analysis.within import case_ach, case_trace, evidence_matrix, within_section
 from casusbelli.workspace import load_workspace
 
 EVIDENCE = """case: one

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from casusbelli.cli import app
 from casusbelli.errors import AnalysisError
 from casusbelli.within.bayes import clusters_of, trace, trace_evidence, worst_case
-from casusbelli.within.section import case_trace
+from casusbelli.analysis.within import case_trace
 from casusbelli.workspace import load_workspace
 from casusbelli.workspace.load import validate_workspace
 

@@ -32,7 +32,7 @@ import numpy as np
 from casusbelli.analysis.sections import Section, Table
 from casusbelli.cross.models import ModelSettings
 from casusbelli.cross.qca import DEFAULT_INCL_CUT
-from casusbelli.cross.weights import theory_matrices
+from casusbelli.analysis.weights import theory_matrices
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from casusbelli.analysis.sections import Section, Table
 from casusbelli.errors import AnalysisError, ForecastError
-from casusbelli.forecast.service import forecast_view, rank_signposts, score_forecasts
+from casusbelli.analysis.forecast_ops import forecast_view, rank_signposts, score_forecasts
 
 if TYPE_CHECKING:
-    from casusbelli.forecast.service import ForecastView, ScoreReport, SignpostRank
+    from casusbelli.analysis.forecast_ops import ForecastView, ScoreReport, SignpostRank
 
 __all__ = ["ForecastSection", "forecast_section"]
 
@@ -21,8 +21,8 @@ TITLE = "Forecasts (questions, ensemble, scores, signposts)"
 @dataclass(frozen=True, kw_only=True)
 class ForecastSection(Section):
     """The typed results of the forecast engine: the forecasts of the open questions
-    (:class:`~casusbelli.forecast.service.ForecastView`), the scores on resolved ones
-    (:class:`~casusbelli.forecast.service.ScoreReport`) and the ranked signposts.
+    (:class:`~casusbelli.analysis.forecast_ops.ForecastView`), the scores on resolved ones
+    (:class:`~casusbelli.analysis.forecast_ops.ScoreReport`) and the ranked signposts.
     All three are ``None`` / empty for a workspace without questions."""
 
     view: ForecastView | None = None

@@ -11,9 +11,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
+import click
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,8 +29,22 @@ from casusbelli.errors import CasusError, WorkspaceError
 # ``casus --help`` 1.7x the time of ``import typer`` (benchmarks/bench_startup.py).
 HELP_MARKUP = None
 
+
+
+class _CasusGroup(TyperGroup):
+    """The root command group: the one place a :class:`~casusbelli.errors.CasusError` raised
+    by a command (or a sub-group's command) becomes :func:`fail`'s message and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasusError as exc:
+            fail(exc)
+
+
 app = typer.Typer(
     name="casus",
+    cls=_CasusGroup,
     help="casusbelli: test rival explanations of military interventions, and score forecasts.",
     no_args_is_help=True,
     add_completion=False,
@@ -229,7 +245,7 @@ def _root(
         quiet_third_party_warnings()
 
 
-def fail(exc: CasusError) -> None:
+def fail(exc: CasusError) -> NoReturn:
     """Print a library error as one line (plus hint) and exit 1."""
     err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
     if exc.hint:
@@ -244,7 +260,7 @@ def main() -> None:
         return
     try:
         app()
-    except CasusError as exc:  # errors raised outside a command body
+    except CasusError as exc:  # errors raised outside a command body (option parsing)
         err_console.print(f"Error: {exc}", highlight=False, markup=False)
         sys.exit(1)
 

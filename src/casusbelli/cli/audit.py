@@ -12,11 +12,9 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
-from casusbelli.errors import CasusError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,21 +79,17 @@ def audit(
     from casusbelli.analysis.measured import load_workspace
     from casusbelli.config import default_store_url
 
-    try:
-        root = workspace_path(ws, workspace_opt)
-        workspace = load_workspace(root)
-        url = db or default_store_url(root)
-        from casusbelli.cli.cross import ensure_store
+    root = workspace_path(ws, workspace_opt)
+    workspace = load_workspace(root)
+    url = db or default_store_url(root)
+    from casusbelli.cli.cross import ensure_store
 
-        ensure_store(workspace, url)
-        kw = {"placebos": placebos, "bootstrap": bootstrap}
-        settings = AuditSettings(**kw) if seed is None else AuditSettings(**kw, seed=seed)
-        with progress_bar("audit", enabled=not json_) as cb:
-            result = audit_workspace(workspace, url, settings=settings, refresh=refresh,
-                                     theories=theory or None, progress=cb)
-    except CasusError as exc:
-        fail(exc)
-        return
+    ensure_store(workspace, url)
+    kw = {"placebos": placebos, "bootstrap": bootstrap}
+    settings = AuditSettings(**kw) if seed is None else AuditSettings(**kw, seed=seed)
+    with progress_bar("audit", enabled=not json_) as cb:
+        result = audit_workspace(workspace, url, settings=settings, refresh=refresh,
+                                 theories=theory or None, progress=cb)
     if json_:
         echo_json(result.to_dict())
         return

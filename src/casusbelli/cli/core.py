@@ -29,11 +29,7 @@ if TYPE_CHECKING:
 def _load(*ws: str | None) -> "Workspace":
     from casusbelli.analysis.measured import load_workspace
 
-    try:
-        return load_workspace(workspace_path(*ws))
-    except CasusError as exc:
-        fail(exc)
-        raise  # unreachable
+    return load_workspace(workspace_path(*ws))
 
 
 def _fmt(v: float | None) -> str:
@@ -54,10 +50,7 @@ def init(
     """Create a new workspace: a commented template, or a copy of a built-in one."""
     from casusbelli.workspace.init import init_workspace
 
-    try:
-        files = init_workspace(directory, from_)
-    except CasusError as exc:
-        fail(exc)
+    files = init_workspace(directory, from_)
     console.print(
         f"Created workspace [bold]{directory}[/] ({len(files)} files). "
         f"Next: [cyan]casus validate {directory}[/]"
@@ -166,11 +159,8 @@ def build(
 
     workspace = _load(ws, workspace_opt)
     url = db or default_store_url(workspace.root)
-    try:
-        with progress_bar("building", not json_) as cb:
-            report = build_store(workspace, url, force=force, progress=cb)
-    except CasusError as exc:
-        fail(exc)
+    with progress_bar("building", not json_) as cb:
+        report = build_store(workspace, url, force=force, progress=cb)
     if json_:
         echo_json(
             {
@@ -198,12 +188,9 @@ def analyze(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
     from casusbelli.cli.render import render_analysis
     from casusbelli.pipeline import analyze as run
 
-    try:
-        root = workspace_path(ws, workspace_opt)
-        with progress_bar("analysing", not json_) as cb:
-            result = run(root, db=db, progress=cb)
-    except CasusError as exc:
-        fail(exc)
+    root = workspace_path(ws, workspace_opt)
+    with progress_bar("analysing", not json_) as cb:
+        result = run(root, db=db, progress=cb)
     if json_:
         echo_json(result.to_dict())
         return
@@ -394,8 +381,6 @@ def sources_import(
         for p in exc.problems:
             err_console.print(str(p), highlight=False, markup=False)
         fail(exc)
-    except CasusError as exc:
-        fail(exc)
     console.print(
         f"Imported {len(ids)} source(s) into {root / 'sources.yaml'}: {', '.join(ids)}"
     )
@@ -433,29 +418,25 @@ def export(
         read_workspace,
     )
 
-    try:
-        root = workspace_path(ws, workspace_opt)
-        url = db or default_store_url(root)
-        store = open_store(url)
-        if workspace_dir is not None:
-            files = export_workspace(read_workspace(store), workspace_dir)
-            console.print(f"Wrote {len(files)} files to {workspace_dir}")
-            return
-        if format_ == "r":
-            from casusbelli.cli.qca import export_r
-
-            for path in export_r(root, case_matrix(store), output):
-                console.print(f"Wrote {path}", highlight=False)
-            return
-        if format_ not in ("csv", "parquet", "json"):
-            raise CasusError(
-                f"unknown format {format_!r}; expected one of csv, parquet, json, r",
-                field="--format",
-            )
-        text = export_matrix(case_matrix(store), format_, output)  # type: ignore[arg-type]
-    except CasusError as exc:
-        fail(exc)
+    root = workspace_path(ws, workspace_opt)
+    url = db or default_store_url(root)
+    store = open_store(url)
+    if workspace_dir is not None:
+        files = export_workspace(read_workspace(store), workspace_dir)
+        console.print(f"Wrote {len(files)} files to {workspace_dir}")
         return
+    if format_ == "r":
+        from casusbelli.cli.qca import export_r
+
+        for path in export_r(root, case_matrix(store), output):
+            console.print(f"Wrote {path}", highlight=False)
+        return
+    if format_ not in ("csv", "parquet", "json"):
+        raise CasusError(
+            f"unknown format {format_!r}; expected one of csv, parquet, json, r",
+            field="--format",
+        )
+    text = export_matrix(case_matrix(store), format_, output)  # type: ignore[arg-type]
     if text is not None:
         import sys
 

@@ -1,6 +1,6 @@
 """Cross-case commands: ``casus compare`` (per-theory Bayesian models and theory weights).
 
-Each command calls one library function (:func:`casusbelli.cross.weights.compare_workspace`)
+Each command calls one library function (:func:`casusbelli.analysis.weights.compare_workspace`)
 and renders it; heavy imports (PyMC, ArviZ, Altair) happen inside the command, so ``casus
 --help`` stays fast.
 """
@@ -18,11 +18,10 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
-from casusbelli.errors import AnalysisError, CasusError
+from casusbelli.errors import AnalysisError
 
 __all__ = ["compare", "comparison_chart", "ensure_store"]
 
@@ -101,29 +100,25 @@ def compare(
     from rich.table import Table
 
     from casusbelli.analysis.measured import load_workspace
+    from casusbelli.analysis.weights import compare_workspace
     from casusbelli.config import default_store_url
     from casusbelli.cross.models import BASE_RATE, ModelSettings
-    from casusbelli.cross.weights import compare_workspace
 
-    try:
-        if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
-            raise AnalysisError(f"cannot save a plot as {plot.suffix or plot.name!r}",
-                                field="--plot", hint="use FILE.svg or FILE.png")
-        root = workspace_path(ws, workspace_opt)
-        workspace = load_workspace(root)
-        url = db or default_store_url(root)
-        ensure_store(workspace, url)
-        settings = ModelSettings(draws=draws) if seed is None else ModelSettings(draws=draws,
-                                                                                 seed=seed)
-        with progress_bar("models", enabled=not json_) as cb:
-            result = compare_workspace(workspace, url, settings=settings, refresh=refresh,
-                                       progress=cb)
-        doc = result.to_dict()
-        if plot is not None:
-            _save_chart(doc, plot)
-    except CasusError as exc:
-        fail(exc)
-        return
+    if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
+        raise AnalysisError(f"cannot save a plot as {plot.suffix or plot.name!r}",
+                            field="--plot", hint="use FILE.svg or FILE.png")
+    root = workspace_path(ws, workspace_opt)
+    workspace = load_workspace(root)
+    url = db or default_store_url(root)
+    ensure_store(workspace, url)
+    settings = ModelSettings(draws=draws) if seed is None else ModelSettings(draws=draws,
+                                                                             seed=seed)
+    with progress_bar("models", enabled=not json_) as cb:
+        result = compare_workspace(workspace, url, settings=settings, refresh=refresh,
+                                   progress=cb)
+    doc = result.to_dict()
+    if plot is not None:
+        _save_chart(doc, plot)
     if json_:
         echo_json(doc)
         return

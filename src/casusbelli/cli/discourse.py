@@ -10,7 +10,6 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
@@ -74,47 +73,43 @@ def frames(
         scan_corpus,
     )
 
-    try:
-        workspace, store, cache = _ctx(ws)
-        wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
-        if name.startswith(THREAD_PREFIX):
-            from casusbelli.discourse.service import scan_documents
+    workspace, store, cache = _ctx(ws)
+    wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
+    if name.startswith(THREAD_PREFIX):
+        from casusbelli.discourse.service import scan_documents
 
-            with progress_bar("scanning", not json_) as cb:
-                result = scan_documents(
-                    workspace,
-                    _thread_docs(ws, name),
-                    engine=engine,
-                    frames=wanted,
-                    cache_dir=cache,
-                    progress=cb,
-                )
-            counts = frame_counts_table(result)
-        elif name in store.names():
-            with progress_bar("scanning", not json_) as cb:
-                result = scan_corpus(
-                    workspace,
-                    store,
-                    name,
-                    engine=engine,
-                    frames=wanted,
-                    cache_dir=cache,
-                    scheduler=scheduler,
-                    progress=cb,
-                )
-            counts = frame_counts_table(result)
-            if lang:
-                docs = store.documents(name)
-                langs = dict(zip(docs.iloc[:, 0].astype(str), docs.get("lang", ""), strict=False))
-                counts = counts[[langs.get(d) == lang for d in counts["doc_id"]]]
-        else:
-            counts = load_frame_counts(workspace, name)
-            if lang:
-                counts = counts[counts["lang"] == lang]
-        rows = frame_rates(counts, wanted, by)
-    except CasusError as exc:
-        fail(exc)
-        return
+        with progress_bar("scanning", not json_) as cb:
+            result = scan_documents(
+                workspace,
+                _thread_docs(ws, name),
+                engine=engine,
+                frames=wanted,
+                cache_dir=cache,
+                progress=cb,
+            )
+        counts = frame_counts_table(result)
+    elif name in store.names():
+        with progress_bar("scanning", not json_) as cb:
+            result = scan_corpus(
+                workspace,
+                store,
+                name,
+                engine=engine,
+                frames=wanted,
+                cache_dir=cache,
+                scheduler=scheduler,
+                progress=cb,
+            )
+        counts = frame_counts_table(result)
+        if lang:
+            docs = store.documents(name)
+            langs = dict(zip(docs.iloc[:, 0].astype(str), docs.get("lang", ""), strict=False))
+            counts = counts[[langs.get(d) == lang for d in counts["doc_id"]]]
+    else:
+        counts = load_frame_counts(workspace, name)
+        if lang:
+            counts = counts[counts["lang"] == lang]
+    rows = frame_rates(counts, wanted, by)
     if json_:
         echo_json(rows)
         return
@@ -154,22 +149,18 @@ def kwic(
     """Keyword in context: what was counted, with document, date and offset, for checking."""
     from casusbelli.discourse.service import kwic_lines
 
-    try:
-        workspace, store, cache = _ctx(ws)
-        docs = _thread_docs(ws, name) if name.startswith(THREAD_PREFIX) else None
-        if docs is None and name not in store.names():
-            raise CasusError(
-                f"no ingested corpus {name!r}",
-                hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts); "
-                "for a thread: thread:ID",
-            )
-        lines = kwic_lines(
-            workspace, store, name, frame, limit=limit, width=width, cache_dir=cache,
-            documents=docs,
+    workspace, store, cache = _ctx(ws)
+    docs = _thread_docs(ws, name) if name.startswith(THREAD_PREFIX) else None
+    if docs is None and name not in store.names():
+        raise CasusError(
+            f"no ingested corpus {name!r}",
+            hint="casus ingest corpus FILE --name NAME ... (KWIC needs the texts); "
+            "for a thread: thread:ID",
         )
-    except CasusError as exc:
-        fail(exc)
-        return
+    lines = kwic_lines(
+        workspace, store, name, frame, limit=limit, width=width, cache_dir=cache,
+        documents=docs,
+    )
     if json_:
         echo_json([ln._asdict() if hasattr(ln, "_asdict") else vars(ln) for ln in lines])
         return

@@ -19,7 +19,6 @@ from casusbelli.cli import (
     console,
     echo_json,
     err_console,
-    fail,
     workspace_path,
 )
 from casusbelli.errors import CasusError
@@ -66,18 +65,14 @@ def forecast_cmd(
     """
     from rich.table import Table
 
-    from casusbelli.forecast.service import forecast_view
+    from casusbelli.analysis.forecast_ops import forecast_view
 
-    try:
-        if ws == "issue":
-            raise CasusError("`casus forecast` shows forecasts; to register them run "
-                             "`casus issue [WS]`")
-        workspace, url = _open(ws, db, workspace_opt)
-        view = forecast_view(workspace, url, question=question, scenario=scenario,
-                             include_closed=all_)
-    except CasusError as exc:
-        fail(exc)
-        return
+    if ws == "issue":
+        raise CasusError("`casus forecast` shows forecasts; to register them run "
+                         "`casus issue [WS]`")
+    workspace, url = _open(ws, db, workspace_opt)
+    view = forecast_view(workspace, url, question=question, scenario=scenario,
+                         include_closed=all_)
     if json_:
         echo_json(view.to_dict())
         return
@@ -105,14 +100,10 @@ def issue(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOpt =
     The registry is append-only: re-issuing adds rows. Closed questions are skipped; naming
     one with --question is an error.
     """
-    from casusbelli.forecast.service import issue_forecasts
+    from casusbelli.analysis.forecast_ops import issue_forecasts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        report = issue_forecasts(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    report = issue_forecasts(workspace, url, question=question)
     if json_:
         echo_json(report.to_dict())
         return
@@ -136,14 +127,10 @@ def registry(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionOp
     scenario, probability (or value) and time, oldest first."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import registry_view
+    from casusbelli.analysis.forecast_ops import registry_view
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        view = registry_view(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    view = registry_view(workspace, url, question=question)
     if json_:
         echo_json(view.to_dict())
         return
@@ -172,14 +159,10 @@ def resolve(
     json_: JsonOpt = False,
 ) -> None:
     """Record a question's outcome with its source (once; it is never changed)."""
-    from casusbelli.forecast.service import resolve_question
+    from casusbelli.analysis.forecast_ops import resolve_question
 
-    try:
-        workspace, url = _open(ws, db)
-        res = resolve_question(workspace, url, question, outcome, source, on=date, note=note)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db)
+    res = resolve_question(workspace, url, question, outcome, source, on=date, note=note)
     if json_:
         echo_json(res.to_dict())
         return
@@ -195,14 +178,10 @@ def score(ws: WsArg = None, workspace_opt: WsOpt = None, db: DbOpt = None,
     paired bootstrap intervals for the differences between forecasters and calibration tables."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import score_forecasts
+    from casusbelli.analysis.forecast_ops import score_forecasts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        report = score_forecasts(workspace, url)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    report = score_forecasts(workspace, url)
     if json_:
         echo_json(report.to_dict())
         return
@@ -237,14 +216,10 @@ def signposts(ws: WsArg = None, workspace_opt: WsOpt = None, question: QuestionO
               json_: JsonOpt = False) -> None:
     """Signposts ranked by how much observing them would move the ensemble forecasts
     (expected absolute change: the value of watching for them)."""
-    from casusbelli.forecast.service import rank_signposts
+    from casusbelli.analysis.forecast_ops import rank_signposts
 
-    try:
-        workspace, url = _open(ws, db, workspace_opt)
-        ranked = rank_signposts(workspace, url, question=question)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db, workspace_opt)
+    ranked = rank_signposts(workspace, url, question=question)
     if json_:
         echo_json([r.to_dict() for r in ranked])
         return
@@ -274,14 +249,10 @@ def observe(
     likelihoods, and new ensemble forecasts are issued."""
     from rich.table import Table
 
-    from casusbelli.forecast.service import observe_signpost
+    from casusbelli.analysis.forecast_ops import observe_signpost
 
-    try:
-        workspace, url = _open(ws, db)
-        report = observe_signpost(workspace, url, signpost, status, source, on=date, note=note)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace, url = _open(ws, db)
+    report = observe_signpost(workspace, url, signpost, status, source, on=date, note=note)
     if json_:
         echo_json(report.to_dict())
         return

@@ -12,7 +12,6 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
@@ -76,20 +75,16 @@ def ingest_thread(
     from casusbelli.workspace.load import discover_workspace
 
     sid = source_id or file.stem
-    try:
-        thread = load_thread(file, style=style, author=author)  # type: ignore[arg-type]
-        record = thread_source(thread, sid, title=title, url=url, date=date, author=author)
-        doc = thread_document(thread, sid, Provenance.of_file(file))
-        path = src_file = None
-        added = False
-        if not dry_run:
-            found = discover_workspace(ws)
-            path = ThreadStore(_data_dir(ws)).save(sid, doc)
-            if not found.builtin:  # the built-in workspace is read-only
-                src_file, added = upsert_source(found.path, record)
-    except CasusError as exc:
-        fail(exc)
-        return
+    thread = load_thread(file, style=style, author=author)  # type: ignore[arg-type]
+    record = thread_source(thread, sid, title=title, url=url, date=date, author=author)
+    doc = thread_document(thread, sid, Provenance.of_file(file))
+    path = src_file = None
+    added = False
+    if not dry_run:
+        found = discover_workspace(ws)
+        path = ThreadStore(_data_dir(ws)).save(sid, doc)
+        if not found.builtin:  # the built-in workspace is read-only
+            src_file, added = upsert_source(found.path, record)
     if json_:
         echo_json(
             {
@@ -151,18 +146,14 @@ def ingest_tweets(
     from casusbelli.sources import Provenance, load_x_archive
     from casusbelli.sources.threads import ThreadStore, thread_document
 
-    try:
-        threads = load_x_archive(archive, min_posts=min_posts)
-        prov = Provenance.of_file(archive) if archive.is_file() else None
-        docs = [thread_document(t, None, prov) for t in threads]
-        if not dry_run:
-            store = ThreadStore(_data_dir(ws))
-            for t, d in zip(threads, docs, strict=True):
-                first = t.posts[0].id or str(t.posts[0].line)
-                store.save(f"x-{t.author or 'unknown'}-{first}", d)
-    except CasusError as exc:
-        fail(exc)
-        return
+    threads = load_x_archive(archive, min_posts=min_posts)
+    prov = Provenance.of_file(archive) if archive.is_file() else None
+    docs = [thread_document(t, None, prov) for t in threads]
+    if not dry_run:
+        store = ThreadStore(_data_dir(ws))
+        for t, d in zip(threads, docs, strict=True):
+            first = t.posts[0].id or str(t.posts[0].line)
+            store.save(f"x-{t.author or 'unknown'}-{first}", d)
     if json_:
         echo_json(
             [
@@ -206,34 +197,30 @@ def ingest_corpus(
     """Add speeches or transcripts to a corpus (Parquet by year, DuckDB); idempotent."""
     from casusbelli.sources import CorpusStore
 
-    try:
-        if on_error not in ("skip", "fail"):
-            raise CasusError(
-                f"unknown --on-error {on_error!r}; expected skip or fail", field="--on-error"
-            )
-        from casusbelli.sources.tabular import valid_lang
+    if on_error not in ("skip", "fail"):
+        raise CasusError(
+            f"unknown --on-error {on_error!r}; expected skip or fail", field="--on-error"
+        )
+    from casusbelli.sources.tabular import valid_lang
 
-        if not valid_lang(lang):
-            raise CasusError(
-                f"unknown --lang {lang!r}; expected auto or a language code (en, ru, uk, tr, ...)",
-                field="--lang",
-            )
-        store = CorpusStore(_data_dir(ws) / "corpora")
-        with progress_bar("ingesting", not json_) as cb:
-            report = store.ingest(
-                file,
-                name,
-                text_col,
-                date_col,
-                id_col=id_col,
-                title_col=title_col,
-                lang=lang,
-                on_error=on_error,
-                progress=cb,
-            )
-    except CasusError as exc:
-        fail(exc)
-        return
+    if not valid_lang(lang):
+        raise CasusError(
+            f"unknown --lang {lang!r}; expected auto or a language code (en, ru, uk, tr, ...)",
+            field="--lang",
+        )
+    store = CorpusStore(_data_dir(ws) / "corpora")
+    with progress_bar("ingesting", not json_) as cb:
+        report = store.ingest(
+            file,
+            name,
+            text_col,
+            date_col,
+            id_col=id_col,
+            title_col=title_col,
+            lang=lang,
+            on_error=on_error,
+            progress=cb,
+        )
     d = report.to_dict()
     if json_:
         echo_json(d)

@@ -199,51 +199,47 @@ def qca(
     notes: list[str] = []
     if incl_cut is None:
         incl_cut = engine.DEFAULT_INCL_CUT
-    try:
-        if data is not None:
-            if theory:
-                raise CasusError("give --theory (workspace) or --data FILE, not both")
-            if not outcome:
-                raise CasusError("--data needs --outcome", field="--outcome")
-            df, conds, notes = prepare_data(_read_csv(data, case_col), outcome, conditions,
-                                            _calibrations(calibrate))
-            out_col = outcome
-            note = f"{data}: {len(df)} cases"
-        else:
-            if calibrate:
-                raise CasusError("--calibrate applies to --data (workspace indicators are "
-                                 "memberships already)", field="--calibrate")
-            df, conds, out_col, note = _theory_inputs(ws, workspace_opt, theory, outcome)
-        expect = _dir_exp(dir_exp, conds)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the 0.5 memberships are noted below
-            res = engine.analyze(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
-                                 pri_cut=pri_cut, dir_exp=expect, include=include)
-        half = res.truth_table.half_cases
-        if half:
-            notes.append(f"warning: {len(half)} case(s) with a membership of exactly 0.5 in a "
-                         f"condition ({', '.join(half[:8])}{', ...' if len(half) > 8 else ''}) "
-                         "are in no truth-table row: n counts them, cases does not list them; "
-                         "move them off 0.5 (recalibrate)")
-        doc: dict[str, Any] = res.to_dict()
-        doc["notes"] = notes
-        if permutations < 0:
-            raise CasusError("--permutations must be 0 (off) or more", field="--permutations")
-        cuts = {"incl_cut": incl_cut, "n_cut": n_cut, "pri_cut": pri_cut, "dir_exp": expect}
-        _add_checks(doc, df, out_col, conds, cuts, seed=seed, permutations=permutations,
-                    necessity=necessity, robustness=robustness)
-        if plot is not None or plot_term:
-            doc["plot"] = write_xy_plot(res, df, out_col, plot, plot_term)
-        if r_script is not None:
-            if data is None:
-                raise CasusError("--r-script applies to --data; for a workspace use casus "
-                                 "export --format r", field="--r-script")
-            _write_r_script(r_script, data, df, out_col, conds, cuts, include,
-                            _calibrations(calibrate))
-            notes.append(f"R script written to {r_script}")
-    except CasusError as exc:
-        fail(exc)
-        return
+    if data is not None:
+        if theory:
+            raise CasusError("give --theory (workspace) or --data FILE, not both")
+        if not outcome:
+            raise CasusError("--data needs --outcome", field="--outcome")
+        df, conds, notes = prepare_data(_read_csv(data, case_col), outcome, conditions,
+                                        _calibrations(calibrate))
+        out_col = outcome
+        note = f"{data}: {len(df)} cases"
+    else:
+        if calibrate:
+            raise CasusError("--calibrate applies to --data (workspace indicators are "
+                             "memberships already)", field="--calibrate")
+        df, conds, out_col, note = _theory_inputs(ws, workspace_opt, theory, outcome)
+    expect = _dir_exp(dir_exp, conds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the 0.5 memberships are noted below
+        res = engine.analyze(df, out_col, conds, incl_cut=incl_cut, n_cut=n_cut,
+                             pri_cut=pri_cut, dir_exp=expect, include=include)
+    half = res.truth_table.half_cases
+    if half:
+        notes.append(f"warning: {len(half)} case(s) with a membership of exactly 0.5 in a "
+                     f"condition ({', '.join(half[:8])}{', ...' if len(half) > 8 else ''}) "
+                     "are in no truth-table row: n counts them, cases does not list them; "
+                     "move them off 0.5 (recalibrate)")
+    doc: dict[str, Any] = res.to_dict()
+    doc["notes"] = notes
+    if permutations < 0:
+        raise CasusError("--permutations must be 0 (off) or more", field="--permutations")
+    cuts = {"incl_cut": incl_cut, "n_cut": n_cut, "pri_cut": pri_cut, "dir_exp": expect}
+    _add_checks(doc, df, out_col, conds, cuts, seed=seed, permutations=permutations,
+                necessity=necessity, robustness=robustness)
+    if plot is not None or plot_term:
+        doc["plot"] = write_xy_plot(res, df, out_col, plot, plot_term)
+    if r_script is not None:
+        if data is None:
+            raise CasusError("--r-script applies to --data; for a workspace use casus "
+                             "export --format r", field="--r-script")
+        _write_r_script(r_script, data, df, out_col, conds, cuts, include,
+                        _calibrations(calibrate))
+        notes.append(f"R script written to {r_script}")
     if json_:
         echo_json(doc)
         return
@@ -254,7 +250,7 @@ def _theory_inputs(ws: str | None, workspace_opt: str | None, theory: str | None
                    outcome: str | None) -> tuple[Any, list[str], str, str]:
     """A workspace theory's frame, conditions, outcome column and a note on the cases."""
     from casusbelli.analysis.measured import load_workspace
-    from casusbelli.cross.section import theory_frame
+    from casusbelli.analysis.cross import theory_frame
 
     if not theory:
         raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
@@ -441,18 +437,14 @@ def evaluate(
     from rich.table import Table
 
     from casusbelli.analysis.measured import load_workspace
-    from casusbelli.cross.section import evaluate_workspace
+    from casusbelli.analysis.cross import evaluate_workspace
 
-    try:
-        workspace = load_workspace(workspace_path(ws, workspace_opt))
-        if theory is not None and theory not in workspace.theories:
-            raise CasusError(f"unknown theory id {theory!r} in workspace {workspace.name!r}",
-                             field="--theory", hint=f"theories: {', '.join(workspace.theories)}")
-        rows = [r for r in evaluate_workspace(workspace, same_cases=same_cases)
-                if theory is None or r["theory_id"] == theory]
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace = load_workspace(workspace_path(ws, workspace_opt))
+    if theory is not None and theory not in workspace.theories:
+        raise CasusError(f"unknown theory id {theory!r} in workspace {workspace.name!r}",
+                         field="--theory", hint=f"theories: {', '.join(workspace.theories)}")
+    rows = [r for r in evaluate_workspace(workspace, same_cases=same_cases)
+            if theory is None or r["theory_id"] == theory]
     if json_:
         echo_json(rows)
         return
@@ -514,29 +506,25 @@ def calibrate_cmd(
 
     from casusbelli.cross.calibrate import calibrate
 
+    df = _read_csv(data, None)
+    if column not in df.columns:
+        raise SourceError(f"no column {column!r}", file=str(data), field="--column",
+                          hint=f"columns: {', '.join(map(str, df.columns))}")
+    raw = pd.to_numeric(df[column], errors="coerce")
+    bad = raw.isna() & df[column].notna()
+    if bad.any():
+        k = int(bad.to_numpy().nonzero()[0][0])
+        raise SourceError(f"value {df[column].iloc[k]!r} is not a number", file=str(data),
+                          line=k + 2, field=column)
     try:
-        df = _read_csv(data, None)
-        if column not in df.columns:
-            raise SourceError(f"no column {column!r}", file=str(data), field="--column",
-                              hint=f"columns: {', '.join(map(str, df.columns))}")
-        raw = pd.to_numeric(df[column], errors="coerce")
-        bad = raw.isna() & df[column].notna()
-        if bad.any():
-            k = int(bad.to_numpy().nonzero()[0][0])
-            raise SourceError(f"value {df[column].iloc[k]!r} is not a number", file=str(data),
-                              line=k + 2, field=column)
-        try:
-            values = calibrate(raw.to_numpy(dtype=float), thresholds, type=type_,
-                               logistic=logistic, idm=idm, ecdf=ecdf, below=below, above=above)
-        except AnalysisError as exc:
-            raise AnalysisError(exc.message, file=str(data),
-                                field=f"--{exc.field}" if exc.field else None,
-                                hint=exc.hint) from None
-        df[into or column] = (pd.array([None if math.isnan(v) else int(v) for v in values],
-                                       dtype="Int64") if type_ == "crisp" else values)
-    except CasusError as exc:
-        fail(exc)
-        return
+        values = calibrate(raw.to_numpy(dtype=float), thresholds, type=type_,
+                           logistic=logistic, idm=idm, ecdf=ecdf, below=below, above=above)
+    except AnalysisError as exc:
+        raise AnalysisError(exc.message, file=str(data),
+                            field=f"--{exc.field}" if exc.field else None,
+                            hint=exc.hint) from None
+    df[into or column] = (pd.array([None if math.isnan(v) else int(v) for v in values],
+                                   dtype="Int64") if type_ == "crisp" else values)
     if json_:
         echo_json({
             "column": column, "into": into or column, "type": type_, "thresholds": thresholds,
@@ -562,14 +550,14 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
     """Write ``STEM.csv`` (the case x indicator matrix) and ``STEM.R`` (each theory's QCA).
 
     Each theory gets the conditions and cases of its ``casus qca --theory`` run (the same
-    :func:`~casusbelli.cross.section.theory_frame` selection) and the workspace's QCA
+    :func:`~casusbelli.analysis.cross.theory_frame` selection) and the workspace's QCA
     settings; a theory that cannot be analysed is listed in a comment with the reason.
     """
     from casusbelli import __version__
     from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.qca import truth_table
     from casusbelli.cross.qca.rscript import RAnalysis, r_script
-    from casusbelli.cross.section import QCA_SETTINGS, theory_frame
+    from casusbelli.analysis.cross import QCA_SETTINGS, theory_frame
     from casusbelli.store import export_matrix
 
     if output is None:

@@ -13,11 +13,9 @@ from casusbelli.cli import (
     app,
     console,
     echo_json,
-    fail,
     progress_bar,
     workspace_path,
 )
-from casusbelli.errors import CasusError
 
 __all__ = ["report"]
 
@@ -35,13 +33,9 @@ def report(
     """Write a self-contained HTML report (works offline) and optionally a PDF."""
     from casusbelli.report import write_report
 
-    try:
-        root = workspace_path(workspace, workspace_opt)
-        with progress_bar("report", enabled=not json_out) as cb:
-            files = write_report(root, output, pdf=pdf, db=db, progress=cb)
-    except CasusError as exc:
-        fail(exc)
-        return
+    root = workspace_path(workspace, workspace_opt)
+    with progress_bar("report", enabled=not json_out) as cb:
+        files = write_report(root, output, pdf=pdf, db=db, progress=cb)
     if json_out:
         echo_json(files.to_dict())
         return

@@ -16,7 +16,6 @@ from casusbelli.cli import (
     console,
     echo_json,
     err_console,
-    fail,
     workspace_path,
 )
 from casusbelli.errors import CasusError
@@ -79,22 +78,18 @@ def serve(
 
     hosts = allowed_hosts(host, allowed_host or [])
     proxies = [x.strip() for x in (forwarded_allow_ips or "").split(",") if x.strip()]
-    try:
-        err_console.print("Loading, building and analysing the workspace...", highlight=False)
-        only = [x.strip() for x in sections.split(",") if x.strip()] if sections else None
-        root = str(workspace_path(ws, workspace_opt))
-        application = create_app(WebSettings(workspace=root, db=db, team=team, sections=only,
-                                             secure_cookies=secure_cookies,
-                                             allowed_hosts=hosts, forwarded_allow_ips=proxies))
-        if team:
-            from casusbelli.store.webstate import list_users
+    err_console.print("Loading, building and analysing the workspace...", highlight=False)
+    only = [x.strip() for x in sections.split(",") if x.strip()] if sections else None
+    root = str(workspace_path(ws, workspace_opt))
+    application = create_app(WebSettings(workspace=root, db=db, team=team, sections=only,
+                                         secure_cookies=secure_cookies,
+                                         allowed_hosts=hosts, forwarded_allow_ips=proxies))
+    if team:
+        from casusbelli.store.webstate import list_users
 
-            if not list_users(application.state.casus.store):
-                err_console.print("[yellow]No accounts yet:[/] add one with "
-                                  "`casus user add NAME --role admin`", highlight=False)
-    except CasusError as exc:
-        fail(exc)
-        return
+        if not list_users(application.state.casus.store):
+            err_console.print("[yellow]No accounts yet:[/] add one with "
+                              "`casus user add NAME --role admin`", highlight=False)
     if host not in ("127.0.0.1", "localhost", "::1") and not team:
         err_console.print("[yellow]Warning:[/] serving beyond this machine without --team: "
                           "anyone who can reach it can edit.", highlight=False)
@@ -123,14 +118,10 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        store = Store(_store_url(ws, db))
-        store.migrate()
-        user = add_user(store, name, password, role, workspace=_workspace_name(ws))
-        store.dispose()
-    except CasusError as exc:
-        fail(exc)
-        return
+    store = Store(_store_url(ws, db))
+    store.migrate()
+    user = add_user(store, name, password, role, workspace=_workspace_name(ws))
+    store.dispose()
     console.print(f"user {user.name} ({user.role}) saved in {store.display_url}", highlight=False)
 
 
@@ -140,11 +131,7 @@ def user_list(ws: WsOpt = None, db: DbOpt = None, json_: JsonOpt = False) -> Non
     from casusbelli.store.db import open_store
     from casusbelli.store.webstate import list_users
 
-    try:
-        users = list_users(open_store(_store_url(ws, db)))
-    except CasusError as exc:
-        fail(exc)
-        return
+    users = list_users(open_store(_store_url(ws, db)))
     if json_:
         echo_json([{"name": u.name, "role": u.role, "created_at": u.created_at} for u in users])
         return
@@ -172,12 +159,8 @@ def ach_export(
     from casusbelli.store.db import open_store
     from casusbelli.store.webstate import export_evidence
 
-    try:
-        workspace = load_workspace(workspace_path(ws))
-        text = export_evidence(workspace, open_store(_store_url(ws, db)), case)
-    except CasusError as exc:
-        fail(exc)
-        return
+    workspace = load_workspace(workspace_path(ws))
+    text = export_evidence(workspace, open_store(_store_url(ws, db)), case)
     if output is None:
         sys.stdout.write(text)
         return

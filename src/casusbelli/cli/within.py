@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, fail, workspace_path
+from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, workspace_path
 from casusbelli.errors import CasusError
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ def _matrix(
     case: str | None, matrix: Path | None, ws: str | None, analyst: str | None = None
 ) -> "AchMatrix":
     from casusbelli.analysis.measured import load_workspace
-    from casusbelli.within import load_matrix
-    from casusbelli.within.section import evidence_matrix
+    from casusbelli.analysis.matrix import load_matrix
+    from casusbelli.analysis.within import evidence_matrix
 
     if matrix is not None:
         if case is not None:
@@ -65,16 +65,12 @@ def ach(
 
     from casusbelli.within import score_ach
 
-    try:
-        m = _matrix(case, matrix, ws, analyst)
-        if criterion not in ("top", "order"):
-            raise CasusError(
-                f"unknown criterion {criterion!r}; expected top or order", field="--criterion"
-            )
-        result = score_ach(m, criterion=criterion)  # type: ignore[arg-type]
-    except CasusError as exc:
-        fail(exc)
-        return
+    m = _matrix(case, matrix, ws, analyst)
+    if criterion not in ("top", "order"):
+        raise CasusError(
+            f"unknown criterion {criterion!r}; expected top or order", field="--criterion"
+        )
+    result = score_ach(m, criterion=criterion)  # type: ignore[arg-type]
     if json_:
         echo_json({"case": case, "matrix": m.to_dict(), **result.to_dict()})
         return
@@ -151,38 +147,34 @@ def trace(
 ) -> None:
     """Bayesian process tracing: dependent items counted once, the posterior on all evidence
     and on evidence knowable before the decision side by side, and how robust the leader is."""
-    from casusbelli.within.section import case_trace, matrix_trace
+    from casusbelli.analysis.within import case_trace, matrix_trace
 
-    try:
-        if prior not in ("flat", "workspace"):
+    if prior not in ("flat", "workspace"):
+        raise CasusError(
+            f"unknown prior {prior!r}; expected flat or workspace", field="--prior"
+        )
+    if matrix is not None:
+        if before is not None:
             raise CasusError(
-                f"unknown prior {prior!r}; expected flat or workspace", field="--prior"
+                "--before needs a workspace case (a matrix file has no dates)",
+                field="--before",
             )
-        if matrix is not None:
-            if before is not None:
-                raise CasusError(
-                    "--before needs a workspace case (a matrix file has no dates)",
-                    field="--before",
-                )
-            result = matrix_trace(
-                _matrix(None, matrix, ws), with_interpretations=with_interpretations
-            )
-        else:
-            if case is None:
-                raise CasusError("give a CASE id or --matrix FILE")
-            from casusbelli.analysis.measured import load_workspace
+        result = matrix_trace(
+            _matrix(None, matrix, ws), with_interpretations=with_interpretations
+        )
+    else:
+        if case is None:
+            raise CasusError("give a CASE id or --matrix FILE")
+        from casusbelli.analysis.measured import load_workspace
 
-            pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
-            result = case_trace(
-                load_workspace(workspace_path(ws)),
-                case,
-                pr,
-                before=before,
-                with_interpretations=with_interpretations,
-            )
-    except CasusError as exc:
-        fail(exc)
-        return
+        pr: Literal["flat", "workspace"] = "flat" if prior == "flat" else "workspace"
+        result = case_trace(
+            load_workspace(workspace_path(ws)),
+            case,
+            pr,
+            before=before,
+            with_interpretations=with_interpretations,
+        )
     d = result.to_dict()
     if json_:
         items = [
@@ -194,9 +186,16 @@ def trace(
 
 
 def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
+    h = list(d["hypotheses"])
+    _print_trace_items(d, name)
+    _print_trace_clusters(d, h)
+    _print_trace_posteriors(d, h)
+    _print_trace_sensitivity(d)
+
+
+def _print_trace_items(d: dict, name: str) -> None:  # type: ignore[type-arg]
     from rich.table import Table
 
-    h = list(d["hypotheses"])
     t = Table(
         title=f"Process tracing — {name}: items (interpretations marked; * = left out of the "
         "likelihood)",
@@ -220,6 +219,11 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
             tests or "straw-in-the-wind",
         )
     console.print(t)
+
+
+def _print_trace_clusters(d: dict, h: list[str]) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     t = Table(
         title="Clusters (items sharing a source or depends_on; one likelihood each, the mean of "
         "their log-likelihoods), posterior after each, in order of the date known",
@@ -239,6 +243,11 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
             f"{c['influence']:.3f}",
         )
     console.print(t)
+
+
+def _print_trace_posteriors(d: dict, h: list[str]) -> None:  # type: ignore[type-arg]
+    from rich.table import Table
+
     t = Table(title="Posterior", title_justify="left")
     t.add_column("")
     for name_h in h:
@@ -258,6 +267,10 @@ def _print_trace(d: dict, name: str) -> None:  # type: ignore[type-arg]
     for p, post in s["tempered"].items():
         t.add_row(f"likelihoods ^ {p}", *(f"{post[x]:.3f}" for x in h))
     console.print(t)
+
+
+def _print_trace_sensitivity(d: dict) -> None:  # type: ignore[type-arg]
+    s = d["sensitivity"]
     lead = s["leader"]
     worst = ", ".join(
         f"k={w['k']} {w['posterior']:.3f}" + ("" if w["method"] == "exact" else " (greedy bound)")

@@ -81,20 +81,36 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from casusbelli.cross.model_design import (  # noqa: F401  (_log_likelihood_grad: cross/laplace.py)
+    _Design,
+    _design,
+    _log_likelihood_grad,
+    _pointwise,
+    missing_prior,
+)
+from casusbelli.cross.model_types import (
+    BASE_RATE,
+    MODEL_VERSION,
+    Coefficient,
+    Comparison,
+    ModelFit,
+    ModelSettings,
+    Progress,
+)
 from casusbelli.errors import AnalysisError
+from casusbelli.forecast.scoring import brier_score
 
 __all__ = [
     "BASE_RATE",
-    "MODEL_VERSION",
     "Coefficient",
     "Comparison",
+    "MODEL_VERSION",
     "ModelFit",
     "ModelSettings",
     "brier_score",
@@ -102,370 +118,6 @@ __all__ = [
     "fit_logistic",
     "missing_prior",
 ]
-
-Progress = Callable[[int, "int | None", str], None]
-
-#: Name of the intercept-only model in every comparison.
-BASE_RATE = "base_rate"
-#: Bumped whenever a change here changes results, so cached results are not reused.
-MODEL_VERSION = 1
-_MISSING_PRIORS = ("empirical", "uniform")
-_MIN_CODED_FOR_MOMENTS = 3
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    """How the models are fitted; part of the cache key.
-
-    Attributes
-    ----------
-    draws, tune, chains
-        NUTS draws kept and tuning steps per chain, and the number of chains (run one after
-        the other on one core).
-    seed
-        Seed of the ``numpy.random.Generator`` used when the caller does not pass one.
-    coef_scale, intercept_scale
-        Standard deviations of the normal priors on the standardised coefficients and on the
-        intercept.
-    imputation_draws
-        :math:`M`, the stratified draws that integrate each unknown coding out.
-    missing_prior
-        ``"empirical"`` (Beta matched to the indicator's coded values) or ``"uniform"``.
-    """
-
-    draws: int = 500
-    tune: int = 500
-    chains: int = 2
-    seed: int = 20_250_601
-    coef_scale: float = 2.5
-    intercept_scale: float = 2.5
-    imputation_draws: int = 64
-    missing_prior: str = "empirical"
-
-    def __post_init__(self) -> None:
-        if self.missing_prior not in _MISSING_PRIORS:
-            raise AnalysisError(
-                f"unknown missing_prior {self.missing_prior!r}; expected one of "
-                f"{', '.join(_MISSING_PRIORS)}",
-                field="missing_prior",
-            )
-        for name in ("draws", "tune", "chains", "imputation_draws"):
-            if int(getattr(self, name)) < 1:
-                raise AnalysisError(f"{name} must be at least 1", field=name)
-        if self.chains * self.draws < 100:
-            raise AnalysisError("chains * draws must be at least 100 for PSIS-LOO", field="draws")
-        if self.coef_scale <= 0 or self.intercept_scale <= 0:
-            raise AnalysisError("prior scales must be positive", field="coef_scale")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The settings as a JSON-ready mapping (with the model version)."""
-        return {**asdict(self), "model_version": MODEL_VERSION}
-
-
-@dataclass(frozen=True)
-class Coefficient:
-    """Posterior summary of one indicator's coefficient.
-
-    ``mean``, ``sd``, ``low``, ``high`` (a central 90 % interval) are on the membership scale:
-    the change in log-odds of intervention when the indicator moves from 0 to 1.
-    """
-
-    indicator: str
-    mean: float
-    sd: float
-    low: float
-    high: float
-    unknown: int
-
-
-@dataclass(frozen=True)
-class ModelFit:
-    """One model's out-of-sample scores and diagnostics."""
-
-    name: str
-    indicators: tuple[str, ...]
-    elpd_loo: float
-    se: float
-    p_loo: float
-    pareto_k: tuple[float, ...]
-    k_threshold: float
-    loo_probability: tuple[float, ...]
-    brier_loo: float
-    coefficients: tuple[Coefficient, ...]
-    unknown: int
-    max_rhat: float
-    min_ess: float
-    divergences: int
-    #: each case's leave-one-out elpd (the terms of ``elpd_loo``), for paired differences
-    elpd_pointwise: tuple[float, ...] = ()
-
-    @property
-    def high_k(self) -> int:
-        """Cases whose Pareto :math:`\\hat k` exceeds the threshold."""
-        return sum(1 for k in self.pareto_k if k > self.k_threshold)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping."""
-        d = asdict(self)
-        d["indicators"] = list(self.indicators)
-        d["pareto_k"] = list(self.pareto_k)
-        d["loo_probability"] = list(self.loo_probability)
-        d["elpd_pointwise"] = list(self.elpd_pointwise)
-        d["coefficients"] = [asdict(c) for c in self.coefficients]
-        d["high_k"] = self.high_k
-        return d
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> ModelFit:
-        """Inverse of :meth:`to_dict`."""
-        kw = {k: v for k, v in d.items() if k != "high_k"}
-        kw["indicators"] = tuple(kw["indicators"])
-        kw["pareto_k"] = tuple(kw["pareto_k"])
-        kw["loo_probability"] = tuple(kw["loo_probability"])
-        kw["elpd_pointwise"] = tuple(kw.get("elpd_pointwise", ()))
-        kw["coefficients"] = tuple(Coefficient(**c) for c in kw["coefficients"])
-        return cls(**kw)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Every theory's model and the base-rate model, compared on the same cases.
-
-    ``weights`` are stacking weights over the theories alone (they sum to 1);
-    ``weights_with_base`` include the base-rate model. ``elpd_diff`` and ``dse`` are each
-    model's elpd difference from the best model and its standard error (ArviZ's
-    ``compare``), ``rank`` its rank (0 = best).
-    """
-
-    cases: tuple[str, ...]
-    outcome: tuple[int, ...]
-    models: tuple[ModelFit, ...]
-    weights: Mapping[str, float]
-    weights_with_base: Mapping[str, float]
-    rank: Mapping[str, int]
-    elpd_diff: Mapping[str, float]
-    dse: Mapping[str, float]
-    settings: Mapping[str, Any]
-    cached: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def model(self, name: str) -> ModelFit:
-        """The fit of model ``name`` (a theory id or :data:`BASE_RATE`)."""
-        for m in self.models:
-            if m.name == name:
-                return m
-        raise AnalysisError(f"no model named {name!r} in this comparison")
-
-    def to_dict(self) -> dict[str, Any]:
-        """A stable JSON document (what the cache stores and ``casus compare --json`` prints)."""
-        return {
-            "cases": list(self.cases),
-            "outcome": list(self.outcome),
-            "models": [m.to_dict() for m in self.models],
-            "weights": dict(self.weights),
-            "weights_with_base": dict(self.weights_with_base),
-            "rank": dict(self.rank),
-            "elpd_diff": dict(self.elpd_diff),
-            "dse": dict(self.dse),
-            "settings": dict(self.settings),
-            "cached": self.cached,
-            "notes": list(self.notes),
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, cached: bool = False) -> Comparison:
-        """Inverse of :meth:`to_dict`; ``cached`` marks a result read back from the store."""
-        return cls(
-            cases=tuple(d["cases"]),
-            outcome=tuple(int(v) for v in d["outcome"]),
-            models=tuple(ModelFit.from_dict(m) for m in d["models"]),
-            weights=dict(d["weights"]),
-            weights_with_base=dict(d["weights_with_base"]),
-            rank={k: int(v) for k, v in d["rank"].items()},
-            elpd_diff=dict(d["elpd_diff"]),
-            dse=dict(d["dse"]),
-            settings=dict(d["settings"]),
-            cached=cached,
-            notes=tuple(d.get("notes", ())),
-        )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def brier_score(prob: Sequence[float] | np.ndarray, outcome: Sequence[int] | np.ndarray) -> float:
-    r"""Mean Brier score of probabilities for binary outcomes (lower is better).
-
-    .. math:: BS = \frac{1}{N} \sum_{i=1}^{N} (p_i - o_i)^2
-
-    Brier, G. W. (1950). Verification of forecasts expressed in terms of probability.
-    *Monthly Weather Review* 78(1), 1-3.
-    """
-    p = np.asarray(prob, dtype=float)
-    o = np.asarray(outcome, dtype=float)
-    if p.shape != o.shape or p.size == 0:
-        raise AnalysisError("brier_score needs equally long, non-empty probabilities and outcomes")
-    return float(np.mean((p - o) ** 2))
-
-
-def missing_prior(values: np.ndarray, kind: str = "empirical") -> tuple[float, float]:
-    r"""Beta prior :math:`(a, b)` for an indicator's unknown values.
-
-    ``"empirical"`` matches the moments of the coded values :math:`v` (mean :math:`m`,
-    variance :math:`s^2`):
-
-    .. math:: a = m c, \quad b = (1 - m) c, \quad c = \frac{m (1 - m)}{s^2} - 1,
-
-    falling back to Beta(1, 1) when fewer than three values are coded or no Beta has those
-    moments (:math:`s^2 = 0` or :math:`s^2 \ge m(1-m)`); ``"uniform"`` is always Beta(1, 1).
-    """
-    if kind not in _MISSING_PRIORS:
-        raise AnalysisError(f"unknown missing prior {kind!r}; expected one of "
-                            f"{', '.join(_MISSING_PRIORS)}")
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if kind == "uniform" or v.size < _MIN_CODED_FOR_MOMENTS:
-        return 1.0, 1.0
-    m = float(v.mean())
-    s2 = float(v.var(ddof=1))
-    if s2 <= 0 or s2 >= m * (1 - m):
-        return 1.0, 1.0
-    c = m * (1 - m) / s2 - 1
-    return m * c, (1 - m) * c
-
-
-@dataclass(frozen=True)
-class _Design:
-    z_complete: np.ndarray  # (n_complete, k)
-    y_complete: np.ndarray
-    z_missing: np.ndarray  # (n_missing, M, k)
-    y_missing: np.ndarray
-    order: np.ndarray  # positions of [complete..., missing...] in the original case order
-    scale: np.ndarray  # 2 * s_j (membership-scale coefficient = beta / scale)
-    unknown: np.ndarray  # unknown codings per indicator
-
-
-def _design(
-    x: np.ndarray, y: np.ndarray, indicators: Sequence[str], settings: ModelSettings,
-    rng: np.random.Generator, name: str, shift: np.ndarray | None = None,
-) -> _Design:
-    """The scaled design; ``shift`` (one number per case) is added to that case's imputed
-    draws (clipped to [0, 1]): a pattern-mixture departure from missing at random."""
-    from scipy import stats
-
-    n, k = x.shape
-    center = np.zeros(k)
-    scale = np.ones(k)
-    for j, ind in enumerate(indicators):
-        col = x[:, j]
-        coded = col[~np.isnan(col)]
-        if coded.size == 0:
-            raise AnalysisError(
-                f"indicator {ind!r} is unknown in every case; it cannot enter a model",
-                field=f"{name}.{ind}",
-                hint="code it for some cases, or remove it from the theory",
-            )
-        if coded.size < 2 or float(coded.std(ddof=1)) == 0.0:
-            raise AnalysisError(
-                f"indicator {ind!r} has the same value ({coded[0]:g}) in every coded case; "
-                "it cannot discriminate between cases",
-                field=f"{name}.{ind}",
-            )
-        if coded.min() < 0 or coded.max() > 1:
-            raise AnalysisError(
-                f"indicator {ind!r} has values outside [0, 1]", field=f"{name}.{ind}"
-            )
-        center[j] = coded.mean()
-        scale[j] = 2 * coded.std(ddof=1)
-    miss = np.isnan(x)
-    has_missing = miss.any(axis=1)
-    complete = np.flatnonzero(~has_missing)
-    missing = np.flatnonzero(has_missing)
-    m_draws = settings.imputation_draws
-    xm = np.repeat(x[missing][:, None, :], m_draws, axis=1)  # (n_missing, M, k)
-    for j in range(k):
-        rows = np.flatnonzero(miss[missing, j])
-        if rows.size == 0:
-            continue
-        a, b = missing_prior(x[:, j], settings.missing_prior)
-        # stratified (Latin hypercube) draws: one per 1/M stratum, shuffled per case
-        u = (np.arange(m_draws)[None, :] + rng.uniform(size=(rows.size, m_draws))) / m_draws
-        u = rng.permuted(u, axis=1)
-        xm[rows, :, j] = stats.beta.ppf(u, a, b)
-        if shift is not None:
-            xm[rows, :, j] = np.clip(xm[rows, :, j] + shift[missing][rows, None], 0.0, 1.0)
-    z_complete = (x[complete] - center) / scale
-    z_missing = (xm - center) / scale
-    return _Design(
-        z_complete=z_complete, y_complete=y[complete], z_missing=z_missing,
-        y_missing=y[missing], order=np.concatenate([complete, missing]), scale=scale,
-        unknown=miss.sum(axis=0),
-    )
-
-
-def _log_inv_logit(eta: np.ndarray) -> np.ndarray:
-    return -np.logaddexp(0.0, -eta)
-
-
-def _pointwise(alpha: np.ndarray, beta: np.ndarray, d: _Design) -> tuple[np.ndarray, np.ndarray]:
-    """Log likelihood and P(y=1) per draw and case, in the original case order.
-
-    ``alpha``: (S,), ``beta``: (S, k). Returns two (S, n) arrays.
-    """
-    from scipy.special import expit
-
-    s = alpha.shape[0]
-    n = d.order.size
-    ll = np.empty((s, n))
-    prob = np.empty((s, n))
-    nc = d.y_complete.size
-    if nc:
-        eta = alpha[:, None] + beta @ d.z_complete.T  # (S, nc)
-        sign = np.where(d.y_complete == 1, 1.0, -1.0)[None, :]
-        ll[:, d.order[:nc]] = _log_inv_logit(sign * eta)
-        prob[:, d.order[:nc]] = expit(eta)
-    if d.y_missing.size:
-        eta = alpha[:, None, None] + np.einsum("sk,imk->sim", beta, d.z_missing)  # (S, nm, M)
-        sign = np.where(d.y_missing == 1, 1.0, -1.0)[None, :, None]
-        lp = _log_inv_logit(sign * eta)
-        top = lp.max(axis=2, keepdims=True)
-        ll[:, d.order[nc:]] = (np.log(np.exp(lp - top).mean(axis=2)) + top[..., 0])
-        prob[:, d.order[nc:]] = expit(eta).mean(axis=2)
-    return ll, prob
-
-
-def _log_likelihood_grad(alpha: float, beta: np.ndarray, d: _Design) -> tuple[float, np.ndarray]:
-    r"""Total log likelihood and its gradient in :math:`(\alpha, \beta)` for one draw.
-
-    For a complete case, :math:`\partial \log \sigma(s\eta)/\partial \eta = s(1 -
-    \sigma(s\eta))`; for a case with unknowns, :math:`\log \frac1M \sum_m \sigma(s\eta_m)`
-    has gradient :math:`\sum_m r_m s (1 - \sigma(s\eta_m))\, (1, z_m)` with
-    :math:`r_m = \sigma(s\eta_m) / \sum_{m'} \sigma(s\eta_{m'})`.
-    """
-    from scipy.special import expit
-
-    k = beta.size
-    total = 0.0
-    g = np.zeros(1 + k)
-    if d.y_complete.size:
-        sign = np.where(d.y_complete == 1, 1.0, -1.0)
-        eta = alpha + d.z_complete @ beta
-        total += float(_log_inv_logit(sign * eta).sum())
-        r = sign * expit(-sign * eta)
-        g[0] += r.sum()
-        g[1:] += d.z_complete.T @ r
-    if d.y_missing.size:
-        sign = np.where(d.y_missing == 1, 1.0, -1.0)[:, None]
-        eta = alpha + d.z_missing @ beta  # (nm, M)
-        lp = _log_inv_logit(sign * eta)
-        top = lp.max(axis=1, keepdims=True)
-        e = np.exp(lp - top)
-        total += float((np.log(e.mean(axis=1)) + top[:, 0]).sum())
-        resp = e / e.sum(axis=1, keepdims=True)
-        r = resp * sign * expit(-sign * eta)  # (nm, M)
-        g[0] += r.sum()
-        g[1:] += np.einsum("im,imk->k", r, d.z_missing)
-    return total, g
 
 
 @contextmanager
@@ -635,6 +287,43 @@ def _stacking(scored: Mapping[str, Any], seed: int) -> tuple[dict[str, float], A
     return {k: w[k] / total for k in scored}, table
 
 
+def _check_theories(data: Mapping[str, Any], indicators: Mapping[str, Sequence[str]],
+                    yy: np.ndarray, cases: Sequence[str] | None) -> tuple[str, ...]:
+    """Check each theory's matrix against its indicators and the outcome; the case ids."""
+    if not data:
+        raise AnalysisError("no theory to compare")
+    if BASE_RATE in data:
+        raise AnalysisError(f"{BASE_RATE!r} is reserved for the intercept-only model")
+    for tid, x in data.items():
+        names = list(indicators.get(tid, ()))
+        if not names:
+            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
+                                field=tid, hint="give the theory at least one indicator")
+        if np.asarray(x).shape != (yy.size, len(names)):
+            raise AnalysisError(
+                f"theory {tid!r}: matrix shape {np.asarray(x).shape}, expected "
+                f"({yy.size}, {len(names)})", field=tid)
+    case_ids = tuple(cases) if cases is not None else tuple(f"case-{i}" for i in range(yy.size))
+    if len(case_ids) != yy.size:
+        raise AnalysisError(f"{len(case_ids)} case ids for {yy.size} outcomes")
+    return case_ids
+
+
+def _fit_notes(fits: Iterable[ModelFit], case_ids: tuple[str, ...]) -> list[str]:
+    """Notes on unreliable PSIS-LOO cases and sampling diagnostics of each fit."""
+    notes = []
+    for f in fits:
+        if f.high_k:
+            bad = [case_ids[i] for i, k in enumerate(f.pareto_k) if k > f.k_threshold]
+            notes.append(
+                f"{f.name}: Pareto k above {f.k_threshold:.2f} for {', '.join(bad)} "
+                "(PSIS-LOO unreliable for these cases)")
+        if f.max_rhat > 1.05 or f.divergences:
+            notes.append(f"{f.name}: sampling diagnostics r_hat={f.max_rhat:.3f}, "
+                         f"divergences={f.divergences}")
+    return notes
+
+
 def compare_models(
     data: Mapping[str, np.ndarray],
     y: np.ndarray,
@@ -676,22 +365,7 @@ def compare_models(
     settings = settings or ModelSettings()
     rng = rng if rng is not None else np.random.default_rng(settings.seed)
     yy = _check_outcome(y)
-    if not data:
-        raise AnalysisError("no theory to compare")
-    if BASE_RATE in data:
-        raise AnalysisError(f"{BASE_RATE!r} is reserved for the intercept-only model")
-    for tid, x in data.items():
-        names = list(indicators.get(tid, ()))
-        if not names:
-            raise AnalysisError(f"theory {tid!r} has no indicators; it cannot be modelled",
-                                field=tid, hint="give the theory at least one indicator")
-        if np.asarray(x).shape != (yy.size, len(names)):
-            raise AnalysisError(
-                f"theory {tid!r}: matrix shape {np.asarray(x).shape}, expected "
-                f"({yy.size}, {len(names)})", field=tid)
-    case_ids = tuple(cases) if cases is not None else tuple(f"case-{i}" for i in range(yy.size))
-    if len(case_ids) != yy.size:
-        raise AnalysisError(f"{len(case_ids)} case ids for {yy.size} outcomes")
+    case_ids = _check_theories(data, indicators, yy, cases)
     total = len(data) + 1
     fits: dict[str, ModelFit] = {}
     scored: dict[str, Any] = {}
@@ -716,16 +390,7 @@ def compare_models(
     else:
         weights = {k: 1.0 for k in theory_scored}
     weights_all, table = _stacking(scored, seed)
-    notes = []
-    for f in fits.values():
-        if f.high_k:
-            bad = [case_ids[i] for i, k in enumerate(f.pareto_k) if k > f.k_threshold]
-            notes.append(
-                f"{f.name}: Pareto k above {f.k_threshold:.2f} for {', '.join(bad)} "
-                "(PSIS-LOO unreliable for these cases)")
-        if f.max_rhat > 1.05 or f.divergences:
-            notes.append(f"{f.name}: sampling diagnostics r_hat={f.max_rhat:.3f}, "
-                         f"divergences={f.divergences}")
+    notes = _fit_notes(fits.values(), case_ids)
     return Comparison(
         cases=case_ids,
         outcome=tuple(int(v) for v in yy),

@@ -19,6 +19,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from casusbelli.errors import ForecastError
+
 __all__ = [
     "Ensemble",
     "Spread",
@@ -59,7 +61,7 @@ class Ensemble(NamedTuple):
 def equal_weights(theories: Sequence[str]) -> dict[str, float]:
     """``1/T`` for each theory."""
     if not theories:
-        raise ValueError("no theories to weigh")
+        raise ForecastError("no theories to weigh")
     return {t: 1.0 / len(theories) for t in theories}
 
 
@@ -68,10 +70,10 @@ def normalize_weights(weights: Mapping[str, float]) -> dict[str, float]:
     total = 0.0
     for t, w in weights.items():
         if not (w >= 0 and math.isfinite(w)):
-            raise ValueError(f"weight of {t!r} must be a finite number >= 0, got {w!r}")
+            raise ForecastError(f"weight of {t!r} must be a finite number >= 0, got {w!r}")
         total += w
     if total <= 0:
-        raise ValueError("weights sum to 0")
+        raise ForecastError("weights sum to 0")
     return {t: w / total for t, w in weights.items()}
 
 
@@ -126,9 +128,9 @@ def ensemble(kind: str, values: Mapping[str, Any], weights: Mapping[str, float])
     """
     missing = [t for t in values if t not in weights]
     if missing:
-        raise ValueError(f"no weight for theories {missing}")
+        raise ForecastError(f"no weight for theories {missing}")
     if not values:
-        raise ValueError("no theory forecasts to pool")
+        raise ForecastError("no theory forecasts to pool")
     w = normalize_weights({t: weights[t] for t in values})
     names = list(values)
     ws = [w[t] for t in names]
@@ -158,7 +160,9 @@ def ensemble(kind: str, values: Mapping[str, Any], weights: Mapping[str, float])
                 comps.append(dict(mean=float(v["mean"]), sd=float(v["sd"]), weight=w[t]))
         means = [float(point(kind, values[t])) for t in names]  # type: ignore[arg-type]
         return Ensemble({"mixture": comps}, w, {"mean": _spread(means, ws)})
-    raise ValueError(f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric")
+    raise ForecastError(
+        f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric"
+    )
 
 
 def performance_weights(mean_brier: Mapping[str, float], n: int, *, learning_rate: float = 1.0,
@@ -179,9 +183,9 @@ def performance_weights(mean_brier: Mapping[str, float], n: int, *, learning_rat
     University Press, ch. 2 (the exponentially weighted average forecaster).
     """
     if not mean_brier:
-        raise ValueError("no theories to weigh")
+        raise ForecastError("no theories to weigh")
     if not 0.0 <= floor <= 1.0:
-        raise ValueError(f"floor must be in [0, 1], got {floor!r}")
+        raise ForecastError(f"floor must be in [0, 1], got {floor!r}")
     exps = {t: -learning_rate * n * b for t, b in mean_brier.items()}
     top = max(exps.values())
     raw = normalize_weights({t: math.exp(e - top) for t, e in exps.items()})

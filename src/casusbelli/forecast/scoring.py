@@ -66,11 +66,11 @@ def _binary(prob: ArrayLike, outcome: ArrayLike) -> tuple[np.ndarray, np.ndarray
     p = np.asarray(prob, dtype=float)
     o = np.asarray(outcome, dtype=float)
     if p.shape != o.shape:
-        raise ValueError(f"prob has shape {p.shape} but outcome has shape {o.shape}")
+        raise ForecastError(f"prob has shape {p.shape} but outcome has shape {o.shape}")
     if np.any(~np.isfinite(p)) or np.any((p < 0.0) | (p > 1.0)):
-        raise ValueError("probabilities must lie in [0, 1]")
+        raise ForecastError("probabilities must lie in [0, 1]")
     if np.any((o != 0.0) & (o != 1.0)):
-        raise ValueError("binary outcomes must be 0 or 1")
+        raise ForecastError("binary outcomes must be 0 or 1")
     return p, o
 
 
@@ -105,7 +105,7 @@ def brier_score(prob: ArrayLike, outcome: ArrayLike) -> float:
     """
     s = brier_scores(prob, outcome)
     if s.size == 0:
-        raise ValueError("no forecasts to score")
+        raise ForecastError("no forecasts to score")
     return float(s.mean())
 
 
@@ -138,7 +138,7 @@ def log_score(prob: ArrayLike, outcome: ArrayLike, *, clip: float = 0.0) -> floa
     """
     s = log_scores(prob, outcome, clip=clip)
     if s.size == 0:
-        raise ValueError("no forecasts to score")
+        raise ForecastError("no forecasts to score")
     return float(s.mean())
 
 
@@ -146,13 +146,13 @@ def _multi(probs: ArrayLike, outcome: ArrayLike) -> tuple[np.ndarray, np.ndarray
     p = np.atleast_2d(np.asarray(probs, dtype=float))
     k = np.asarray(outcome, dtype=int).reshape(-1)
     if p.shape[0] != k.shape[0]:
-        raise ValueError(f"{p.shape[0]} forecasts but {k.shape[0]} outcomes")
+        raise ForecastError(f"{p.shape[0]} forecasts but {k.shape[0]} outcomes")
     if np.any(~np.isfinite(p)) or np.any((p < 0.0) | (p > 1.0)):
-        raise ValueError("probabilities must lie in [0, 1]")
+        raise ForecastError("probabilities must lie in [0, 1]")
     if not np.allclose(p.sum(axis=1), 1.0, atol=1e-6):
-        raise ValueError("the probabilities of each forecast must sum to 1")
+        raise ForecastError("the probabilities of each forecast must sum to 1")
     if np.any((k < 0) | (k >= p.shape[1])):
-        raise ValueError(f"outcome index outside 0..{p.shape[1] - 1}")
+        raise ForecastError(f"outcome index outside 0..{p.shape[1] - 1}")
     return p, k
 
 
@@ -194,7 +194,7 @@ def crps_normal(mean: float, sd: float, observation: float) -> float:
     import scoringrules as sr
 
     if not sd > 0:
-        raise ValueError(f"a normal forecast needs sd > 0, got {sd}")
+        raise ForecastError(f"a normal forecast needs sd > 0, got {sd}")
     return float(sr.crps_normal(float(observation), float(mean), float(sd)))
 
 
@@ -213,7 +213,7 @@ def crps_mixture(means: ArrayLike, sds: ArrayLike, weights: ArrayLike,
     s = np.asarray(sds, dtype=float)
     w = np.asarray(weights, dtype=float)
     if np.any(s <= 0):
-        raise ValueError("every mixture component needs sd > 0")
+        raise ForecastError("every mixture component needs sd > 0")
     return float(sr.crps_mixnorm(float(observation), m, s, w / w.sum()))
 
 
@@ -271,7 +271,9 @@ def score_value(kind: str, value: Any, outcome: Any, *, options: Sequence[str] |
         y = float(outcome)
         crps = crps_normal(m[0], s[0], y) if len(m) == 1 else crps_mixture(m, s, w, y)
         return Scores(None, _normal_logs(m, s, w, y), crps)
-    raise ValueError(f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric")
+    raise ForecastError(
+        f"unknown question kind {kind!r}; expected binary, multiple_choice or numeric"
+    )
 
 
 def uniform_scores(kind: str, outcome: Any, *, n_options: int = 2,
@@ -329,14 +331,14 @@ def time_average(issued: ArrayLike, scores: ArrayLike, start: float, end: float,
     t = np.asarray(issued, dtype=float)
     s = np.asarray(scores, dtype=float)
     if t.shape != s.shape or t.size == 0:
-        raise ValueError("need one score per issue time, and at least one forecast")
+        raise ForecastError("need one score per issue time, and at least one forecast")
     if end < start:
-        raise ValueError(f"end {end} is before start {start}")
+        raise ForecastError(f"end {end} is before start {start}")
     order = np.argsort(t, kind="stable")
     t, s = t[order], s[order]
     keep = t <= end
     if not keep.any():
-        raise ValueError("every forecast was issued after the end of the period")
+        raise ForecastError("every forecast was issued after the end of the period")
     t, s = t[keep], s[keep]
     # a later forecast at or before start replaces an earlier one
     first = int(np.searchsorted(t, start, side="right")) - 1
@@ -390,7 +392,7 @@ def calibration_table(prob: ArrayLike, outcome: ArrayLike, *, bins: int = 5) -> 
     """
     p, o = _binary(prob, outcome)
     if bins < 1:
-        raise ValueError("bins must be at least 1")
+        raise ForecastError("bins must be at least 1")
     idx = np.minimum((p * bins).astype(int), bins - 1)
     out = []
     for b in range(bins):

@@ -33,6 +33,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal, NamedTuple
 
+from casusbelli.errors import ForecastError
+
 __all__ = [
     "SignpostValue",
     "WeightUpdate",
@@ -56,10 +58,10 @@ class WeightUpdate(NamedTuple):
 def _check(weights: Mapping[str, float], likelihoods: Mapping[str, float]) -> None:
     missing = [t for t in weights if t not in likelihoods]
     if missing:
-        raise ValueError(f"no likelihood for theories {missing}")
+        raise ForecastError(f"no likelihood for theories {missing}")
     for t, v in likelihoods.items():
         if not 0.0 <= v <= 1.0:
-            raise ValueError(f"likelihood for {t!r} must lie in [0, 1], got {v!r}")
+            raise ForecastError(f"likelihood for {t!r} must lie in [0, 1], got {v!r}")
 
 
 def update_weights(weights: Mapping[str, float], likelihoods: Mapping[str, float],
@@ -76,7 +78,7 @@ def update_weights(weights: Mapping[str, float], likelihoods: Mapping[str, float
     ({'a': 0.8, 'b': 0.2}, 0.5)
     """
     if status not in ("observed", "not-observed"):
-        raise ValueError(f"status must be 'observed' or 'not-observed', got {status!r}")
+        raise ForecastError(f"status must be 'observed' or 'not-observed', got {status!r}")
     _check(weights, likelihoods)
     total = sum(weights.values())
     before = {t: w / total for t, w in weights.items()}
@@ -84,7 +86,7 @@ def update_weights(weights: Mapping[str, float], likelihoods: Mapping[str, float
     lik = {t: likelihoods[t] if status == "observed" else 1.0 - likelihoods[t] for t in before}
     z = sum(before[t] * lik[t] for t in before)
     if z <= 0:
-        raise ValueError(f"every theory gave this {status} signpost probability 0")
+        raise ForecastError(f"every theory gave this {status} signpost probability 0")
     after = {t: before[t] * lik[t] / z for t in before}
     return WeightUpdate(before, after, p_obs)
 
@@ -95,7 +97,7 @@ def pool(weights: Mapping[str, float], values: Mapping[str, Sequence[float]]) ->
     names = [t for t in values if t in weights]
     total = sum(weights[t] for t in names)
     if not names or total <= 0:
-        raise ValueError("no weighted theory has a forecast")
+        raise ForecastError("no weighted theory has a forecast")
     n = len(values[names[0]])
     return [sum(weights[t] * values[t][i] for t in names) / total for i in range(n)]
 

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from casusbelli.errors import CasusError
+from casusbelli.errors import AuthRequiredError, CsrfError
 from casusbelli.store.webstate import (
     DEFAULT_ANALYST,
     AccessDeniedError,
@@ -38,14 +38,6 @@ __all__ = [
 SESSION_COOKIE = "casus_session"
 ANON_COOKIE = "casus_anon"
 CSRF_HEADER = "x-csrf-token"
-
-
-class AuthRequiredError(CasusError):
-    """The team server needs a signed-in user for this page."""
-
-
-class CsrfError(CasusError):
-    """A write came without the page's CSRF token (or with a wrong one)."""
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
+
+from casusbelli.discourse.kwic import KwicLine
+from casusbelli.store.webstate import AchEdit
 
 __all__ = [
     "AchCell", "AchItem", "AchOut", "AuditOut", "AuditRecord", "CaseList", "CaseOut", "CaseRow",
@@ -15,6 +19,16 @@ __all__ = [
 ]
 
 Scalar = str | int | float | bool | None
+
+
+def model_of(tp: type, name: str, doc: str, *, exclude: tuple[str, ...] = ()) -> type[BaseModel]:
+    """A response model with the fields (names and types) of the engine or store type ``tp``,
+    every field required, so the API cannot drift from the type it serialises."""
+    hints = typing.get_type_hints(tp)
+    fields: dict[str, Any] = {k: (v, ...) for k, v in hints.items() if k not in exclude}
+    model = create_model(name, __base__=BaseModel, __module__=__name__, **fields)
+    model.__doc__ = doc
+    return model
 
 
 class ErrorOut(BaseModel):
@@ -257,18 +271,9 @@ class EditIn(BaseModel):
     version: int = Field(ge=0)
 
 
-class EditRecord(BaseModel):
-    """A saved edit (or the current state of a cell)."""
-
-    case_id: str
-    item_id: str
-    field: str
-    hypothesis: str
-    analyst: str
-    value: str
-    version: int
-    edited_by: str
-    edited_at: str
+#: A saved edit (or the current state of a cell): the fields of
+#: :class:`casusbelli.store.webstate.AchEdit`.
+EditRecord = model_of(AchEdit, "EditRecord", "A saved edit (or the current state of a cell).")
 
 
 class EditOut(BaseModel):
@@ -301,17 +306,11 @@ class FramesOut(BaseModel):
     chart: dict[str, Any] | None = Field(default=None, description="Vega-Lite spec")
 
 
-class KwicLineOut(BaseModel):
-    """One counted hit in context, for checking what a frame counts."""
-
-    doc_id: str
-    date: str | None
-    title: str | None
-    offset: int
-    left: str
-    match: str
-    right: str
-    frame: str
+#: One counted hit in context: the fields of :class:`casusbelli.discourse.kwic.KwicLine` but
+#: ``form`` (the inflected form matched, which ``match`` already shows as written).
+KwicLineOut = model_of(KwicLine, "KwicLineOut",
+                       "One counted hit in context, for checking what a frame counts.",
+                       exclude=("form",))
 
 
 class KwicOut(BaseModel):

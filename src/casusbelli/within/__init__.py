@@ -1,8 +1,8 @@
 """Within-case analysis: Analysis of Competing Hypotheses and Bayesian process tracing.
 
 The engines (:mod:`~casusbelli.within.ach`, :mod:`~casusbelli.within.bayes`) are pure: they take
-NumPy arrays or an :class:`AchMatrix` and return frozen dataclasses. :func:`load_matrix`
-(:mod:`~casusbelli.within.matrix`) reads an analyst's own matrix file at the edge.
+NumPy arrays or an :class:`AchMatrix` and return frozen dataclasses. Reading an analyst's own
+matrix file is I/O: :func:`casusbelli.analysis.matrix.load_matrix`.
 """
 
 from casusbelli.within.ach import (
@@ -26,11 +26,9 @@ from casusbelli.within.bayes import (
     trace,
     trace_matrix,
 )
-from casusbelli.within.matrix import MAX_MATRIX_BYTES, load_matrix
 
 __all__ = [
     "LIKELIHOOD_FROM_RATING",
-    "MAX_MATRIX_BYTES",
     "AchMatrix",
     "AchResult",
     "Agreement",
@@ -42,7 +40,6 @@ __all__ = [
     "diagnosticity",
     "encode_ratings",
     "likelihoods_from_ratings",
-    "load_matrix",
     "pool",
     "score",
     "score_ach",

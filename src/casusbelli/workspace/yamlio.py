@@ -39,7 +39,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from casusbelli.errors import Problem
+from casusbelli.errors import FileProblemError, Problem
 
 #: Largest workspace file read, in bytes. A larger file is refused before it is read.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -187,12 +187,8 @@ class YamlDoc:
     marks: Marks
 
 
-class _FileProblem(Exception):
-    """Internal: a whole-file problem (unreadable, too big, not UTF-8, bad YAML, empty)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
+# the internal whole-file problem lives in errors.py; the old private name stays for the loaders
+_FileProblem = FileProblemError
 
 
 def _file_kind(mode: int) -> str:
