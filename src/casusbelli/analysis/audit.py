@@ -39,6 +39,7 @@ from casusbelli.analysis.audit_cache import (
 from casusbelli.analysis.audit_checks import (
     _fit,
     _fmt,
+    FORECAST_CHECKS,
     _forecast_checks,
     _Inputs,
     _inputs,
@@ -458,7 +459,8 @@ def audit_workspace(ws: Workspace, store_url: str | None = None, *,
                 hint=f"theories: {', '.join(ws.theory_ids)}")
     key = audit_key(ws, st, ids)
     if store_url is None:
-        return (None if refresh else read_shipped(ws, key)) or run_audit(
+        hit = None if refresh else read_shipped(ws, key)
+        return _refreshed(hit, ws) if hit is not None else run_audit(
             ws, settings=st, theories=ids, progress=progress)
     from casusbelli.store.cache import read_cache, write_cache
     from casusbelli.store.db import Store
@@ -467,10 +469,20 @@ def audit_workspace(ws: Workspace, store_url: str | None = None, *,
     if not refresh:
         hit = read_cache(store, key)
         if hit is not None:
-            return Audit.from_dict(hit, cached=True)
+            return _refreshed(Audit.from_dict(hit, cached=True), ws)
     result = None if refresh else read_shipped(ws, key)
     if result is None:
         result = run_audit(ws, settings=st, theories=ids, progress=progress)
     write_cache(store, key, engine="audit", workspace=ws.name, content_hash=ws.content_hash,
                 settings=_key_settings(st, ids), result=result.to_dict())
-    return result
+    return _refreshed(result, ws) if result.cached else result
+
+
+def _refreshed(audit: Audit, ws: Workspace) -> Audit:
+    """A cached audit with this workspace's content hash and freshly computed forecast checks
+    (the cache key leaves the questions out: see ``audit_inputs_digest``)."""
+    import dataclasses
+
+    kept = tuple(c for c in audit.checks if c.check not in FORECAST_CHECKS)
+    return dataclasses.replace(audit, content_hash=ws.content_hash,
+                               checks=kept + tuple(_forecast_checks(ws)))

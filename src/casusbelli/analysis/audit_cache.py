@@ -15,6 +15,7 @@ from casusbelli.analysis.audit_types import Audit, AuditSettings
 from casusbelli.workspace.load import Workspace
 
 __all__ = [
+    "audit_inputs_digest",
     "audit_key",
     "engine_digest",
     "read_shipped",
@@ -52,13 +53,34 @@ def runtime_versions() -> str:
     return "; ".join(f"{name} {version(name)}" for name in ("numpy", "scipy", "arviz"))
 
 
+def audit_inputs_digest(ws: Workspace) -> str:
+    """SHA-256 of what the audit's cached part reads from a workspace: its name, outcome and
+    theories, the indicators, the cases (with their codings, measured ones filled in) and the
+    evidence sets.
+
+    Questions, signposts, sources and frames are left out, so editing a forecast question (or a
+    source's note) does not re-run the model fits; the audit's forecast checks, which read the
+    questions, are recomputed on every read instead (:func:`with_fresh_forecast_checks`).
+    """
+    parts = {
+        "name": ws.name, "outcome": ws.outcome, "theories": list(ws.theory_ids),
+        "theory_models": {k: v.model_dump(mode="json") for k, v in ws.theories.items()},
+        "indicators": {k: v.model_dump(mode="json") for k, v in ws.indicators.items()},
+        "cases": {k: v.model_dump(mode="json") for k, v in ws.cases.items()},
+        "evidence": {k: v.model_dump(mode="json") for k, v in ws.evidence.items()},
+    }
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 def audit_key(ws: Workspace, settings: AuditSettings, theories: Sequence[str], *,
               versions: bool = True) -> str:
-    """The cache key of an audit: workspace content, settings, theories, engine code and (by
-    default) the numerical libraries' versions."""
+    """The cache key of an audit: the workspace's audit inputs (:func:`audit_inputs_digest`),
+    settings, theories, engine code and (by default) the numerical libraries' versions."""
     from casusbelli.store.cache import cache_key
 
-    return cache_key(ws.content_hash, "audit", _key_settings(settings, theories, versions))
+    return cache_key(audit_inputs_digest(ws), "audit",
+                     _key_settings(settings, theories, versions))
 
 
 def _key_settings(settings: AuditSettings, theories: Sequence[str],

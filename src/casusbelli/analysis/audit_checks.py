@@ -199,6 +199,10 @@ def _within_checks(ws: Workspace) -> list[Check]:
     return out
 
 
+#: Checks that read the workspace's questions: recomputed on every read of a cached audit.
+FORECAST_CHECKS = frozenset({"forecast-sample"})
+
+
 def _forecast_checks(ws: Workspace) -> list[Check]:
     """Resolved questions by sample: a track record needs out-of-sample questions."""
     from casusbelli.analysis.forecast_ops import OUT_OF_SAMPLE, question_sample
