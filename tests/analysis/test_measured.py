@@ -150,7 +150,7 @@ def test_every_consumer_sees_the_same_measured_values(measured_root, tmp_path):
     # `casus analyze`'s own load, store and discourse section
     result = analyze(measured_root, db=f"sqlite:///{tmp_path / 'b.db'}", sections=["discourse"])
     assert result.ws is not None and _values(result.ws, "m") == expected
-    assert result.sections["discourse"]["measured"]["m"] == expected
+    assert dict(result.sections["discourse"].measured["m"]) == expected
 
 
 def test_damaged_frame_counts_are_a_located_problem(measured_root):

@@ -31,15 +31,27 @@ __all__ = ["load_workspace", "measure_workspace", "measured_codings", "validate_
 def load_workspace(path: str | Path | None = None) -> Workspace:
     """Load and validate a workspace (``None``: the built-in ``russia``) and measure it.
 
+    A workspace whose files and loading code are unchanged since it last loaded is read from
+    :mod:`casusbelli.analysis.load_cache` (JSON, validated again by pydantic) instead of its
+    YAML; ``casus validate`` (:func:`validate_workspace`) always reads the files.
+
     Raises
     ------
     WorkspaceError
         With every problem found (as :func:`casusbelli.workspace.load.load_workspace`), or
         the frame counts a measured indicator needs cannot be read.
     """
-    ws, problems = validate_workspace(resolve_workspace(path))
+    from casusbelli.analysis.load_cache import files_digest, read_cached, write_cached
+
+    root = resolve_workspace(path)
+    digest = files_digest(root)
+    if digest is not None and (hit := read_cached(root, digest)) is not None:
+        return hit
+    ws, problems = validate_workspace(root)
     if ws is None:
         raise error_of(problems)
+    if digest is not None:
+        write_cached(root, digest, ws)
     return ws
 
 
