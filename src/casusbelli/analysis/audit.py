@@ -37,9 +37,9 @@ from casusbelli.analysis.audit_cache import (
     write_shipped,
 )
 from casusbelli.analysis.audit_checks import (
+    FORECAST_CHECKS,
     _fit,
     _fmt,
-    FORECAST_CHECKS,
     _forecast_checks,
     _Inputs,
     _inputs,

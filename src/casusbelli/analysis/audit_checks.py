@@ -99,8 +99,8 @@ def _qca_checks(ws: Workspace, theories: Sequence[str], st: AuditSettings,
                 rng: np.random.Generator, tick: Callable[[str], None]) -> list[Check]:
     """Skew, negation and permutation checks of each theory's QCA, and whether the theories
     are compared on the same cases (see ``docs/methods/qca-checks.md``)."""
-    from casusbelli.cross.qca_checks import negation_check, permutation_test, skew_check
     from casusbelli.analysis.cross import QCA_SETTINGS, theory_frame
+    from casusbelli.cross.qca_checks import negation_check, permutation_test, skew_check
 
     out: list[Check] = []
     incl_cut = float(QCA_SETTINGS["incl_cut"])

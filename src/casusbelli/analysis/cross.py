@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 
 from casusbelli.analysis.sections import Section, Table
+from casusbelli.analysis.weights import theory_matrices
 from casusbelli.cross.models import ModelSettings
 from casusbelli.cross.qca import DEFAULT_INCL_CUT
-from casusbelli.analysis.weights import theory_matrices
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from casusbelli.analysis.forecast_ops import forecast_view, rank_signposts, score_forecasts
 from casusbelli.analysis.sections import Section, Table
 from casusbelli.errors import AnalysisError, ForecastError
-from casusbelli.analysis.forecast_ops import forecast_view, rank_signposts, score_forecasts
 
 if TYPE_CHECKING:
     from casusbelli.analysis.forecast_ops import ForecastView, ScoreReport, SignpostRank

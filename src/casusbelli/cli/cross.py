@@ -96,7 +96,11 @@ def compare(
     draws: Annotated[int, typer.Option("--draws", help="NUTS draws per chain.")] = 500,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed.")] = None,
 ) -> None:
-    """Per-theory Bayesian models: PSIS-LOO elpd, its se, stacking weight, LOO Brier score."""
+    """Per-theory Bayesian models: PSIS-LOO elpd, its se, stacking weight, LOO Brier score.
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     from rich.table import Table
 
     from casusbelli.analysis.measured import load_workspace

@@ -63,7 +63,11 @@ def frames(
     ws: WsOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Hits and rate per 10,000 tokens of each frame, per year, month or document."""
+    """Hits and rate per 10,000 tokens of each frame, per year, month or document.
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     from rich.table import Table
 
     from casusbelli.discourse.service import (

@@ -66,7 +66,11 @@ def ingest_thread(
     json_: JsonOpt = False,
 ) -> None:
     """Split an unrolled thread into numbered posts (footers removed), keep it, and add (or
-    update) its source (CSL type post) so that codings cite it as {source: ID, locator: post N}."""
+    update) its source (CSL type post) so that codings cite it as {source: ID, locator: post N}.
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     from rich.table import Table
 
     from casusbelli.sources import Provenance, load_thread

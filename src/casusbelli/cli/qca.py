@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, fail, workspace_path
+from casusbelli.cli import JsonOpt, WsOpt, app, console, echo_json, workspace_path
 from casusbelli.errors import AnalysisError, CasusError, SourceError
 
 
@@ -191,7 +191,11 @@ def qca(
     """Qualitative Comparative Analysis: truth table, complex/parsimonious/intermediate
     solutions with inclS, PRI, covS, covU (the same results as R's QCA package), with the
     outcome's base rate beside incl_cut, conditions whose negation also passes, and an
-    optional permutation test."""
+    optional permutation test.
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     import warnings
 
     from casusbelli.cross import qca as engine
@@ -249,8 +253,8 @@ def qca(
 def _theory_inputs(ws: str | None, workspace_opt: str | None, theory: str | None,
                    outcome: str | None) -> tuple[Any, list[str], str, str]:
     """A workspace theory's frame, conditions, outcome column and a note on the cases."""
-    from casusbelli.analysis.measured import load_workspace
     from casusbelli.analysis.cross import theory_frame
+    from casusbelli.analysis.measured import load_workspace
 
     if not theory:
         raise CasusError("give --theory ID (with a workspace) or --data FILE.csv",
@@ -436,8 +440,8 @@ def evaluate(
     on the same cases."""
     from rich.table import Table
 
-    from casusbelli.analysis.measured import load_workspace
     from casusbelli.analysis.cross import evaluate_workspace
+    from casusbelli.analysis.measured import load_workspace
 
     workspace = load_workspace(workspace_path(ws, workspace_opt))
     if theory is not None and theory not in workspace.theories:
@@ -499,7 +503,11 @@ def calibrate_cmd(
 ) -> None:
     """Calibrate a raw column into set memberships, as R QCA's calibrate() (direct method,
     crisp cut points); empty or NA cells stay empty. Writes the CSV with the calibrated
-    column (or JSON with --json)."""
+    column (or JSON with --json).
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     import math
 
     import pandas as pd
@@ -554,10 +562,10 @@ def export_r(root: Path, matrix: Any, output: Path | None) -> list[Path]:
     settings; a theory that cannot be analysed is listed in a comment with the reason.
     """
     from casusbelli import __version__
+    from casusbelli.analysis.cross import QCA_SETTINGS, theory_frame
     from casusbelli.analysis.measured import load_workspace
     from casusbelli.cross.qca import truth_table
     from casusbelli.cross.qca.rscript import RAnalysis, r_script
-    from casusbelli.analysis.cross import QCA_SETTINGS, theory_frame
     from casusbelli.store import export_matrix
 
     if output is None:

@@ -25,8 +25,8 @@ MatrixOpt = Annotated[
 def _matrix(
     case: str | None, matrix: Path | None, ws: str | None, analyst: str | None = None
 ) -> "AchMatrix":
-    from casusbelli.analysis.measured import load_workspace
     from casusbelli.analysis.matrix import load_matrix
+    from casusbelli.analysis.measured import load_workspace
     from casusbelli.analysis.within import evidence_matrix
 
     if matrix is not None:
@@ -60,7 +60,11 @@ def ach(
     ] = "top",
     json_: JsonOpt = False,
 ) -> None:
-    """Analysis of Competing Hypotheses: inconsistency scores, diagnosticity, linchpins."""
+    """Analysis of Competing Hypotheses: inconsistency scores, diagnosticity, linchpins.
+    \f
+
+    Long: most lines are the typer option declarations (the signature and the help).
+    """
     from rich.table import Table
 
     from casusbelli.within import score_ach

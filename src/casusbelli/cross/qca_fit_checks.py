@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from casusbelli.cross.qca import (
-    DEFAULT_INCL_CUT,
     _TOL,
+    DEFAULT_INCL_CUT,
 )
 from casusbelli.errors import AnalysisError
 

@@ -13,8 +13,8 @@ import pandas as pd
 
 from casusbelli.cross.boolean import expression_membership
 from casusbelli.cross.qca import (
-    DEFAULT_INCL_CUT,
     _TOL,
+    DEFAULT_INCL_CUT,
     Minimization,
     TruthTable,
     _all_min_covers,

@@ -66,7 +66,10 @@ class WebSettings(BaseModel):
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
-    """Load and build the workspace, open its store, and return the FastAPI application."""
+    """Load and build the workspace, open its store, and return the FastAPI application.
+
+    Long: the app factory wires every router, middleware and handler in one place, in order.
+    """
     from casusbelli.analysis.measured import load_workspace
     from casusbelli.pipeline import Analysis, analyze, workspace_summary
     from casusbelli.store.build import build_store

@@ -17,7 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create the tables that every build replaces."""
+    """Create the tables that every build replaces.
+
+    Long: one migration creates every table of its revision, column by column.
+    """
     op.create_table(
         "meta",
         sa.Column("key", sa.String(64), primary_key=True),

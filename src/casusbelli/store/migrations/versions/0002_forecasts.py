@@ -24,7 +24,10 @@ JOURNAL_TABLES = ("forecasts", "resolutions", "observations")
 
 
 def upgrade() -> None:
-    """Create the journal tables and their immutability triggers."""
+    """Create the journal tables and their immutability triggers.
+
+    Long: one migration creates every table of its revision, column by column.
+    """
     op.create_table(
         "forecasts",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),

@@ -30,7 +30,10 @@ $$
 
 
 def upgrade() -> None:
-    """Create the journal tables of the web app and the audit-log triggers."""
+    """Create the journal tables of the web app and the audit-log triggers.
+
+    Long: one migration creates every table of its revision, column by column.
+    """
     op.create_table(
         "users",
         sa.Column("name", sa.String(120), primary_key=True),
