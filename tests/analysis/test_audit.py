@@ -69,6 +69,7 @@ def test_outcome_coded_indicator_makes_its_theory_suspect(tmp_path: Path) -> Non
     assert audit.theory("influence").status != "suspect"
 
 
+@pytest.mark.slow
 def test_noise_theory_with_legacy_unknown_pattern_is_never_supported(tmp_path: Path) -> None:
     ws0 = load_workspace(builtin_path("russia"))
     pattern = {ind: {cid: c.codings[ind].value is None for cid, c in ws0.cases.items()}

@@ -86,6 +86,7 @@ def test_cli_compare_prints_models_and_weights(counted) -> None:
         assert 0 <= m["brier_loo"] <= 1 and m["se"] > 0
 
 
+@pytest.mark.slow
 def test_second_run_reads_the_cache_without_sampling(counted, store_url, russia) -> None:
     again = compare_workspace(russia, store_url, settings=SMALL)
     assert again.cached is True
@@ -93,6 +94,7 @@ def test_second_run_reads_the_cache_without_sampling(counted, store_url, russia)
     assert again.weights == counted["doc"]["weights"]
 
 
+@pytest.mark.slow  # the `counted` fixture samples PyMC models
 def test_weights_reads_the_cache(counted, store_url, russia) -> None:
     w = weights(russia, store_url, settings=SMALL)
     assert w is not None and set(w) == set(russia.theory_ids)
@@ -102,6 +104,7 @@ def test_weights_reads_the_cache(counted, store_url, russia) -> None:
     assert counted["n"] == 1
 
 
+@pytest.mark.slow  # the `counted` fixture samples PyMC models
 def test_cross_section_fits_no_second_set_of_models(counted, store_url, russia) -> None:
     section = cross_section(russia, store_url, None, settings=SMALL).to_dict()
     assert counted["n"] == 1  # only the fixture's fit: the verdict's models live in the audit
@@ -147,6 +150,7 @@ def test_cache_key_changes_with_content_and_settings() -> None:
     assert a != cache_key("h1", "e", {"draws": 2})
 
 
+@pytest.mark.slow  # the `counted` fixture samples PyMC models
 def test_cache_is_kept_across_builds_and_can_be_cleared(counted, store_url, russia) -> None:
     build_store(russia, store_url, force=True)  # a rebuild replaces compiled tables only
     store = Store(store_url)

@@ -136,6 +136,7 @@ def test_overview_verdict_follows_edits(client: TestClient) -> None:
     assert after < before
 
 
+@pytest.mark.slow
 def test_336_concurrent_edits_on_sqlite_are_all_saved(make_app) -> None:
     """F7 of issue #17: concurrent edits wait for the write lock instead of failing with 503."""
     import httpx

@@ -420,7 +420,12 @@ def _evaluate_one(
             raise AnalysisError("the QCA found no solution")
         ev = evaluate_theory(paths, sol.models[0], df, ws.outcome, theory_id=tid)
     except AnalysisError as exc:
-        return {**base, "error": str(exc)}
+        from casusbelli.cross.evaluate import theory_fit
+
+        incl, cov = theory_fit(paths, df, ws.outcome)
+        fit = f"inclS {incl:.3f}" if incl is not None else "inclS undefined"
+        return {**base, "cases": len(df), "theory_inclS": incl, "theory_covS": cov,
+                "error": f"{exc}; the expected path alone: {fit}, covS {cov:.3f}"}
     d = ev.to_dict()
     d.update(cases=len(df), conditions=conds, dropped=tf["dropped"], **extra)
     return d

@@ -34,7 +34,7 @@ from casusbelli.cross.boolean import expression_membership, parse_expression
 from casusbelli.cross.qca import Model, _incl_pri, outcome_membership
 from casusbelli.errors import AnalysisError
 
-__all__ = ["Intersection", "TheoryEvaluation", "evaluate_theories", "evaluate_theory"]
+__all__ = ["Intersection", "TheoryEvaluation", "evaluate_theories", "evaluate_theory", "theory_fit"]
 
 AREAS = ("T*S", "T*~S", "~T*S", "~T*~S")
 
@@ -150,6 +150,21 @@ def evaluate_theory(
     t_incl, _ = _incl_pri(t, y)
     t_cov = float(np.minimum(t, y).sum()) / s_y
     return TheoryEvaluation(theory_id, theory, sol, tuple(out), _nan_none(t_incl), t_cov)
+
+
+def theory_fit(theory: str, data: pd.DataFrame, outcome: str) -> tuple[float | None, float]:
+    """Consistency (inclS) and coverage (covS) of ``theory`` as sufficient for ``outcome``
+    on its own, for when there is no empirical solution to intersect it with (Ragin 2008,
+    *Redesigning Social Inquiry*, ch. 3: the set-theoretic consistency and coverage)."""
+    cols = {str(c): data[c].to_numpy(dtype=float) for c in data.columns}
+    parse_expression(theory, list(cols))
+    y = outcome_membership(data, outcome)
+    t = expression_membership(theory, cols)
+    s_y = float(y.sum())
+    if s_y == 0:
+        raise AnalysisError("no case has membership in the outcome", field="outcome")
+    incl, _ = _incl_pri(t, y)
+    return _nan_none(incl), float(np.minimum(t, y).sum()) / s_y
 
 
 def evaluate_theories(
