@@ -418,6 +418,9 @@ def export(
         read_workspace,
     )
 
+    if format_ == "r" and output is None and workspace_dir is None:
+        raise CasusError("--format r needs --output STEM (writes STEM.csv and STEM.R)",
+                         field="--output")
     root = workspace_path(ws, workspace_opt)
     url = db or default_store_url(root)
     store = open_store(url)
