@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    import click
     from rich.console import Console
 from casusbelli import __version__
 from casusbelli.errors import CasusError, WorkspaceError
