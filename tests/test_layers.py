@@ -148,3 +148,13 @@ def test_library_never_prints(path):
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
              and isinstance(n.func, ast.Name) and n.func.id == "print"]
     assert not calls, f"{path.name} calls print() on line {calls[0].lineno}"
+
+
+#: Issue #14: no module over this many lines (split by concept instead).
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {str(p.relative_to(PKG)): n for p in _modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, long

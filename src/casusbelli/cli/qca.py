@@ -192,9 +192,7 @@ def qca(
     solutions with inclS, PRI, covS, covU (the same results as R's QCA package), with the
     outcome's base rate beside incl_cut, conditions whose negation also passes, and an
     optional permutation test.
-    \f
-
-    Long: most lines are the typer option declarations (the signature and the help).
+    \fLong: the typer option declarations (signature and help) make it long.
     """
     import warnings
 
@@ -504,9 +502,7 @@ def calibrate_cmd(
     """Calibrate a raw column into set memberships, as R QCA's calibrate() (direct method,
     crisp cut points); empty or NA cells stay empty. Writes the CSV with the calibrated
     column (or JSON with --json).
-    \f
-
-    Long: most lines are the typer option declarations (the signature and the help).
+    \fLong: the typer option declarations (signature and help) make it long.
     """
     import math
 
