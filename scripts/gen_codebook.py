@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from casusbelli.analysis.measured import load_workspace
+from casusbelli.workspace.design import known_share
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -93,9 +94,10 @@ def _coverage(ws) -> list[str]:
         ids = [p[0] for p in ws.predictors_of(tid)]
         cells = {}
         for kind in ("intervention", "negative"):
-            cs = [c.codings.get(i) for c in ws.cases.values() if c.kind == kind for i in ids]
-            known = sum(1 for cd in cs if cd is not None and cd.value is not None)
-            cells[kind] = f"{known}/{len(cs)} ({known / len(cs):.0%})" if cs else "-"
+            n = sum(1 for c in ws.cases.values() if c.kind == kind) * len(ids)
+            known = round(sum(known_share(ws, i, kind) or 0.0 for i in ids)
+                          * n / len(ids)) if ids else 0
+            cells[kind] = f"{known}/{n} ({known / n:.0%})" if n else "-"
         out.append(f"| `{tid}` | {', '.join(f'`{i}`' for i in ids)} | {cells['intervention']} | "
                    f"{cells['negative']} |")
     out.append("")

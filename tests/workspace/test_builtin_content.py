@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from casusbelli.analysis.measured import load_workspace
+from casusbelli.workspace.design import known_share
 from casusbelli.workspace.models import Source
 
 #: Bars from issue #12 ("Done when").
@@ -47,8 +48,7 @@ def is_wiki(src: Source) -> bool:
 def coverage(ws, theory: str, kind: str) -> float:
     """Share of (case, predictor) cells of ``theory`` that are known, over cases of ``kind``."""
     ids = [p[0] for p in ws.predictors_of(theory)]
-    cells = [c.codings.get(i) for c in ws.cases.values() if c.kind == kind for i in ids]
-    return sum(1 for cd in cells if cd is not None and cd.value is not None) / len(cells)
+    return sum(known_share(ws, i, kind) or 0.0 for i in ids) / len(ids)
 
 
 def test_every_open_bar_is_still_open(ws):
