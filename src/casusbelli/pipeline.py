@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from casusbelli import __version__
 from casusbelli.analysis.measured import load_workspace
+from casusbelli.analysis.section_cache import SectionCache
 from casusbelli.analysis.sections import FailedSection, Section, as_section
 from casusbelli.config import Settings, default_store_url
 from casusbelli.errors import AnalysisError
@@ -219,12 +220,18 @@ def _new_analysis(ws: Workspace, root: Path, report: BuildReport) -> Analysis:
 
 
 def _run_sections(result: Analysis, ws: Workspace, url: str, sections: list[str] | None,
-                  progress: Progress | None, steps: int) -> None:
-    """Run each engine's section into ``result`` (a failed engine gives a FailedSection)."""
+                  progress: Progress | None, steps: int, cache: SectionCache | None) -> None:
+    """Run each engine's section into ``result`` (a failed engine gives a FailedSection); a
+    section the cache holds for these workspace files and this code is read, not computed."""
     for name, target in _SECTIONS:
         if sections is not None and name not in sections:
             if progress:
                 progress(1, steps, f"skipped {name}")
+            continue
+        if cache is not None and (hit := cache.read(name)) is not None:
+            result.sections[name] = hit
+            if progress:
+                progress(1, steps, f"{name} done (cached)")
             continue
         fn = _load_section(target)
         if fn is None:
@@ -243,6 +250,9 @@ def _run_sections(result: Analysis, ws: Workspace, url: str, sections: list[str]
         except AnalysisError as exc:
             result.sections[name] = FailedSection(title=name, error=str(exc))
             result.warnings.append(f"{name}: {exc}")
+        else:
+            if cache is not None:
+                cache.write(name, result.sections[name])
         if progress:
             progress(1, steps, f"{name} done")
 
@@ -271,6 +281,7 @@ def analyze(
     sections: list[str] | None = None,
     progress: Progress | None = None,
     settings: Settings | None = None,
+    use_cache: bool = True,
 ) -> Analysis:
     """Validate, build and analyse a workspace (``None``: the built-in ``russia``).
 
@@ -286,6 +297,10 @@ def analyze(
         Optional callback ``(advance, total, label)``. Each step is announced when it starts
         (``advance=0``, label ``"<step>..."``) and counted when it ends, so a display shows
         what is running now rather than what finished last.
+    use_cache
+        Read the within-case, cross-case and discourse sections from the store's cache when
+        they were computed from the same workspace files by the same code
+        (:mod:`casusbelli.analysis.section_cache`), and cache them after computing them.
     """
     root = resolve_workspace(workspace)
     steps = 3 + len(_SECTIONS)
@@ -306,7 +321,8 @@ def analyze(
     report: BuildReport = build_store(ws, url)
     step("built store")
     result = _new_analysis(ws, root, report)
-    _run_sections(result, ws, url, sections, progress, steps)
+    cache = SectionCache.open(url, root, ws.name, ws.content_hash) if use_cache else None
+    _run_sections(result, ws, url, sections, progress, steps, cache)
     if sections is None or "audit" in sections:
         _run_audit(result, ws, url, progress, steps)
     else:

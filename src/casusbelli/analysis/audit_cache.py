@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from casusbelli.analysis.audit_types import Audit, AuditSettings
+from casusbelli.analysis.digests import source_digest
 from casusbelli.workspace.load import Workspace
 
 __all__ = [
@@ -31,17 +32,10 @@ ENGINE_PACKAGES = ("analysis", "cross", "within", "forecast", "workspace")
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
 
-@functools.cache
 def engine_digest() -> str:
-    """SHA-256 of the source of every module in :data:`ENGINE_PACKAGES` (computed once per
-    process: the running code does not change under it)."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for pkg in ENGINE_PACKAGES:
-        for path in sorted((root / pkg).rglob("*.py")):
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    """SHA-256 of the source of every module in :data:`ENGINE_PACKAGES`
+    (:func:`casusbelli.analysis.digests.source_digest`)."""
+    return source_digest(ENGINE_PACKAGES)
 
 
 @functools.cache

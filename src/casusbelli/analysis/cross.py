@@ -25,16 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from casusbelli.analysis.sections import Section, Table
-from casusbelli.analysis.weights import theory_matrices
-from casusbelli.cross.models import ModelSettings
 from casusbelli.cross.qca import DEFAULT_INCL_CUT
 from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
+
+if TYPE_CHECKING:
+    from casusbelli.cross.models import ModelSettings
 
 __all__ = ["QCA_SETTINGS", "CasePoint", "CrossSection", "PathFit", "QcaResult", "QcaSolution",
            "QcaTerm", "cross_section", "evaluate_workspace", "path_indicators", "theory_frame"]
@@ -282,6 +283,8 @@ def theory_frame(ws: Workspace, tid: str, extra: tuple[str, ...] = ()) -> dict[s
     (cases with an unknown among the kept conditions).
     """
     import pandas as pd
+
+    from casusbelli.analysis.weights import theory_matrices
 
     m = theory_matrices(ws, [tid])
     x = m.data[tid]

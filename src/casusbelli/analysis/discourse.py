@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from casusbelli.analysis.sections import Section, Table
-from casusbelli.discourse.service import frame_rates, load_frame_counts
 
 __all__ = ["DiscourseSection", "FrameRate", "discourse_section"]
 
@@ -59,6 +58,8 @@ def _corpus_table(corpus: str, lang: str | None, records: tuple[FrameRate, ...],
 def discourse_section(ws: Any, store_url: str | None = None,
                       progress: Any = None) -> DiscourseSection:
     """Frame rates per year in each shipped corpus, and every measured indicator per case."""
+    from casusbelli.discourse.service import frame_rates, load_frame_counts
+
     del store_url, progress
     measured = [i for i in ws.indicators.values() if i.measured is not None]
     if not measured:

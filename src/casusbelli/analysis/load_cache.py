@@ -18,7 +18,6 @@ else cannot bring its own entry; only a workspace that loaded without errors is 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -28,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from casusbelli import __version__
+from casusbelli.analysis.digests import source_digest, workspace_files_digest
 from casusbelli.errors import Problem
 from casusbelli.workspace.load import Workspace
 from casusbelli.workspace.models import (
@@ -52,31 +52,16 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-@functools.cache
-def _code_digest() -> str:
-    """SHA-256 of the code that turns files into a measured :class:`Workspace`."""
-    pkg = Path(__file__).resolve().parents[1]
-    paths = sorted((pkg / "workspace").rglob("*.py")) + sorted((pkg / "discourse").rglob("*.py"))
-    paths += [pkg / "analysis" / "measured.py", Path(__file__).resolve()]
-    h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
-    for p in paths:
-        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
+#: The code that turns files into a measured workspace: its source is part of every key.
+CODE_PARTS = ("workspace", "discourse", "analysis/measured.py", "analysis/load_cache.py")
 
 
 def files_digest(root: Path) -> str | None:
-    """SHA-256 of every workspace file's relative path and bytes, plus the code digest
-    (``None`` when a file cannot be read: then nothing is cached)."""
-    from casusbelli.workspace.load import iter_files
-
-    h = hashlib.sha256(_code_digest().encode())
-    try:
-        for p in sorted(set(iter_files(root))):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0")
-            h.update(p.read_bytes() + b"\0")
-    except OSError:
-        return None
-    return h.hexdigest()
+    """SHA-256 of every workspace file's relative path and bytes, the casusbelli version, the
+    entry format and the source of :data:`CODE_PARTS` (``None`` when a file cannot be read:
+    then nothing is cached)."""
+    salt = f"{__version__}\0{FORMAT}\0{source_digest(CODE_PARTS)}"
+    return workspace_files_digest(root, salt=salt)
 
 
 def cache_dir() -> Path:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from casusbelli.analysis.sections import Section, Table, sig3
 from casusbelli.errors import AnalysisError
-from casusbelli.within.ach import AchMatrix, AchResult, encode_ratings, pool, score_ach
-from casusbelli.within.bayes import ProcessTrace, likelihoods_from_ratings, trace_evidence
+
+if TYPE_CHECKING:  # the engines are imported where used: a cached section needs only the types
+    from casusbelli.within.ach import AchMatrix, AchResult
+    from casusbelli.within.bayes import ProcessTrace
 
 __all__ = ["AchScore", "WithinCase", "WithinSection", "case_ach", "case_trace", "evidence_matrix",
            "matrix_trace", "within_case", "within_section"]
@@ -35,6 +37,8 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
         Only this analyst's ratings (``"default"`` is the main ``ratings``); all analysts
         when ``None``. An item an analyst did not rate counts as NA for that analyst.
     """
+    from casusbelli.within.ach import AchMatrix, encode_ratings
+
     ev = ws.evidence.get(case_id)
     if ev is None:
         known = ", ".join(sorted(ws.evidence)) or "none"
@@ -79,6 +83,8 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
 
 def case_ach(ws: Any, case_id: str, analyst: str | None = None) -> AchResult:
     """ACH scores of one case (several analysts are pooled)."""
+    from casusbelli.within.ach import score_ach
+
     return score_ach(evidence_matrix(ws, case_id, analyst))
 
 
@@ -99,6 +105,9 @@ def matrix_trace(
     analysts rated) mapped with :data:`~casusbelli.within.bayes.LIKELIHOOD_FROM_RATING`. With
     several analysts, each analyst's mapped ratings give the spread in the sensitivity.
     """
+    from casusbelli.within.ach import pool
+    from casusbelli.within.bayes import likelihoods_from_ratings, trace_evidence
+
     if m.likelihoods is not None:
         lk = m.likelihoods
     else:
@@ -265,8 +274,8 @@ def within_case(ws: Any, case_id: str) -> WithinCase:
     return WithinCase(
         case=case_id,
         items=len(ach.items),
-        ach={h.hypothesis: AchScore(inconsistency=h.inconsistency,
-                                    weighted_inconsistency=h.weighted_inconsistency,
+        ach={h.hypothesis: AchScore(inconsistency=float(h.inconsistency),
+                                    weighted_inconsistency=float(h.weighted_inconsistency),
                                     rank=h.rank) for h in ach.hypotheses},
         ach_ranking=tuple(h.hypothesis for h in sorted(ach.hypotheses, key=lambda h: h.rank)),
         linchpins=tuple(i.item_id for i in ach.items if i.linchpin),

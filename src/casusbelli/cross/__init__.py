@@ -4,41 +4,54 @@ Pure maths: takes pandas/NumPy data and plain values, returns frozen dataclasses
 with R's QCA package (Dusa 2019) on the reference datasets kept in ``shared/data/qca``.
 """
 
-from casusbelli.cross.calibrate import calibrate
-from casusbelli.cross.evaluate import (
-    Intersection,
-    TheoryEvaluation,
-    evaluate_theories,
-    evaluate_theory,
-)
-from casusbelli.cross.qca import (
-    MAX_CONDITIONS,
-    IntermediateCombo,
-    Minimization,
-    Model,
-    NecessityFit,
-    QCAResult,
-    TermFit,
-    TruthTable,
-    TruthTableRow,
-    analyze,
-    minimize,
-    necessity,
-    outcome_membership,
-    sufficiency,
-    truth_table,
-)
-from casusbelli.cross.qca_checks import (
-    NegationCheck,
-    PermutationTest,
-    SameCases,
-    SkewCheck,
-    negation_check,
-    permutation_test,
-    same_cases,
-    skew_check,
-)
-from casusbelli.cross.robustness import RobustnessReport, Variant, robustness
+import lazy_loader as _lazy
+
+#: Submodule -> names it gives this package; each is imported on first use (PEP 562), so
+#: importing one light submodule (or this package) does not import pandas or SciPy.
+_EXPORTS = {
+    "calibrate": [
+        "calibrate",
+    ],
+    "evaluate": [
+        "Intersection",
+        "TheoryEvaluation",
+        "evaluate_theories",
+        "evaluate_theory",
+    ],
+    "qca": [
+        "MAX_CONDITIONS",
+        "IntermediateCombo",
+        "Minimization",
+        "Model",
+        "NecessityFit",
+        "QCAResult",
+        "TermFit",
+        "TruthTable",
+        "TruthTableRow",
+        "analyze",
+        "minimize",
+        "necessity",
+        "outcome_membership",
+        "sufficiency",
+        "truth_table",
+    ],
+    "qca_checks": [
+        "NegationCheck",
+        "PermutationTest",
+        "SameCases",
+        "SkewCheck",
+        "negation_check",
+        "permutation_test",
+        "same_cases",
+        "skew_check",
+    ],
+    "robustness": [
+        "RobustnessReport",
+        "Variant",
+        "robustness",
+    ],
+}
+__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
 __all__ = [
     "MAX_CONDITIONS",

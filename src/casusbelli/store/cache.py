@@ -86,10 +86,13 @@ def write_cache(
     content_hash: str,
     settings: Mapping[str, Any],
     result: Mapping[str, Any],
+    prune: bool = False,
 ) -> bool:
     """Store ``result`` under ``key`` (replacing an older entry); ``False`` if no cache table.
 
-    The write is one transaction: a failure leaves the previous entry in place.
+    With ``prune``, every other entry of the same engine and workspace is deleted too (for a
+    result of which only the newest can ever be read again). The write is one transaction: a
+    failure leaves the previous entries in place.
     """
     if not _usable(store):
         return False
@@ -104,7 +107,11 @@ def write_cache(
     )
     try:
         with store.atomic() as session:
-            session.execute(delete(MODEL_CACHE).where(MODEL_CACHE.c.key == key))
+            stale = MODEL_CACHE.c.key == key
+            if prune:
+                stale = stale | ((MODEL_CACHE.c.engine == engine)
+                                 & (MODEL_CACHE.c.workspace == workspace))
+            session.execute(delete(MODEL_CACHE).where(stale))
             session.execute(insert(MODEL_CACHE), [row])
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot write the model cache of {store.display_url}: {exc}") from exc

@@ -5,27 +5,34 @@ NumPy arrays or an :class:`AchMatrix` and return frozen dataclasses. Reading an 
 matrix file is I/O: :func:`casusbelli.analysis.matrix.load_matrix`.
 """
 
-from casusbelli.within.ach import (
-    AchMatrix,
-    AchResult,
-    Agreement,
-    HypothesisScore,
-    ItemScore,
-    decode_ratings,
-    diagnosticity,
-    encode_ratings,
-    pool,
-    score,
-    score_ach,
-)
-from casusbelli.within.bayes import (
-    LIKELIHOOD_FROM_RATING,
-    TraceResult,
-    classify_test,
-    likelihoods_from_ratings,
-    trace,
-    trace_matrix,
-)
+import lazy_loader as _lazy
+
+#: Submodule -> names it gives this package; each is imported on first use (PEP 562), so
+#: importing one light submodule (or this package) does not import pandas or SciPy.
+_EXPORTS = {
+    "ach": [
+        "AchMatrix",
+        "AchResult",
+        "Agreement",
+        "HypothesisScore",
+        "ItemScore",
+        "decode_ratings",
+        "diagnosticity",
+        "encode_ratings",
+        "pool",
+        "score",
+        "score_ach",
+    ],
+    "bayes": [
+        "LIKELIHOOD_FROM_RATING",
+        "TraceResult",
+        "classify_test",
+        "likelihoods_from_ratings",
+        "trace",
+        "trace_matrix",
+    ],
+}
+__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
 __all__ = [
     "LIKELIHOOD_FROM_RATING",

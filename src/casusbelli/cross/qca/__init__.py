@@ -51,57 +51,71 @@ Qualitative Comparative Analysis. *The R Journal* 5(1), 87-97. doi:10.32614/RJ-2
 # The private names are re-exported for the modules and tests that import them from here
 # (casusbelli.cross.qca was one module before it was split).
 # ruff: noqa: F401
-from casusbelli.cross.qca.cover import (
-    _all_min_covers,
-    _block_covers,
-    _block_min_size,
-    _milp_covers,
-    _row_dominance,
-)
-from casusbelli.cross.qca.fit import (
-    _fit_terms,
-    _incl_pri,
-    _memberships,
-    _term_membership,
-    outcome_membership,
-    sufficiency,
-)
-from casusbelli.cross.qca.implicants import (
-    _ccubes,
-    _covers,
-    _expand,
-    _qmc,
-    _r_sort,
-    _term_string,
-    _to_int,
-    _values,
-)
-from casusbelli.cross.qca.minimize import (
-    _intermediate,
-    _package,
-    _parse_dir_exp,
-    _solve,
-    _Solved,
-    analyze,
-    minimize,
-    parse_dir_exp,
-)
-from casusbelli.cross.qca.necessity import necessity
-from casusbelli.cross.qca.results import (
-    _TOL,
-    DEFAULT_INCL_CUT,
-    MAX_CONDITIONS,
-    IntermediateCombo,
-    Minimization,
-    Model,
-    NecessityFit,
-    Progress,
-    QCAResult,
-    TermFit,
-    TruthTable,
-    TruthTableRow,
-)
-from casusbelli.cross.qca.table import _check_data, _parse_cut, _sort_rows, truth_table
+import lazy_loader as _lazy
+
+#: Submodule -> names it gives this package; each is imported on first use (PEP 562), so
+#: importing one light submodule (or this package) does not import pandas or SciPy.
+_EXPORTS = {
+    "cover": [
+        "_all_min_covers",
+        "_block_covers",
+        "_block_min_size",
+        "_milp_covers",
+        "_row_dominance",
+    ],
+    "fit": [
+        "_fit_terms",
+        "_incl_pri",
+        "_memberships",
+        "_term_membership",
+        "outcome_membership",
+        "sufficiency",
+    ],
+    "implicants": [
+        "_ccubes",
+        "_covers",
+        "_expand",
+        "_qmc",
+        "_r_sort",
+        "_term_string",
+        "_to_int",
+        "_values",
+    ],
+    "minimize": [
+        "_intermediate",
+        "_package",
+        "_parse_dir_exp",
+        "_solve",
+        "_Solved",
+        "analyze",
+        "minimize",
+        "parse_dir_exp",
+    ],
+    "necessity": [
+        "necessity",
+    ],
+    "results": [
+        "_TOL",
+        "DEFAULT_INCL_CUT",
+        "MAX_CONDITIONS",
+        "IntermediateCombo",
+        "Minimization",
+        "Model",
+        "NecessityFit",
+        "Progress",
+        "QCAResult",
+        "TermFit",
+        "TruthTable",
+        "TruthTableRow",
+    ],
+    "table": [
+        "_check_data",
+        "_parse_cut",
+        "_sort_rows",
+        "truth_table",
+    ],
+}
+__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
 __all__ = [
     "DEFAULT_INCL_CUT",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_INCL_CUT",
@@ -92,6 +94,7 @@ class TruthTable:
 
     def to_frame(self) -> pd.DataFrame:
         """The shown rows as a pandas DataFrame indexed by R's row number."""
+
         from casusbelli.cross.qca.display import truth_table_frame
 
         return truth_table_frame(self)
@@ -241,6 +244,8 @@ class QCAResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The solutions computed, one frame (columns solution, model, term, inclS, ...)."""
+        import pandas as pd
+
         frames = [m.to_frame() for m in (self.complex, self.parsimonious, self.intermediate)
                   if m is not None]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

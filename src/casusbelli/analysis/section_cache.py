@@ -1,0 +1,157 @@
+"""A cache of the analysis sections that only a workspace's files and casusbelli's code decide.
+
+The within-case, cross-case and discourse sections of ``casus analyze`` read the workspace and
+nothing else: not the store's journal (edits, registered forecasts), not today's date. So a
+warm run can read them instead of importing pandas and the engines and computing them again.
+The forecast section reads the journal and the date and is computed on every run; the verdict
+is derived from the sections and the audit (which has its own cache) on every run.
+
+An entry's key (:func:`section_key`) hashes
+
+* every workspace file the sections read: all of them but ``questions/`` and ``signposts/``,
+  which only the forecasts read (so editing a question keeps these entries);
+* the source of the code that computes them (:data:`CODE_PARTS`);
+* the versions of the numerical libraries.
+
+Entries are JSON in the store's model cache (:mod:`casusbelli.store.cache`), written by
+pydantic from the section's dataclass and validated back into it when read (never pickle). A
+section is only written when that round trip gives back the same JSON document
+(``to_dict()``), so a result that JSON cannot hold exactly (a NaN, an integer in a float
+field) is computed every time instead of read back changed. An entry that no longer validates,
+or that validation would complete with defaults, is ignored. Writing a section deletes the
+workspace's older entries of that section, which no key can reach again once the files or the
+code changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from casusbelli.analysis.digests import source_digest, workspace_files_digest
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from casusbelli.analysis.sections import Section
+    from casusbelli.store.db import Store
+
+__all__ = ["CACHED_SECTIONS", "CODE_PARTS", "SectionCache", "section_key"]
+
+#: Section name -> ``"module:Class"`` of its typed result; only these are cached.
+CACHED_SECTIONS: dict[str, str] = {
+    "within": "casusbelli.analysis.within:WithinSection",
+    "cross": "casusbelli.analysis.cross:CrossSection",
+    "discourse": "casusbelli.analysis.discourse:DiscourseSection",
+}
+#: Workspace folders the cached sections do not read.
+SKIP_FOLDERS = ("questions", "signposts")
+#: casusbelli's code that computes the cached sections.
+CODE_PARTS = ("analysis", "cross", "within", "discourse", "workspace", "errors.py",
+              "pipeline.py")
+#: Libraries whose versions can change a cached number.
+LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow")
+
+
+@functools.cache
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return "; ".join(f"{name} {version(name)}" for name in LIBRARIES)
+
+
+def _section_class(name: str) -> type[Section]:
+    module, _, cls = CACHED_SECTIONS[name].partition(":")
+    found: type[Section] = getattr(importlib.import_module(module), cls)
+    return found
+
+
+@functools.cache
+def _adapter(name: str) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_section_class(name))
+
+
+def section_key(name: str, inputs: str) -> str:
+    """The cache key of section ``name`` computed from workspace inputs digest ``inputs``."""
+    from casusbelli.store.cache import cache_key
+
+    return cache_key(inputs, f"section:{name}", _settings())
+
+
+@functools.cache
+def _settings() -> dict[str, str]:
+    return {"code": source_digest(CODE_PARTS), "versions": _versions()}
+
+
+def _canonical(section: Section) -> str:
+    """The section's JSON document as text: a round trip that changes a value or its type
+    (``3`` read back as ``3.0``) changes this."""
+    return json.dumps(section.to_dict(), sort_keys=True, default=repr)
+
+
+class SectionCache:
+    """Read and write the cached sections of one workspace in one store."""
+
+    def __init__(self, store: Store, workspace: str, content_hash: str, inputs: str) -> None:
+        self.store = store
+        self.workspace = workspace
+        self.content_hash = content_hash
+        self.inputs = inputs
+
+    @classmethod
+    def open(cls, store_url: str, root: Path, workspace: str,
+             content_hash: str) -> SectionCache | None:
+        """The cache for the workspace at ``root`` in the store at ``store_url`` (``None``: a
+        workspace file cannot be read, so nothing is cached)."""
+        from casusbelli.store.db import Store
+
+        inputs = workspace_files_digest(root, salt="sections", skip_folders=SKIP_FOLDERS)
+        if inputs is None:
+            return None
+        return cls(Store(store_url), workspace, content_hash, inputs)
+
+    def read(self, name: str) -> Section | None:
+        """The cached section ``name``, or ``None`` (not cacheable, no entry, or an entry that
+        no longer validates)."""
+        from pydantic import ValidationError
+
+        from casusbelli.store.cache import read_cache
+
+        if name not in CACHED_SECTIONS:
+            return None
+        hit = read_cache(self.store, section_key(name, self.inputs))
+        if hit is None:
+            return None
+        adapter, doc = _adapter(name), hit.get("section")
+        try:
+            section: Section = adapter.validate_python(doc)
+        except ValidationError:
+            return None
+        # an entry missing fields (filled with defaults) or with unknown ones is not the
+        # document this code wrote
+        return section if adapter.dump_python(section, mode="json") == doc else None
+
+    def write(self, name: str, section: Section) -> bool:
+        """Cache ``section`` if it is cacheable and survives the JSON round trip unchanged."""
+        from casusbelli.store.cache import write_cache
+
+        if name not in CACHED_SECTIONS or section.error is not None:
+            return False
+        if type(section) is not _section_class(name):
+            return False
+        adapter = _adapter(name)
+        doc = adapter.dump_python(section, mode="json")
+        try:
+            json.dumps(doc, allow_nan=False)  # PostgreSQL's JSON has no NaN or Infinity
+        except ValueError:
+            return False
+        if _canonical(adapter.validate_python(doc)) != _canonical(section):
+            return False
+        return write_cache(self.store, section_key(name, self.inputs), engine=f"section:{name}",
+                           workspace=self.workspace, content_hash=self.content_hash,
+                           settings=_settings(), result={"section": doc}, prune=True)
