@@ -63,7 +63,7 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-#: _Rows of one table, each a column -> value mapping.
+#: Rows of one table, each a column -> value mapping.
 _Rows = list[dict[str, Any]]
 
 
