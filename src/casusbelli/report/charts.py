@@ -174,6 +174,47 @@ def _free(box: tuple[float, float, float, float],
     return all(x1 <= a0 or x0 >= a1 or y1 <= b0 or y0 >= b1 for a0, b0, a1, b1 in taken)
 
 
+def _leaders(
+    points: Sequence[tuple[float, float]],
+    texts: Sequence[str],
+    spots: Sequence[tuple[float, float] | None],
+    size: int,
+) -> list[dict[str, float]]:
+    """Thin lines from each point to its label, where the label is placed away from it.
+
+    A label's box is estimated from its length (:data:`_CHAR_PX` per character, one
+    :data:`_LINE_PX` line high); the line runs to the box's nearest point and is drawn only
+    when that is more than 7 px from the point. Labels left off (``None`` spots) get none.
+    """
+    leaders = []
+    for (a, b), t, spot in zip(points, texts, spots, strict=True):
+        if spot is None:
+            continue
+        x0, x1 = spot[0], spot[0] + len(t) * _CHAR_PX / size
+        y0, y1 = spot[1] - _LINE_PX / 2 / size, spot[1] + _LINE_PX / 2 / size
+        near = (min(max(a, x0), x1), min(max(b, y0), y1))
+        if ((near[0] - a) ** 2 + (near[1] - b) ** 2) ** 0.5 * size > 7:
+            leaders.append({"x": a, "y": b, "x2": near[0], "y2": near[1]})
+    return leaders
+
+
+def _sufficiency_subtitle(xs: list[float], ys: list[float], left_off: int) -> str:
+    r"""The XY plot's subtitle: inclusion and coverage of sufficiency, cases, labels left off.
+
+    .. math:: \mathrm{inclS} = \frac{\sum \min(x, y)}{\sum x}, \quad
+              \mathrm{covS} = \frac{\sum \min(x, y)}{\sum y}
+
+    (Ragin 2008, ch. 3); ``nan`` when the denominator is 0.
+    """
+    s_xy = sum(min(a, b) for a, b in zip(xs, ys, strict=True))
+    incl = s_xy / sum(xs) if sum(xs) > 0 else float("nan")
+    cov = s_xy / sum(ys) if sum(ys) > 0 else float("nan")
+    sub = f"inclS {incl:.3f} · covS {cov:.3f} · {len(xs)} cases"
+    if left_off:
+        sub += f" · {left_off} label(s) left off to avoid overlap (see tooltips)"
+    return sub
+
+
 def qca_xy_chart(
     x: Sequence[float], y: Sequence[float], labels: Sequence[str], *,
     x_title: str, y_title: str = "outcome", title: str = "", size: int = 360,
@@ -205,22 +246,9 @@ def qca_xy_chart(
             "consistent": k[1] >= k[0]} for k in keys]
     lab_rows = [{"label": t, "lx": s[0], "ly": s[1]}
                 for t, s in zip(texts, spots, strict=True) if s is not None]
-    leaders = []  # a thin line from a point to a label placed away from it
-    for (a, b), t, spot in zip(keys, texts, spots, strict=True):
-        if spot is None:
-            continue
-        x0, x1 = spot[0], spot[0] + len(t) * _CHAR_PX / size
-        y0, y1 = spot[1] - _LINE_PX / 2 / size, spot[1] + _LINE_PX / 2 / size
-        near = (min(max(a, x0), x1), min(max(b, y0), y1))
-        if ((near[0] - a) ** 2 + (near[1] - b) ** 2) ** 0.5 * size > 7:
-            leaders.append({"x": a, "y": b, "x2": near[0], "y2": near[1]})
+    leaders = _leaders(keys, texts, spots, size)
     left_off = sum(len(groups[k]) for k, s in zip(keys, spots, strict=True) if s is None)
-    s_xy = sum(min(a, b) for a, b in zip(xs, ys, strict=True))
-    incl = s_xy / sum(xs) if sum(xs) > 0 else float("nan")
-    cov = s_xy / sum(ys) if sum(ys) > 0 else float("nan")
-    sub = f"inclS {incl:.3f} · covS {cov:.3f} · {len(xs)} cases"
-    if left_off:
-        sub += f" · {left_off} label(s) left off to avoid overlap (see tooltips)"
+    sub = _sufficiency_subtitle(xs, ys, left_off)
     scale = alt.Scale(domain=[0, 1], nice=False)
     diag = alt.Chart(alt.Data(values=[{"x": 0.0, "y": 0.0}, {"x": 1.0, "y": 1.0}])).mark_line(
         color="#999", strokeDash=[4, 4]).encode(x=alt.X("x:Q", scale=scale),

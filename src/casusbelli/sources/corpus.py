@@ -130,6 +130,95 @@ def _fsync_write(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def _check_options(on_error: str, lang: str) -> None:
+    """Reject an unknown ``on_error`` or ``lang`` before anything is read.
+
+    Raises
+    ------
+    SourceError
+        Naming the field (``on_error`` or ``lang``) and the accepted values.
+    """
+    if on_error not in ON_ERROR:
+        raise SourceError(
+            f"unknown on_error {on_error!r}; expected one of {', '.join(ON_ERROR)}",
+            field="on_error",
+        )
+    if not valid_lang(lang):
+        raise SourceError(
+            f"unknown lang {lang!r}; expected auto or a language code "
+            f"({', '.join(LANGS[1:])}, tr, ...)",
+            field="lang"
+        )
+
+
+def _bad_rows_error(problems: list[RowProblem]) -> SourceError:
+    """The error of an ``on_error="fail"`` ingest: the first bad row and how many there are."""
+    first = problems[0]
+    return SourceError(
+        f"{len(problems)} bad row(s), nothing ingested; first: row {first.row}: "
+        f"{first.message}",
+        file=first.file,
+        line=first.line,
+        field=first.field,
+        hint="fix the rows, or ingest with on_error='skip' to leave them out",
+    )
+
+
+def _part_table(rows: pd.DataFrame, source: Provenance) -> pa.Table:
+    """The documents of one year as an Arrow table of :data:`SCHEMA`."""
+    return pa.table(
+        {
+            "id": rows["id"].tolist(),
+            "date": rows["date"].tolist(),
+            "title": rows["title"].tolist(),
+            "text": rows["text"].tolist(),
+            "lang": rows["lang"].tolist(),
+            "source_row": rows["source_row"].tolist(),
+            "source_line": [
+                None if pd.isna(v) else int(v) for v in rows["source_line"]
+            ],
+            "source_sha256": [source.sha256] * len(rows),
+        },
+        schema=SCHEMA,
+    )
+
+
+def _stage_parts(
+    staging: Path,
+    new: pd.DataFrame,
+    source: Provenance,
+    name: str,
+    progress: Progress | None,
+) -> tuple[list[tuple[Path, str]], list[tuple[int, int]]]:
+    """Write one zstd Parquet file per year of ``new`` into the staging folder.
+
+    Each file is ``data/year=<year>/part-<ingest time>-<sha256 prefix>.parquet``, so the
+    files of different ingests never share a name.
+
+    Returns
+    -------
+    (list of (Path, str), list of (int, int))
+        Each staged file with its path relative to the corpus folder, and the number of
+        documents per year.
+    """
+    stamp = source.ingested_at.replace("-", "").replace(":", "")
+    part = f"part-{stamp}-{source.sha256[:12]}.parquet"
+    staged: list[tuple[Path, str]] = []
+    by_year = []
+    years = sorted(new["year"].unique().tolist()) if len(new) else []
+    for year in years:
+        rows = new[new["year"] == year]
+        relative = f"data/year={int(year)}/{part}"
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(_part_table(rows, source), target, compression="zstd")
+        staged.append((target, relative))
+        by_year.append((int(year), len(rows)))
+        if progress is not None:
+            progress(1, len(years), f"writing {name} {int(year)}")
+    return staged, by_year
+
+
 class CorpusStore:
     """Named corpora of dated documents under one root folder.
 
@@ -352,20 +441,9 @@ class CorpusStore:
             Invalid name, corrupt manifest, or another ingest holding the lock.
         """
         corpus = self._dir(name)
-        if on_error not in ON_ERROR:
-            raise SourceError(
-                f"unknown on_error {on_error!r}; expected one of {', '.join(ON_ERROR)}",
-                field="on_error",
-            )
-        if not valid_lang(lang):
-            raise SourceError(
-                f"unknown lang {lang!r}; expected auto or a language code "
-                f"({', '.join(LANGS[1:])}, tr, ...)",
-                field="lang"
-            )
+        _check_options(on_error, lang)
         source = Provenance.of_file(path)
-        manifest = self.manifest(name)
-        previous = self._find_ingest(manifest, source.sha256)
+        previous = self._find_ingest(self.manifest(name), source.sha256)
         if previous is not None:
             return self._already(name, source, previous)
 
@@ -374,15 +452,7 @@ class CorpusStore:
         )
         rows_read = len(frame) + len(problems)
         if problems and on_error == "fail":
-            first = problems[0]
-            raise SourceError(
-                f"{len(problems)} bad row(s), nothing ingested; first: row {first.row}: "
-                f"{first.message}",
-                file=first.file,
-                line=first.line,
-                field=first.field,
-                hint="fix the rows, or ingest with on_error='skip' to leave them out",
-            )
+            raise _bad_rows_error(problems)
 
         with self._locked(name):
             manifest = self.manifest(name)  # re-read under the lock
@@ -394,86 +464,18 @@ class CorpusStore:
             existing = self._existing_ids(name, manifest)
             new = frame[~frame["id"].isin(existing)] if existing else frame
             duplicates = len(frame) - len(new)
-            stamp = source.ingested_at.replace("-", "").replace(":", "")
-            part = f"part-{stamp}-{source.sha256[:12]}.parquet"
-            staging = self.root / ".staging" / f"{name}.{uuid.uuid4().hex}"
-            moved: list[Path] = []
-            try:
-                staging.mkdir(parents=True)
-                staged: list[tuple[Path, str]] = []
-                by_year = []
-                years = sorted(new["year"].unique().tolist()) if len(new) else []
-                for year in years:
-                    rows = new[new["year"] == year]
-                    relative = f"data/year={int(year)}/{part}"
-                    target = staging / relative
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    table = pa.table(
-                        {
-                            "id": rows["id"].tolist(),
-                            "date": rows["date"].tolist(),
-                            "title": rows["title"].tolist(),
-                            "text": rows["text"].tolist(),
-                            "lang": rows["lang"].tolist(),
-                            "source_row": rows["source_row"].tolist(),
-                            "source_line": [
-                                None if pd.isna(v) else int(v) for v in rows["source_line"]
-                            ],
-                            "source_sha256": [source.sha256] * len(rows),
-                        },
-                        schema=SCHEMA,
-                    )
-                    pq.write_table(table, target, compression="zstd")
-                    staged.append((target, relative))
-                    by_year.append((int(year), len(rows)))
-                    if progress is not None:
-                        progress(1, len(years), f"writing {name} {int(year)}")
-                written = [relative for _, relative in staged]
-                entry: dict[str, Any] = {
-                    "source": source.to_dict(),
-                    "columns": {
-                        "text": text_col,
-                        "date": date_col,
-                        "id": id_col,
-                        "title": title_col,
-                    },
-                    "lang": lang,
-                    "on_error": on_error,
-                    "rows_read": rows_read,
-                    "rows_added": len(new),
-                    "duplicates": duplicates,
-                    "skipped": [p.to_dict() for p in problems],
-                    "files": written,
-                    "by_year": {str(y): n for y, n in by_year},
-                }
-                updated = dict(manifest)
-                updated["files"] = list(manifest["files"]) + written
-                updated["documents"] = int(manifest.get("documents", 0)) + len(new)
-                updated["ingests"] = list(manifest["ingests"]) + [entry]
-                manifest_tmp = staging / "manifest.json"
-                _fsync_write(
-                    manifest_tmp,
-                    (json.dumps(updated, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-                )
-                for target, relative in staged:
-                    final = corpus / relative
-                    final.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(target, final)
-                    moved.append(final)
-                corpus.mkdir(parents=True, exist_ok=True)
-                os.replace(manifest_tmp, corpus / "manifest.json")  # the commit point
-                moved.clear()
-            except OSError as exc:
-                raise StoreError(
-                    f"could not write corpus {name!r}: {exc}", file=str(corpus)
-                ) from exc
-            finally:
-                for leftover in moved:  # uncommitted: the manifest never listed them
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
-                shutil.rmtree(staging, ignore_errors=True)
-                with contextlib.suppress(OSError):
-                    (self.root / ".staging").rmdir()
+            entry: dict[str, Any] = {
+                "source": source.to_dict(),
+                "columns": {"text": text_col, "date": date_col,
+                            "id": id_col, "title": title_col},
+                "lang": lang,
+                "on_error": on_error,
+                "rows_read": rows_read,
+                "rows_added": len(new),
+                "duplicates": duplicates,
+                "skipped": [p.to_dict() for p in problems],
+            }
+            written, by_year = self._commit(name, corpus, manifest, source, new, entry, progress)
         return IngestReport(
             name=name,
             source=source,
@@ -484,6 +486,83 @@ class CorpusStore:
             files=tuple(written),
             by_year=tuple(by_year),
         )
+
+    def _commit(
+        self,
+        name: str,
+        corpus: Path,
+        manifest: dict[str, Any],
+        source: Provenance,
+        new: pd.DataFrame,
+        entry: dict[str, Any],
+        progress: Progress | None,
+    ) -> tuple[list[str], list[tuple[int, int]]]:
+        """Write ``new`` as Parquet parts and commit them with the updated manifest.
+
+        Parts and manifest go to a fresh staging folder; the parts are moved into
+        ``corpus`` with :func:`os.replace`, and replacing ``manifest.json`` is the commit
+        point. On any failure the moved parts are removed again, so the corpus stays as it
+        was. Runs under the corpus lock.
+
+        Parameters
+        ----------
+        name, corpus, manifest
+            The corpus name, its folder, and its manifest as read under the lock.
+        source : Provenance
+            The ingested file.
+        new : DataFrame
+            The documents to add (rows of :func:`~casusbelli.sources.tabular.read_table`).
+        entry : dict
+            This ingest's manifest entry without ``files`` and ``by_year`` (added here).
+        progress : callable, optional
+            ``progress(advance, total, label)``, once per year written.
+
+        Returns
+        -------
+        (list of str, list of (int, int))
+            The files written (relative to ``corpus``) and the documents added per year.
+
+        Raises
+        ------
+        StoreError
+            A file could not be written or moved.
+        """
+        staging = self.root / ".staging" / f"{name}.{uuid.uuid4().hex}"
+        moved: list[Path] = []
+        try:
+            staging.mkdir(parents=True)
+            staged, by_year = _stage_parts(staging, new, source, name, progress)
+            written = [relative for _, relative in staged]
+            entry = {**entry, "files": written, "by_year": {str(y): n for y, n in by_year}}
+            updated = dict(manifest)
+            updated["files"] = list(manifest["files"]) + written
+            updated["documents"] = int(manifest.get("documents", 0)) + len(new)
+            updated["ingests"] = list(manifest["ingests"]) + [entry]
+            manifest_tmp = staging / "manifest.json"
+            _fsync_write(
+                manifest_tmp,
+                (json.dumps(updated, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+            )
+            for target, relative in staged:
+                final = corpus / relative
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, final)
+                moved.append(final)
+            corpus.mkdir(parents=True, exist_ok=True)
+            os.replace(manifest_tmp, corpus / "manifest.json")  # the commit point
+            moved.clear()
+        except OSError as exc:
+            raise StoreError(
+                f"could not write corpus {name!r}: {exc}", file=str(corpus)
+            ) from exc
+        finally:
+            for leftover in moved:  # uncommitted: the manifest never listed them
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+            shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                (self.root / ".staging").rmdir()
+        return written, by_year
 
     @staticmethod
     def _find_ingest(manifest: dict[str, Any], sha256: str) -> dict[str, Any] | None:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -337,13 +337,47 @@ def read_table(
             "tr, ...)",
             field="lang",
         )
+    roles = {"text": text_col, "date": date_col, "id": id_col, "title": title_col}
+    raw_rows = _open_rows(path, file, roles, max_bytes)
+    columns = (text_col, date_col, id_col, title_col)
+    out, problems = _collect(raw_rows, columns, lang, file, path.name, progress)
+    frame = pd.DataFrame(out, columns=list(COLUMNS))
+    frame["year"] = frame["year"].astype("int64")
+    frame["source_row"] = frame["source_row"].astype("int64")
+    frame["source_line"] = frame["source_line"].astype("Int64")
+    return frame, problems
+
+
+def _open_rows(
+    path: Path, file: str, roles: dict[str, str | None], max_bytes: int
+) -> Iterator[_Raw]:
+    """Open the table by its suffix and check that every named column is in it.
+
+    Parameters
+    ----------
+    path, file
+        The table and its name for error messages.
+    roles : dict
+        Role (``text``, ``date``, ``id``, ``title``) -> column name, or ``None`` if unused.
+    max_bytes : int
+        Size limit for CSV/JSONL.
+
+    Returns
+    -------
+    iterator of _Raw
+        The rows, as the format's reader yields them.
+
+    Raises
+    ------
+    SourceError
+        Unknown format, no such file, file over the limit, or a missing column.
+    """
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise SourceError(
             f"unknown table format {path.suffix!r}; expected one of {', '.join(FORMATS)}",
             file=file,
         )
-    roles = {"text": text_col, "date": date_col, "id": id_col, "title": title_col}
     needed = list(dict.fromkeys(c for c in roles.values() if c is not None))
     if kind == "parquet":
         if not path.is_file():
@@ -358,73 +392,134 @@ def read_table(
     for role, column in roles.items():
         if column is not None and column not in present:
             raise _missing(column, role, present, file)
+    return raw_rows
 
+
+class _Reject(NamedTuple):
+    """Why a row is skipped: the source column at fault (if one is) and what is wrong."""
+
+    field: str | None
+    message: str
+
+
+def _text(record: dict[str, Any], text_col: str) -> str | _Reject:
+    """The row's text, or why it is unusable (missing, not a string, invalid UTF-8, empty)."""
+    text = record.get(text_col)
+    if text is None:
+        return _Reject(text_col, "missing text")
+    if not isinstance(text, str):
+        return _Reject(text_col, f"text is {type(text).__name__}, expected a string")
+    if _SURROGATE.search(text):
+        return _Reject(text_col, "invalid UTF-8 in text")
+    if not text.strip():
+        return _Reject(text_col, "empty text")
+    return text
+
+
+def _title(record: dict[str, Any], title_col: str | None) -> str | None | _Reject:
+    """The row's title (stripped; ``None`` if absent or blank), or why it is unusable."""
+    title = record.get(title_col) if title_col else None
+    if title is not None:
+        title = title if isinstance(title, str) else str(title)
+        if _SURROGATE.search(title):
+            return _Reject(title_col, "invalid UTF-8 in title")
+        title = title.strip() or None
+    return title
+
+
+def _document_id(
+    record: dict[str, Any],
+    id_col: str | None,
+    day: date,
+    title: str | None,
+    text: str,
+    first_row_of: dict[str, int],
+) -> str | _Reject:
+    """The row's id (``id_col`` as text, else the content hash), or why it is unusable.
+
+    ``first_row_of`` maps each id already read to its row, so a repeated id (or, without
+    ``id_col``, a repeated date, title and text) is rejected naming the first row.
+    """
+    if id_col is not None:
+        raw_id = record.get(id_col)
+        doc_id = None if raw_id is None else str(raw_id).strip()
+        if not doc_id:
+            return _Reject(id_col, "missing id")
+        if _SURROGATE.search(doc_id):
+            return _Reject(id_col, "invalid UTF-8 in id")
+        if doc_id in first_row_of:
+            return _Reject(
+                id_col, f"duplicate id {doc_id!r} (first at row {first_row_of[doc_id]})"
+            )
+    else:
+        doc_id = _content_id(day, title, text)
+        if doc_id in first_row_of:
+            return _Reject(
+                None,
+                f"duplicate document: same date, title and text as row {first_row_of[doc_id]}",
+            )
+    return doc_id
+
+
+#: The caller's text, date, id and title columns.
+_Columns = tuple[str, str, str | None, str | None]
+
+
+def _document(
+    record: dict[str, Any], columns: _Columns, first_row_of: dict[str, int]
+) -> tuple[str, date, str | None, str] | _Reject:
+    """Check one row's text, date, title and id, in that order; the first fault rejects it.
+
+    Returns
+    -------
+    (str, date, str or None, str) or _Reject
+        The document's id, date, title and text, or why the row is skipped.
+    """
+    text_col, date_col, id_col, title_col = columns
+    text = _text(record, text_col)
+    if isinstance(text, _Reject):
+        return text
+    day = _parse_date(record.get(date_col))
+    if isinstance(day, str):
+        return _Reject(date_col, day)
+    title = _title(record, title_col)
+    if isinstance(title, _Reject):
+        return title
+    doc_id = _document_id(record, id_col, day, title, text, first_row_of)
+    if isinstance(doc_id, _Reject):
+        return doc_id
+    return doc_id, day, title, text
+
+
+def _collect(
+    raw_rows: Iterator[_Raw],
+    columns: _Columns,
+    lang: str,
+    file: str,
+    name: str,
+    progress: Progress | None,
+) -> tuple[dict[str, list[Any]], list[RowProblem]]:
+    """Turn the raw rows into document columns (:data:`COLUMNS`) and the skipped rows.
+
+    ``progress`` is called every :data:`_PROGRESS_EVERY` rows and once at the end, with
+    ``name`` (the file's name) in its label.
+    """
     out: dict[str, list[Any]] = {c: [] for c in COLUMNS}
     problems: list[RowProblem] = []
     first_row_of: dict[str, int] = {}
     done = 0
-
-    def problem(row: int, line: int | None, field: str | None, message: str) -> None:
-        problems.append(RowProblem(row, line, field, message, file))
-
     for row, line, record, error, field in raw_rows:
         done += 1
         if progress is not None and done % _PROGRESS_EVERY == 0:
-            progress(_PROGRESS_EVERY, None, f"reading {path.name}")
+            progress(_PROGRESS_EVERY, None, f"reading {name}")
         if record is None:
-            problem(row, line, field, error or "unreadable row")
+            problems.append(RowProblem(row, line, field, error or "unreadable row", file))
             continue
-        text = record.get(text_col)
-        if text is None:
-            problem(row, line, text_col, "missing text")
+        document = _document(record, columns, first_row_of)
+        if isinstance(document, _Reject):
+            problems.append(RowProblem(row, line, document.field, document.message, file))
             continue
-        if not isinstance(text, str):
-            problem(row, line, text_col, f"text is {type(text).__name__}, expected a string")
-            continue
-        if _SURROGATE.search(text):
-            problem(row, line, text_col, "invalid UTF-8 in text")
-            continue
-        if not text.strip():
-            problem(row, line, text_col, "empty text")
-            continue
-        day = _parse_date(record.get(date_col))
-        if isinstance(day, str):
-            problem(row, line, date_col, day)
-            continue
-        title = record.get(title_col) if title_col else None
-        if title is not None:
-            title = title if isinstance(title, str) else str(title)
-            if _SURROGATE.search(title):
-                problem(row, line, title_col, "invalid UTF-8 in title")
-                continue
-            title = title.strip() or None
-        if id_col is not None:
-            raw_id = record.get(id_col)
-            doc_id = None if raw_id is None else str(raw_id).strip()
-            if not doc_id:
-                problem(row, line, id_col, "missing id")
-                continue
-            if _SURROGATE.search(doc_id):
-                problem(row, line, id_col, "invalid UTF-8 in id")
-                continue
-            if doc_id in first_row_of:
-                problem(
-                    row,
-                    line,
-                    id_col,
-                    f"duplicate id {doc_id!r} (first at row {first_row_of[doc_id]})",
-                )
-                continue
-        else:
-            doc_id = _content_id(day, title, text)
-            if doc_id in first_row_of:
-                problem(
-                    row,
-                    line,
-                    None,
-                    f"duplicate document: same date, title and text as row {first_row_of[doc_id]}",
-                )
-                continue
+        doc_id, day, title, text = document
         first_row_of[doc_id] = row
         out["id"].append(doc_id)
         out["date"].append(day)
@@ -435,9 +530,5 @@ def read_table(
         out["source_row"].append(row)
         out["source_line"].append(line)
     if progress is not None:
-        progress(done % _PROGRESS_EVERY, done, f"read {path.name}")
-    frame = pd.DataFrame(out, columns=list(COLUMNS))
-    frame["year"] = frame["year"].astype("int64")
-    frame["source_row"] = frame["source_row"].astype("int64")
-    frame["source_line"] = frame["source_line"].astype("Int64")
-    return frame, problems
+        progress(done % _PROGRESS_EVERY, done, f"read {name}")
+    return out, problems

@@ -34,7 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from casusbelli.errors import SourceError
-from casusbelli.sources.unroll import unwrap_page
+from casusbelli.sources.unroll import PageMeta, unwrap_page
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -362,6 +362,58 @@ def _split_blank(lines: list[str], end: int, *, strict: bool = False) -> list[tu
     return posts
 
 
+def _split_posts(
+    lines: list[str], end: int, style: str, *, markdown_page: bool, file: str | None
+) -> tuple[str, list[tuple[int, str]]]:
+    """Choose the numbering style (for ``"auto"``) and split ``lines[:end]`` into posts.
+
+    Parameters
+    ----------
+    lines : list of str
+        The thread's lines (the page's other lines blanked), footer from ``end`` on.
+    end : int
+        Index of the first footer line.
+    style : str
+        One of :data:`STYLES`; ``"auto"`` also rejects a second numbering layout.
+    markdown_page : bool
+        The text came from an unroll page, whose web-clipped Markdown may mark line breaks
+        inside a post with two trailing spaces.
+    file : str, optional
+        Name used in error messages.
+
+    Returns
+    -------
+    (str, list of (int, str))
+        The style used and each post's first text line index and text.
+    """
+    body = lines[:end]
+    chosen = _choose_style(body, file) if style == "auto" else style
+    if chosen == "blank":
+        # a web clipper's Markdown marks line breaks inside a post with two trailing spaces
+        # and separates posts with empty lines
+        markdown = markdown_page and any(s.strip() and s.endswith("  ") for s in body)
+        return chosen, _split_blank(lines, end, strict=markdown)
+    if not any(m.n == 1 for m in _markers(body, chosen)):
+        raise SourceError(f"no post numbered 1 in {chosen} style", file=file, line=1)
+    if style == "auto":
+        _check_mixed(body, chosen, {m.line for m in _markers(body, chosen)}, file)
+    parts, _ = _split_numbered(lines, end, chosen, file)
+    return chosen, parts
+
+
+def _check_tweet_count(page: PageMeta, posts: int, file: str | None) -> None:
+    """Reject a split whose number of posts differs from the tweet count the page shows."""
+    if page.tweets is not None and page.tweets != posts:
+        raise SourceError(
+            f"the page says the thread has {page.tweets} tweets but {posts} posts were "
+            "found",
+            file=file,
+            line=(page.counter_line or 0) + 1,
+            hint="without post numbers a blank line inside a post splits it: number the "
+            "posts (1/N) or join the post's paragraphs",
+        )
+
+
 def parse_thread(
     text: str,
     *,
@@ -421,33 +473,12 @@ def parse_thread(
     ]
     if page is not None:
         footer_author = footer_author or page.author
-    body = lines[:end]
-    if not any(s.strip() for s in body):
+    if not any(s.strip() for s in lines[:end]):
         raise SourceError("no posts found: the thread is empty", file=file, line=1)
-    chosen = _choose_style(body, file) if style == "auto" else style
-    if chosen == "blank":
-        # a web clipper's Markdown marks line breaks inside a post with two trailing spaces
-        # and separates posts with empty lines
-        markdown = page is not None and any(
-            s.strip() and s.endswith("  ") for s in lines[:end]
-        )
-        parts = _split_blank(lines, end, strict=markdown)
-    else:
-        if not any(m.n == 1 for m in _markers(body, chosen)):
-            raise SourceError(f"no post numbered 1 in {chosen} style", file=file, line=1)
-        if style == "auto":
-            _check_mixed(body, chosen, {m.line for m in _markers(body, chosen)}, file)
-        parts, _ = _split_numbered(lines, end, chosen, file)
+    chosen, parts = _split_posts(lines, end, style, markdown_page=page is not None, file=file)
     posts = tuple(Post(n=k, text=t, line=i + 1) for k, (i, t) in enumerate(parts, start=1))
-    if page is not None and page.tweets is not None and page.tweets != len(posts):
-        raise SourceError(
-            f"the page says the thread has {page.tweets} tweets but {len(posts)} posts were "
-            "found",
-            file=file,
-            line=(page.counter_line or 0) + 1,
-            hint="without post numbers a blank line inside a post splits it: number the "
-            "posts (1/N) or join the post's paragraphs",
-        )
+    if page is not None:
+        _check_tweet_count(page, len(posts), file)
     return Thread(
         author=author or footer_author,
         posts=posts,

@@ -156,50 +156,15 @@ def parse_tweets_js(text: str, *, file: str = "tweets.js") -> list[Tweet]:
     for item, offset, index in _parse_ytd(text, file, ("tweets", "tweet")):
         line, column = lines.at(offset)
         loc: dict[str, Any] = {"file": file, "line": line, "column": column}
-        where = f"[{index}]"
-        if isinstance(item, dict) and isinstance(item.get("tweet"), dict):
-            obj = item["tweet"]
-            where += ".tweet"
-        elif isinstance(item, dict) and "id_str" in item:
-            obj = item  # older archives: the tweet object itself
-        else:
-            raise SourceError(
-                f"item {index} is not a {{'tweet': {{...}}}} object", field=where, **loc
-            )
-        tweet_id = _field(obj, "id_str", str, where, **loc)
-        if tweet_id is None:
-            raw = obj.get("id")
-            if isinstance(raw, int | str) and not isinstance(raw, bool):
-                tweet_id = str(raw)
-            else:
-                raise SourceError("missing id_str", field=f"{where}.id_str", **loc)
+        obj, where = _tweet_object(item, index, loc)
+        tweet_id = _tweet_id(obj, where, loc)
         body = _field(obj, "full_text", str, where, **loc)
         if body is None:
             body = _field(obj, "text", str, where, **loc)
         if body is None:
             raise SourceError("missing full_text", field=f"{where}.full_text", **loc)
-        created_raw = _field(obj, "created_at", str, where, **loc)
-        if created_raw is None:
-            raise SourceError("missing created_at", field=f"{where}.created_at", **loc)
-        try:
-            created = datetime.strptime(created_raw, _CREATED_AT)
-        except ValueError as exc:
-            raise SourceError(
-                f"created_at {created_raw!r:.60} is not like 'Wed Oct 10 20:19:24 +0000 2018'",
-                field=f"{where}.created_at",
-                **loc,
-            ) from exc
-        parent = _field(obj, "in_reply_to_status_id_str", str, where, **loc)
-        if parent is None and obj.get("in_reply_to_status_id") is not None:
-            raw = obj["in_reply_to_status_id"]
-            if isinstance(raw, int | str) and not isinstance(raw, bool):
-                parent = str(raw)
-            else:
-                raise SourceError(
-                    f"expected a string id, got {type(raw).__name__}",
-                    field=f"{where}.in_reply_to_status_id",
-                    **loc,
-                )
+        created = _created_at(obj, where, loc)
+        parent = _reply_parent(obj, where, loc)
         screen_name = _field(obj, "in_reply_to_screen_name", str, where, **loc)
         tweets.append(
             Tweet(
@@ -214,6 +179,68 @@ def parse_tweets_js(text: str, *, file: str = "tweets.js") -> list[Tweet]:
             )
         )
     return tweets
+
+
+def _tweet_object(item: Any, index: int, loc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The tweet object of an array item and its path for error messages (``[3].tweet``).
+
+    Current archives wrap each tweet as ``{"tweet": {...}}``; older ones list the tweet
+    objects themselves.
+    """
+    where = f"[{index}]"
+    if isinstance(item, dict) and isinstance(item.get("tweet"), dict):
+        return item["tweet"], where + ".tweet"
+    if isinstance(item, dict) and "id_str" in item:
+        return item, where  # older archives: the tweet object itself
+    raise SourceError(
+        f"item {index} is not a {{'tweet': {{...}}}} object", field=where, **loc
+    )
+
+
+def _tweet_id(obj: dict[str, Any], where: str, loc: dict[str, Any]) -> str:
+    """The tweet's ``id_str``, or its numeric ``id`` as text when ``id_str`` is absent."""
+    tweet_id = _field(obj, "id_str", str, where, **loc)
+    if tweet_id is None:
+        raw = obj.get("id")
+        if isinstance(raw, int | str) and not isinstance(raw, bool):
+            tweet_id = str(raw)
+        else:
+            raise SourceError("missing id_str", field=f"{where}.id_str", **loc)
+    return tweet_id
+
+
+def _created_at(obj: dict[str, Any], where: str, loc: dict[str, Any]) -> datetime:
+    """The tweet's ``created_at`` (``Wed Oct 10 20:19:24 +0000 2018``) as an aware datetime."""
+    created_raw = _field(obj, "created_at", str, where, **loc)
+    if created_raw is None:
+        raise SourceError("missing created_at", field=f"{where}.created_at", **loc)
+    try:
+        return datetime.strptime(created_raw, _CREATED_AT)
+    except ValueError as exc:
+        raise SourceError(
+            f"created_at {created_raw!r:.60} is not like 'Wed Oct 10 20:19:24 +0000 2018'",
+            field=f"{where}.created_at",
+            **loc,
+        ) from exc
+
+
+def _reply_parent(obj: dict[str, Any], where: str, loc: dict[str, Any]) -> str | None:
+    """The id of the post this one replies to, or ``None``.
+
+    ``in_reply_to_status_id_str``, else the numeric ``in_reply_to_status_id`` as text.
+    """
+    parent = _field(obj, "in_reply_to_status_id_str", str, where, **loc)
+    if parent is None and obj.get("in_reply_to_status_id") is not None:
+        raw = obj["in_reply_to_status_id"]
+        if isinstance(raw, int | str) and not isinstance(raw, bool):
+            parent = str(raw)
+        else:
+            raise SourceError(
+                f"expected a string id, got {type(raw).__name__}",
+                field=f"{where}.in_reply_to_status_id",
+                **loc,
+            )
+    return parent
 
 
 def _account_username(text: str, file: str) -> str | None:
@@ -236,46 +263,77 @@ def _read_sources(
     path: Path, max_bytes: int
 ) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
     """Return ([(name, text) of tweet files], (name, text) of account.js or None)."""
-    name = str(path)
     if path.is_file() and zipfile.is_zipfile(path):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        return _read_zip(path, max_bytes)
+    return _read_files(path, max_bytes)
 
-                def read(member: str) -> tuple[str, str]:
-                    info = members[member]
-                    where = f"{name}:{member}"
-                    if info.file_size > max_bytes:
-                        raise SourceError(
-                            f"{member} is {info.file_size:,} bytes uncompressed, over the "
-                            f"{max_bytes:,}-byte limit",
-                            file=name,
-                        )
-                    with archive.open(info) as handle:
-                        data = handle.read(max_bytes + 1)
-                    if len(data) > max_bytes:
-                        raise SourceError(f"{member} is over the size limit", file=name)
-                    return where, decode_utf8(data, file=where)
 
-                tweet_members = sorted(
-                    m
-                    for m in members
-                    if _TWEET_FILE.match(m.rsplit("/", 1)[-1])
-                    and "/" in m
-                    and m.rsplit("/", 2)[-2] == "data"
-                )
-                if not tweet_members:
+def _read_zip(
+    path: Path, max_bytes: int
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """Read the tweet files (``data/tweets*.js``) and ``data/account.js`` of an archive ZIP.
+
+    Each member's uncompressed size is checked against ``max_bytes`` before it is read, and
+    again while reading; names in errors are ``<zip>:<member>``.
+
+    Raises
+    ------
+    SourceError
+        No tweet file, a member over the limit or not UTF-8, or a corrupt ZIP.
+    """
+    name = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+
+            def read(member: str) -> tuple[str, str]:
+                info = members[member]
+                where = f"{name}:{member}"
+                if info.file_size > max_bytes:
                     raise SourceError(
-                        "the ZIP has no data/tweets.js (or data/tweet.js)",
+                        f"{member} is {info.file_size:,} bytes uncompressed, over the "
+                        f"{max_bytes:,}-byte limit",
                         file=name,
-                        hint="is this an X/Twitter account archive?",
                     )
-                accounts = [m for m in members if m.endswith("data/account.js")]
-                account = read(accounts[0]) if accounts else None
-                return [read(m) for m in tweet_members], account
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            raise SourceError(f"corrupt ZIP archive: {exc}", file=name) from exc
+                with archive.open(info) as handle:
+                    data = handle.read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    raise SourceError(f"{member} is over the size limit", file=name)
+                return where, decode_utf8(data, file=where)
 
+            tweet_members = sorted(
+                m
+                for m in members
+                if _TWEET_FILE.match(m.rsplit("/", 1)[-1])
+                and "/" in m
+                and m.rsplit("/", 2)[-2] == "data"
+            )
+            if not tweet_members:
+                raise SourceError(
+                    "the ZIP has no data/tweets.js (or data/tweet.js)",
+                    file=name,
+                    hint="is this an X/Twitter account archive?",
+                )
+            accounts = [m for m in members if m.endswith("data/account.js")]
+            account = read(accounts[0]) if accounts else None
+            return [read(m) for m in tweet_members], account
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise SourceError(f"corrupt ZIP archive: {exc}", file=name) from exc
+
+
+def _read_files(
+    path: Path, max_bytes: int
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """Read the tweet files and ``account.js`` of an unpacked archive, or one tweet file.
+
+    ``path`` is the archive folder (its ``data/`` is used when present), the ``data/``
+    folder, or a ``tweets.js`` file (its folder's ``account.js`` is read if there).
+
+    Raises
+    ------
+    SourceError
+        No such path, no tweet file in the folder, or a file over the limit or not UTF-8.
+    """
     if path.is_dir():
         data_dir = path / "data" if (path / "data").is_dir() else path
         files = sorted(p for p in data_dir.iterdir() if _TWEET_FILE.match(p.name))
@@ -290,7 +348,7 @@ def _read_sources(
         files = [path]
         account_file = path.parent / "account.js"
     else:
-        raise SourceError("no such file or folder", file=name)
+        raise SourceError("no such file or folder", file=str(path))
 
     def read_file(p: Path) -> tuple[str, str]:
         return str(p), decode_utf8(read_limited(p, max_bytes), file=str(p))

@@ -38,6 +38,7 @@ from casusbelli.errors import StoreError, WorkspaceError
 from casusbelli.store import schema as s
 from casusbelli.store.db import Store, current_revision
 from casusbelli.workspace.load import Workspace
+from casusbelli.workspace.models import Case, EvidenceItem
 
 __all__ = ["BUILD_LOCK_TIMEOUT", "BuildReport", "build_store", "workspace_rows"]
 
@@ -62,12 +63,52 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+#: Rows of one table, each a column -> value mapping.
+_Rows = list[dict[str, Any]]
+
+
 def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
-    """Turn a workspace into rows per compiled table (no I/O)."""
+    """Turn a workspace into rows per compiled table (no I/O).
+
+    Parameters
+    ----------
+    ws : Workspace
+        A loaded workspace.
+
+    Returns
+    -------
+    dict
+        Table name (:data:`~casusbelli.store.schema.COMPILED_TABLES`, then ``meta``) -> its
+        rows. Each entity keeps its workspace order in ``position`` where the table has one.
+    """
     rows: dict[str, list[dict[str, Any]]] = {t: [] for t in s.COMPILED_TABLES}
+    rows["sources"].extend(_source_rows(ws))
+    rows["indicators"].extend(_indicator_rows(ws))
+    rows["theories"].extend(_theory_rows(ws))
+    for cid, case in ws.cases.items():
+        rows["cases"].append(_case_row(cid, case))
+        rows["codings"].extend(_coding_rows(cid, case))
+    for cid, ev in ws.evidence.items():
+        rows["evidence_sets"].append(dict(case_id=cid, hypotheses=ev.hypotheses, prior=ev.prior))
+        for j, item in enumerate(ev.items):
+            rows["evidence_items"].append(_evidence_item_row(cid, j, item))
+            rows["ratings"].extend(_rating_rows(cid, item))
+    for qid, q in ws.questions.items():
+        rows["questions"].append(
+            dict(id=qid, title=q.title, type=q.type, closes=q.closes, doc=_dump(q))
+        )
+    for fid, fr in ws.frames.items():
+        rows["frames"].append(dict(id=fid, label=fr.label, doc=_dump(fr)))
+    rows["meta"] = _meta_rows(ws)
+    return rows
+
+
+def _source_rows(ws: Workspace) -> _Rows:
+    """One row per source, with its CSL-JSON and the file it was read from."""
+    rows = []
     for i, src in enumerate(ws.sources.values()):
         origin = ws.origins.get(("source", src.id), ("sources.yaml", None))[0]
-        rows["sources"].append(
+        rows.append(
             dict(
                 id=src.id,
                 position=i,
@@ -78,95 +119,104 @@ def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
                 csl=_dump(src),
             )
         )
-    for i, ind in enumerate(ws.indicators.values()):
-        rows["indicators"].append(
-            dict(
-                id=ind.id,
-                position=i,
-                label=ind.label,
-                description=ind.description,
-                kind=ind.kind,
-                theory=ind.theory,
-                guide=ind.guide,
-                measured=_dump(ind.measured) if ind.measured else None,
-            )
+    return rows
+
+
+def _indicator_rows(ws: Workspace) -> _Rows:
+    """One row per indicator (its measurement spec as JSON, if measured)."""
+    return [
+        dict(
+            id=ind.id,
+            position=i,
+            label=ind.label,
+            description=ind.description,
+            kind=ind.kind,
+            theory=ind.theory,
+            guide=ind.guide,
+            measured=_dump(ind.measured) if ind.measured else None,
         )
-    for i, (tid, th) in enumerate(ws.theories.items()):
-        rows["theories"].append(
-            dict(
-                id=tid,
-                position=i,
-                name=th.name,
-                summary=th.summary,
-                paths=th.paths,
-                references=[_dump(r) for r in th.references],
-                implications=[_dump(m) for m in th.implications],
-                predictions=list(th.predictions),
-            )
+        for i, ind in enumerate(ws.indicators.values())
+    ]
+
+
+def _theory_rows(ws: Workspace) -> _Rows:
+    """One row per theory, its references and implications as JSON."""
+    return [
+        dict(
+            id=tid,
+            position=i,
+            name=th.name,
+            summary=th.summary,
+            paths=th.paths,
+            references=[_dump(r) for r in th.references],
+            implications=[_dump(m) for m in th.implications],
+            predictions=list(th.predictions),
         )
-    for cid, case in ws.cases.items():
-        rows["cases"].append(
-            dict(
-                id=cid,
-                name=case.name,
-                actor=case.actor,
-                target=case.target,
-                start=case.start,
-                end=case.end,
-                kind=case.kind,
-                summary=case.summary,
-                tags=list(case.tags),
-                sources=[_dump(r) for r in case.sources],
-            )
+        for i, (tid, th) in enumerate(ws.theories.items())
+    ]
+
+
+def _case_row(cid: str, case: Case) -> dict[str, Any]:
+    """The row of one case (its codings go to :func:`_coding_rows`)."""
+    return dict(
+        id=cid,
+        name=case.name,
+        actor=case.actor,
+        target=case.target,
+        start=case.start,
+        end=case.end,
+        kind=case.kind,
+        summary=case.summary,
+        tags=list(case.tags),
+        sources=[_dump(r) for r in case.sources],
+    )
+
+
+def _coding_rows(cid: str, case: Case) -> _Rows:
+    """One row per coding of a case, in the case file's order."""
+    return [
+        dict(
+            case_id=cid,
+            indicator_id=ind_id,
+            position=j,
+            value=coding.value,
+            rationale=coding.rationale,
+            sources=[_dump(r) for r in coding.sources],
+            applicable=coding.applicable,
         )
-        for j, (ind_id, coding) in enumerate(case.codings.items()):
-            rows["codings"].append(
-                dict(
-                    case_id=cid,
-                    indicator_id=ind_id,
-                    position=j,
-                    value=coding.value,
-                    rationale=coding.rationale,
-                    sources=[_dump(r) for r in coding.sources],
-                    applicable=coding.applicable,
-                )
-            )
-    for cid, ev in ws.evidence.items():
-        rows["evidence_sets"].append(dict(case_id=cid, hypotheses=ev.hypotheses, prior=ev.prior))
-        for j, item in enumerate(ev.items):
-            rows["evidence_items"].append(
-                dict(
-                    case_id=cid,
-                    item_id=item.id,
-                    position=j,
-                    text=item.text,
-                    kind=item.kind,
-                    date=item.date,
-                    credibility=item.credibility,
-                    relevance=item.relevance,
-                    sources=[_dump(r) for r in item.sources],
-                    likelihoods=item.likelihoods,
-                    note=item.note,
-                )
-            )
-            analysts = {"default": item.ratings, **(item.analysts or {})}
-            for analyst, ratings in analysts.items():
-                for hyp, rating in ratings.items():
-                    rows["ratings"].append(
-                        dict(
-                            case_id=cid,
-                            item_id=item.id,
-                            analyst=analyst,
-                            hypothesis=hyp,
-                            rating=rating,
-                        )
-                    )
-    for qid, q in ws.questions.items():
-        rows["questions"].append(
-            dict(id=qid, title=q.title, type=q.type, closes=q.closes, doc=_dump(q))
-        )
-    for fid, fr in ws.frames.items():
-        rows["frames"].append(dict(id=fid, label=fr.label, doc=_dump(fr)))
+        for j, (ind_id, coding) in enumerate(case.codings.items())
+    ]
+
+
+def _evidence_item_row(cid: str, position: int, item: EvidenceItem) -> dict[str, Any]:
+    """The row of one evidence item (its ratings go to :func:`_rating_rows`)."""
+    return dict(
+        case_id=cid,
+        item_id=item.id,
+        position=position,
+        text=item.text,
+        kind=item.kind,
+        date=item.date,
+        credibility=item.credibility,
+        relevance=item.relevance,
+        sources=[_dump(r) for r in item.sources],
+        likelihoods=item.likelihoods,
+        note=item.note,
+    )
+
+
+def _rating_rows(cid: str, item: EvidenceItem) -> _Rows:
+    """One row per (analyst, hypothesis) rating of an item; the item's own are ``default``."""
+    analysts = {"default": item.ratings, **(item.analysts or {})}
+    return [
+        dict(case_id=cid, item_id=item.id, analyst=analyst, hypothesis=hyp, rating=rating)
+        for analyst, ratings in analysts.items()
+        for hyp, rating in ratings.items()
+    ]
+
+
+def _meta_rows(ws: Workspace) -> _Rows:
+    """The build's key/value facts: workspace, content hash, versions, build time, config."""
     meta = {
         "workspace": ws.name,
         "content_hash": ws.content_hash,
@@ -174,8 +224,7 @@ def workspace_rows(ws: Workspace) -> dict[str, list[dict[str, Any]]]:
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "config": ws.config.model_dump_json(exclude_none=True),
     }
-    rows["meta"] = [dict(key=k, value=v) for k, v in meta.items()]
-    return rows
+    return [dict(key=k, value=v) for k, v in meta.items()]
 
 
 _TABLES = {t.name: t for t in s.Base.metadata.sorted_tables}
