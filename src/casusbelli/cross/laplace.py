@@ -169,6 +169,98 @@ def _mode(d: _Design, signs: np.ndarray, settings: ModelSettings) -> tuple[np.nd
     return mode, cov
 
 
+def _check_signs(signs: Sequence[int] | None, k: int, name: str) -> np.ndarray:
+    """The per-indicator sign constraints as floats in {-1, 0, +1} (default: all free, 0)."""
+    sg = np.zeros(k, dtype=float) if signs is None else np.asarray(signs, dtype=float)
+    if sg.shape != (k,) or not np.isin(sg, (-1.0, 0.0, 1.0)).all():
+        raise AnalysisError(f"model {name!r}: signs must be one of -1, 0, +1 per indicator",
+                            field="signs")
+    return sg
+
+
+def _importance_sample(
+    d: _Design, signs: np.ndarray, settings: ModelSettings, rng: np.random.Generator, draws: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    r"""Posterior draws by importance sampling from a Laplace (Student-t) proposal.
+
+    The proposal is :math:`q = t_\nu(\hat\theta, c H^{-1})` around the posterior mode
+    (:func:`_mode`); the log weights :math:`\log p(\theta_s \mid y) - \log q(\theta_s)` are
+    Pareto smoothed (PSIS, Vehtari et al. 2024) and their Pareto :math:`\hat k` says whether
+    the proposal covers the posterior (Yao, Vehtari, Simpson & Gelman 2018).
+
+    Returns
+    -------
+    theta : (S, 1+k) draws; ``ll`` and ``prob`` (S, n) their pointwise log likelihood and
+        probability; ``lw`` (S,) the smoothed, normalised log weights; ``is_khat`` their
+        Pareto :math:`\hat k`.
+    """
+    from scipy import stats
+
+    mode, cov = _mode(d, signs, settings)
+    dim = mode.size
+    q = stats.multivariate_t(loc=mode, shape=cov * _INFLATE, df=_DF, allow_singular=True)
+    theta = np.atleast_2d(q.rvs(size=draws, random_state=rng)).reshape(draws, dim)
+    lp, ll, prob = _log_post(theta, d, signs, settings)
+    lw_raw = lp - q.logpdf(theta)
+    lw_raw = np.where(np.isfinite(lw_raw), lw_raw, -np.inf)
+    lw, k_is = psis(lw_raw[None, :])
+    return theta, ll, prob, lw[0], float(k_is[0])
+
+
+def _loo(
+    lw: np.ndarray, ll: np.ndarray, prob: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    r"""PSIS leave-one-out from importance-weighted draws.
+
+    Case :math:`i`'s leave-one-out weights are :math:`w_s / p(y_i \mid \theta_s)`, Pareto
+    smoothed per case (Vehtari et al. 2024), giving
+    :math:`\widehat{\mathrm{elpd}}_i = \log \sum_s \tilde w_{is}\, p(y_i \mid \theta_s)`
+    with :math:`\tilde w_{is}` normalised.
+
+    Returns
+    -------
+    elpd_i : (n,) pointwise leave-one-out elpd; ``lppd_i`` (n,) the in-sample log predictive
+        density; ``p_loo_case`` (n,) the leave-one-out probability of the event; ``k_loo``
+        (n,) the Pareto :math:`\hat k` of each case's weights.
+    """
+    from scipy.special import logsumexp
+
+    lw_loo, k_loo = psis(lw[None, :] - ll.T)
+    lw_loo = lw_loo - logsumexp(lw_loo, axis=1, keepdims=True)
+    elpd_i = logsumexp(lw_loo + ll.T, axis=1)
+    lppd_i = logsumexp(lw[None, :] + ll.T, axis=1)
+    p_loo_case = np.exp(logsumexp(lw_loo + np.log(np.clip(prob.T, 1e-300, None)), axis=1))
+    return elpd_i, lppd_i, p_loo_case, k_loo
+
+
+def _coefficients(
+    beta: np.ndarray, w: np.ndarray, d: _Design, indicators: Sequence[str], expect: np.ndarray
+) -> tuple[list[Coefficient], list[float]]:
+    r"""Weighted posterior summaries of each coefficient on the input scale.
+
+    Mean, sd and the 5 % and 95 % weighted quantiles of :math:`\beta_j` (divided back by the
+    design's scale), and the posterior probability that it has the sign ``expect[j]``
+    (``nan`` where ``expect[j]`` is 0).
+
+    Parameters
+    ----------
+    beta : (S, k) draws on the standardised scale; ``w`` (S,) their normalised weights.
+    """
+    coefs = []
+    sign_prob = []
+    for j, ind in enumerate(indicators):
+        b = beta[:, j] / d.scale[j]
+        mean = float(np.sum(w * b))
+        sd = float(np.sqrt(max(np.sum(w * (b - mean) ** 2), 0.0)))
+        order = np.argsort(b)
+        cw = np.cumsum(w[order])
+        lo = float(b[order][np.searchsorted(cw, 0.05)])
+        hi = float(b[order][min(np.searchsorted(cw, 0.95), b.size - 1)])
+        coefs.append(Coefficient(ind, mean, sd, lo, hi, int(d.unknown[j])))
+        sign_prob.append(float("nan") if expect[j] == 0 else float(np.sum(w * (expect[j] * b > 0))))
+    return coefs, sign_prob
+
+
 def fit_fast(
     x: np.ndarray,
     y: np.ndarray,
@@ -205,7 +297,6 @@ def fit_fast(
         ``fit`` has the same fields as a NUTS fit; ``max_rhat`` is ``nan`` (no chains) and
         ``min_ess`` is the importance-sampling effective sample size.
     """
-    from scipy import stats
     from scipy.special import logsumexp
 
     settings = settings or ModelSettings()
@@ -216,44 +307,16 @@ def fit_fast(
     if x.ndim != 2 or x.shape != (yy.size, k):
         raise AnalysisError(f"model {name!r}: predictors have shape {x.shape}, "
                             f"expected ({yy.size}, {k})")
-    sg = np.zeros(k, dtype=float) if signs is None else np.asarray(signs, dtype=float)
-    if sg.shape != (k,) or not np.isin(sg, (-1.0, 0.0, 1.0)).all():
-        raise AnalysisError(f"model {name!r}: signs must be one of -1, 0, +1 per indicator",
-                            field="signs")
+    sg = _check_signs(signs, k, name)
     d = _design(x, yy, indicators, settings, rng, name, shift)
-    mode, cov = _mode(d, sg, settings)
-    dim = mode.size
-    q = stats.multivariate_t(loc=mode, shape=cov * _INFLATE, df=_DF, allow_singular=True)
-    theta = np.atleast_2d(q.rvs(size=draws, random_state=rng)).reshape(draws, dim)
-    lp, ll, prob = _log_post(theta, d, sg, settings)
-    lw_raw = lp - q.logpdf(theta)
-    lw_raw = np.where(np.isfinite(lw_raw), lw_raw, -np.inf)
-    lw, k_is = psis(lw_raw[None, :])
-    lw = lw[0]
-    is_khat = float(k_is[0])
+    theta, ll, prob, lw, is_khat = _importance_sample(d, sg, settings, rng, draws)
     w = np.exp(lw - logsumexp(lw))
-    # leave-one-out: weights w_s / p(y_i | theta_s), smoothed per case
-    lw_loo, k_loo = psis(lw[None, :] - ll.T)
-    lw_loo = lw_loo - logsumexp(lw_loo, axis=1, keepdims=True)
-    elpd_i = logsumexp(lw_loo + ll.T, axis=1)
-    lppd_i = logsumexp(lw[None, :] + ll.T, axis=1)
-    p_loo_case = np.exp(logsumexp(lw_loo + np.log(np.clip(prob.T, 1e-300, None)), axis=1))
+    elpd_i, lppd_i, p_loo_case, k_loo = _loo(lw, ll, prob)
     n = yy.size
     elpd = float(elpd_i.sum())
     ex = sg if expect is None else np.asarray(expect, dtype=float)
     alpha, beta = _unpack(theta, sg)
-    coefs = []
-    sign_prob = []
-    for j, ind in enumerate(indicators):
-        b = beta[:, j] / d.scale[j]
-        mean = float(np.sum(w * b))
-        sd = float(np.sqrt(max(np.sum(w * (b - mean) ** 2), 0.0)))
-        order = np.argsort(b)
-        cw = np.cumsum(w[order])
-        lo = float(b[order][np.searchsorted(cw, 0.05)])
-        hi = float(b[order][min(np.searchsorted(cw, 0.95), b.size - 1)])
-        coefs.append(Coefficient(ind, mean, sd, lo, hi, int(d.unknown[j])))
-        sign_prob.append(float("nan") if ex[j] == 0 else float(np.sum(w * (ex[j] * b > 0))))
+    coefs, sign_prob = _coefficients(beta, w, d, indicators, ex)
     fit = ModelFit(
         name=name,
         indicators=tuple(indicators),

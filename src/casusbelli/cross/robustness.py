@@ -29,6 +29,7 @@ from casusbelli.cross.boolean import expression_membership
 from casusbelli.cross.qca import (
     DEFAULT_INCL_CUT,
     Minimization,
+    Model,
     Progress,
     _incl_pri,
     minimize,
@@ -111,6 +112,111 @@ def _solve(
     return minimize(tt, include="?", dir_exp=dir_exp)
 
 
+Run = tuple[str, dict[str, Any], Callable[[], Minimization]]
+
+
+def _runs(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str],
+    incl_cut: float,
+    n_cut: int,
+    incl_cuts: Sequence[float],
+    n_cuts: Sequence[int],
+    recalibrations: Mapping[str, Callable[[], pd.DataFrame]] | None,
+    solution_type: str,
+    dir_exp: Any,
+    pri_cut: float,
+) -> list[Run]:
+    """The test runs of :func:`robustness`, not yet solved.
+
+    Each alternative inclusion cut-off is tried with the baseline ``n_cut``, each alternative
+    frequency cut-off with the baseline ``incl_cut``, and each recalibration with both baseline
+    cut-offs: the one-choice-at-a-time sensitivity ranges of Oana, Schneider & Thomann (2021).
+
+    Returns
+    -------
+    list of (label, settings, run)
+        ``run()`` solves the variant (lazily, so a progress callback can announce it first).
+    """
+    runs: list[Run] = []
+    for ic in incl_cuts:
+        runs.append(
+            (
+                f"incl_cut={ic}",
+                {"incl_cut": ic, "n_cut": n_cut, "pri_cut": pri_cut},
+                lambda ic=ic: _solve(
+                    data, outcome, conditions, ic, n_cut, solution_type, dir_exp, pri_cut
+                ),
+            )
+        )
+    for nc in n_cuts:
+        runs.append(
+            (
+                f"n_cut={nc}",
+                {"incl_cut": incl_cut, "n_cut": nc, "pri_cut": pri_cut},
+                lambda nc=nc: _solve(
+                    data, outcome, conditions, incl_cut, nc, solution_type, dir_exp, pri_cut
+                ),
+            )
+        )
+    for label, make in (recalibrations or {}).items():
+        runs.append(
+            (
+                f"calibration={label}",
+                {"calibration": label},
+                lambda make=make: _solve(
+                    make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp, pri_cut
+                ),
+            )
+        )
+    return runs
+
+
+def _compare(
+    label: str,
+    settings: dict[str, Any],
+    base_terms: Sequence[str],
+    model: Model,
+    cols: Mapping[str, np.ndarray],
+    y: np.ndarray,
+    ids: np.ndarray,
+    in0: np.ndarray,
+) -> Variant:
+    r"""Compare one test solution :math:`S_j` with the baseline :math:`S_0` on the baseline data.
+
+    Term overlap is the Jaccard index :math:`|T_0 \cap T_j| / |T_0 \cup T_j|` of the two
+    solutions' terms; case retention is the share of cases with :math:`s_{0,i} > 0.5` that keep
+    :math:`s_{j,i} > 0.5`; flipped cases cross 0.5 in either direction; consistency and coverage
+    of sufficiency are those of :math:`S_j` (Oana, Schneider & Thomann 2021).
+
+    Parameters
+    ----------
+    base_terms : the baseline model's terms.
+    model : the test run's first model (M1).
+    cols : baseline memberships by column name; ``y`` the outcome membership.
+    ids : case ids; ``in0`` the cases in the baseline solution (:math:`s_{0,i} > 0.5`).
+    """
+    a, b = set(base_terms), set(model.terms)
+    overlap = len(a & b) / len(a | b)
+    s1 = expression_membership(model.expression, cols)
+    in1 = s1 > 0.5
+    retention = float((in0 & in1).sum() / in0.sum()) if in0.any() else float("nan")
+    incl, _ = _incl_pri(s1, y)
+    cov = float(np.minimum(s1, y).sum() / y.sum())
+    return Variant(
+        label,
+        settings,
+        model.expression,
+        overlap,
+        retention,
+        tuple(ids[~in0 & in1]),
+        tuple(ids[in0 & ~in1]),
+        None if np.isnan(incl) else float(incl),
+        cov,
+    )
+
+
 def robustness(
     data: pd.DataFrame,
     outcome: str,
@@ -147,7 +253,8 @@ def robustness(
     """
     if solution_type not in ("parsimonious", "complex", "intermediate"):
         raise AnalysisError(
-            f"unknown solution_type {solution_type!r}; expected parsimonious, complex or intermediate",
+            f"unknown solution_type {solution_type!r}; "
+            "expected parsimonious, complex or intermediate",
             field="solution_type",
         )
     base = _solve(data, outcome, conditions, incl_cut, n_cut, solution_type, dir_exp, pri_cut)
@@ -159,37 +266,8 @@ def robustness(
     s0 = expression_membership(base_model.expression, cols)
     ids = np.array([str(i) for i in data.index])
     in0 = s0 > 0.5
-    runs: list[tuple[str, dict[str, Any], Callable[[], Minimization]]] = []
-    for ic in incl_cuts:
-        runs.append(
-            (
-                f"incl_cut={ic}",
-                {"incl_cut": ic, "n_cut": n_cut, "pri_cut": pri_cut},
-                lambda ic=ic: _solve(
-                    data, outcome, conditions, ic, n_cut, solution_type, dir_exp, pri_cut
-                ),
-            )
-        )
-    for nc in n_cuts:
-        runs.append(
-            (
-                f"n_cut={nc}",
-                {"incl_cut": incl_cut, "n_cut": nc, "pri_cut": pri_cut},
-                lambda nc=nc: _solve(
-                    data, outcome, conditions, incl_cut, nc, solution_type, dir_exp, pri_cut
-                ),
-            )
-        )
-    for label, make in (recalibrations or {}).items():
-        runs.append(
-            (
-                f"calibration={label}",
-                {"calibration": label},
-                lambda make=make: _solve(
-                    make(), outcome, conditions, incl_cut, n_cut, solution_type, dir_exp, pri_cut
-                ),
-            )
-        )
+    runs = _runs(data, outcome, conditions, incl_cut, n_cut, incl_cuts, n_cuts,
+                 recalibrations, solution_type, dir_exp, pri_cut)
     variants = []
     for label, settings, run in runs:
         if progress is not None:
@@ -199,25 +277,6 @@ def robustness(
         except AnalysisError as err:
             variants.append(Variant(label, settings, None, 0.0, 0.0, (), (), None, None, str(err)))
             continue
-        model = res.models[0]
-        a, b = set(base_model.terms), set(model.terms)
-        overlap = len(a & b) / len(a | b)
-        s1 = expression_membership(model.expression, cols)
-        in1 = s1 > 0.5
-        retention = float((in0 & in1).sum() / in0.sum()) if in0.any() else float("nan")
-        incl, _ = _incl_pri(s1, y)
-        cov = float(np.minimum(s1, y).sum() / y.sum())
-        variants.append(
-            Variant(
-                label,
-                settings,
-                model.expression,
-                overlap,
-                retention,
-                tuple(ids[~in0 & in1]),
-                tuple(ids[in0 & ~in1]),
-                None if np.isnan(incl) else float(incl),
-                cov,
-            )
-        )
+        variants.append(_compare(label, settings, base_model.terms, res.models[0], cols, y,
+                                 ids, in0))
     return RobustnessReport(base_model.expression, tuple(variants))

@@ -214,6 +214,92 @@ def _stats(
     return WindowStats(str(start), str(end), int(mask.sum()), tokens, hits, rate)
 
 
+def _check_shift(
+    frame_ids: Sequence[str],
+    frames: Sequence[str],
+    kind: str,
+    window_days: int,
+    baseline_days: int,
+    gap_days: int,
+) -> None:
+    """Refuse unknown or missing frames, an unknown ``kind`` and empty or negative windows."""
+    unknown = [f for f in frames if f not in frame_ids]
+    if unknown or not frames:
+        raise AnalysisError(
+            f"unknown frame(s) {unknown} (known: {', '.join(frame_ids)})"
+            if unknown
+            else "no frames given",
+            field="frames",
+        )
+    if kind not in ("ratio", "difference", "log_ratio"):
+        raise AnalysisError(
+            f"unknown kind {kind!r} (allowed: ratio, difference, log_ratio)", field="kind"
+        )
+    if window_days <= 0 or baseline_days <= 0 or gap_days < 0:
+        raise AnalysisError("window_days and baseline_days must be > 0, gap_days >= 0")
+
+
+def _windows(
+    d: np.ndarray,
+    e: np.datetime64,
+    h: np.ndarray,
+    t: np.ndarray,
+    window_days: int,
+    baseline_days: int,
+    gap_days: int,
+    per: int,
+) -> tuple[WindowStats, WindowStats]:
+    """The window ``[e, e + window_days)`` and the baseline
+    ``[e - gap_days - baseline_days, e - gap_days)``, pooled (see :func:`frame_shift`).
+
+    Parameters
+    ----------
+    d
+        Document dates (``datetime64[D]``; ``NaT`` is in neither window).
+    e
+        The event date.
+    h, t
+        Per document, the hits of the chosen frames and the tokens.
+
+    Returns
+    -------
+    window, baseline : WindowStats
+        Each with its inclusive dates, documents, tokens, hits and rate per ``per`` tokens.
+    """
+    one = np.timedelta64(1, "D")
+    w0, w1 = e, e + window_days * one
+    b1 = e - gap_days * one
+    b0 = b1 - baseline_days * one
+    dated = ~np.isnat(d)
+    in_w = dated & (d >= w0) & (d < w1)
+    in_b = dated & (d >= b0) & (d < b1)
+    win = _stats(in_w, w0, w1 - one, h, t, per)
+    base = _stats(in_b, b0, b1 - one, h, t, per)
+    return win, base
+
+
+def _rate_ratio_ci(
+    win: WindowStats, base: WindowStats, w_rate: float, b_rate: float, kind: str
+) -> tuple[float, float] | None:
+    r"""Wald 95% interval of the rate ratio :math:`r_W / r_B`, on the log scale.
+
+    .. math:: \exp\left(\log(r_W/r_B) \pm 1.96\sqrt{1/H_W + 1/H_B}\right)
+
+    Defined when both hit counts are positive (else ``None``); for ``kind="ratio"`` the bounds
+    are exponentiated, otherwise they stay on the log scale.
+
+    Rothman, K. J., Greenland, S. & Lash, T. L. (2008). *Modern Epidemiology*, 3rd ed., ch. 14,
+    rate ratio for person-time data.
+    """
+    ci: tuple[float, float] | None = None
+    if win.hits > 0 and base.hits > 0:
+        log_rr = math.log(w_rate / b_rate)
+        se = math.sqrt(1 / win.hits + 1 / base.hits)
+        lo, hi = log_rr - 1.96 * se, log_rr + 1.96 * se
+        ci = (math.exp(lo), math.exp(hi)) if kind == "ratio" else (lo, hi)
+    return ci
+
+
 def frame_shift(
     counts: ArrayLike,
     tokens: ArrayLike,
@@ -256,46 +342,20 @@ def frame_shift(
     d = np.asarray(dates, dtype="datetime64[D]")
     if d.shape[0] != t.shape[0]:
         raise AnalysisError("dates and tokens differ in length", field="dates")
-    unknown = [f for f in frames if f not in frame_ids]
-    if unknown or not frames:
-        raise AnalysisError(
-            f"unknown frame(s) {unknown} (known: {', '.join(frame_ids)})"
-            if unknown
-            else "no frames given",
-            field="frames",
-        )
-    if kind not in ("ratio", "difference", "log_ratio"):
-        raise AnalysisError(
-            f"unknown kind {kind!r} (allowed: ratio, difference, log_ratio)", field="kind"
-        )
-    if window_days <= 0 or baseline_days <= 0 or gap_days < 0:
-        raise AnalysisError("window_days and baseline_days must be > 0, gap_days >= 0")
+    _check_shift(frame_ids, frames, kind, window_days, baseline_days, gap_days)
     cols = [list(frame_ids).index(f) for f in frames]
     h = c[:, cols].sum(axis=1)
     e = np.datetime64(event, "D")
     if np.isnat(e):
         raise AnalysisError("event date is not a date", field="event")
-    one = np.timedelta64(1, "D")
-    w0, w1 = e, e + window_days * one
-    b1 = e - gap_days * one
-    b0 = b1 - baseline_days * one
-    dated = ~np.isnat(d)
-    in_w = dated & (d >= w0) & (d < w1)
-    in_b = dated & (d >= b0) & (d < b1)
-    win = _stats(in_w, w0, w1 - one, h, t, per)
-    base = _stats(in_b, b0, b1 - one, h, t, per)
+    win, base = _windows(d, e, h, t, window_days, baseline_days, gap_days, per)
     common = {"kind": kind, "frames": tuple(frames), "window": win, "baseline": base, "per": per}
     if win.tokens == 0 or base.tokens == 0:
         which = "window" if win.tokens == 0 else "baseline"
         return Indicator(value=None, reason=f"the {which} has no tokens", **common)
     w_rate = per * win.hits / win.tokens
     b_rate = per * base.hits / base.tokens
-    ci: tuple[float, float] | None = None
-    if win.hits > 0 and base.hits > 0:
-        log_rr = math.log(w_rate / b_rate)
-        se = math.sqrt(1 / win.hits + 1 / base.hits)
-        lo, hi = log_rr - 1.96 * se, log_rr + 1.96 * se
-        ci = (math.exp(lo), math.exp(hi)) if kind == "ratio" else (lo, hi)
+    ci = _rate_ratio_ci(win, base, w_rate, b_rate, kind)
     if kind == "difference":
         return Indicator(value=w_rate - b_rate, **common)
     if kind == "log_ratio":

@@ -159,15 +159,7 @@ def score(
     names: tuple[str, ...] = ()
     per_analyst: tuple[tuple[float, ...], ...] = ()
     if r.ndim == 3:
-        names = (
-            tuple(analysts)
-            if analysts is not None
-            else tuple(f"A{k + 1}" for k in range(r.shape[0]))
-        )
-        if len(names) != r.shape[0]:
-            raise AnalysisError(f"{len(names)} analyst names for {r.shape[0]} analysts")
-        agreement = _pool(r, alpha)
-        per_analyst = tuple(tuple(map(float, row)) for row in _weighted_sums(_contributions(r), w))
+        agreement, names, per_analyst = _pool_analysts(r, analysts, alpha, w)
         mat = agreement.pooled
         if progress:
             progress(1, 3, "pooled analysts")
@@ -216,6 +208,45 @@ def _labels(
             f"{len(hyps)} hypothesis labels / {len(ids)} item ids for a {n_items}x{n_hyp} matrix"
         )
     return hyps, ids
+
+
+def _pool_analysts(
+    r: NDArray[np.int8], analysts: Sequence[str] | None, alpha: bool, w: NDArray[np.float64]
+) -> tuple[Agreement, tuple[str, ...], tuple[tuple[float, ...], ...]]:
+    """Pool several analysts' ratings (median, Krippendorff's alpha: see :func:`pool`).
+
+    Parameters
+    ----------
+    r
+        int8 codes, shape ``(analysts, items, hypotheses)``.
+    analysts
+        Their names (default ``A1..``); one per analyst.
+    alpha
+        Compute Krippendorff's alpha.
+    w
+        Per item, credibility times relevance weight.
+
+    Returns
+    -------
+    agreement, names, per_analyst
+        The pooled matrix and agreement measures, the analysts' names and, per analyst, the
+        weighted inconsistency :math:`W_h` of each hypothesis on that analyst's own ratings.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
+    Communication, University of Pennsylvania.
+    """
+    names = (
+        tuple(analysts)
+        if analysts is not None
+        else tuple(f"A{k + 1}" for k in range(r.shape[0]))
+    )
+    if len(names) != r.shape[0]:
+        raise AnalysisError(f"{len(names)} analyst names for {r.shape[0]} analysts")
+    agreement = _pool(r, alpha)
+    per_analyst = tuple(tuple(map(float, row)) for row in _weighted_sums(_contributions(r), w))
+    return agreement, names, per_analyst
 
 
 def _linchpin_changes(

@@ -225,14 +225,8 @@ def trace_evidence(
     :data:`TEMPER_POWERS`. The mean-of-logs rule and tempering are this package's conventions.
     """
     lk = np.asarray(likelihoods, dtype=np.float64)
-    detail = trace(
-        lk,
-        hypotheses=hypotheses,
-        item_ids=item_ids,
-        prior=prior,
-        certainty=certainty,
-        uniqueness=uniqueness,
-    )
+    detail = trace(lk, hypotheses=hypotheses, item_ids=item_ids, prior=prior,
+                   certainty=certainty, uniqueness=uniqueness)
     n, m = lk.shape
     hyps, ids, pi = detail.hypotheses, detail.item_ids, detail.prior
     kinds_t, know_t, include = _item_fields(n, kinds, knowable, sources, depends_on,
@@ -247,15 +241,8 @@ def trace_evidence(
     clusters, cluster_of, cids = _clusters(groups, ids, lc, pi, logpi, posterior, n)
     post_before, before_ids = _before_decision(decision_date, inc_idx, know_t, ids, groups,
                                                loglk, logpi)
-    leader = int(np.argmax(posterior))
-    tempered = tuple((p, _softmax(logpi + p * total)) for p in TEMPER_POWERS)
-    worst = _worst_cases(lc, pi, leader, len(groups), cids, hyps, max_k, exact_limit)
-    a_names, a_post = _analyst_posteriors(analyst_likelihoods, analysts, (n, m), logpi, groups)
-    values = [posterior[leader], *(t[leader] for _, t in tempered), *(w.posterior for w in worst)]
-    if a_post is not None:
-        values += list(a_post[:, leader])
-    sens = Sensitivity(hyps, hyps[leader], tempered, tuple(worst), a_names, a_post,
-                       (float(min(values)), float(max(values))))
+    sens = _sensitivity(lc, pi, logpi, posterior, groups, cids, hyps, max_k, exact_limit,
+                        analyst_likelihoods, analysts, (n, m))
     return ProcessTrace(
         hypotheses=hyps,
         item_ids=ids,
@@ -390,6 +377,49 @@ def _before_decision(
     sub = [tuple(k for k in g if k in early) for g in groups]
     lc = _combine(loglk, [g for g in sub if g], loglk.shape[1])
     return _softmax(logpi + lc.sum(axis=0)), before_ids
+
+
+def _sensitivity(
+    lc: NDArray[np.float64],
+    pi: NDArray[np.float64],
+    logpi: NDArray[np.float64],
+    posterior: NDArray[np.float64],
+    groups: tuple[tuple[int, ...], ...],
+    cids: tuple[str, ...],
+    hyps: tuple[str, ...],
+    max_k: int,
+    exact_limit: int,
+    analyst_likelihoods: ArrayLike | None,
+    analysts: Sequence[str] | None,
+    shape: tuple[int, int],
+) -> Sensitivity:
+    r"""How far the leading hypothesis's posterior moves under other reasonable readings.
+
+    Tempered posteriors :math:`\operatorname{softmax}(\log\pi + \gamma\sum_c\ell_c)` for
+    :math:`\gamma` in :data:`TEMPER_POWERS`, the worst case after removing at most k clusters
+    (:func:`_worst_cases`) and each analyst's posterior (:func:`_analyst_posteriors`); the range
+    is the smallest and largest posterior of the leader among all of them. Tempering and the
+    worst-case removal are this package's conventions (see :func:`trace_evidence`).
+
+    Parameters
+    ----------
+    lc
+        Cluster log-likelihoods, shape ``(clusters, hypotheses)``; ``pi`` and ``logpi`` the
+        prior and its log; ``posterior`` the dependence-aware posterior.
+    groups, cids
+        The clusters (item indices) and their ids; ``hyps`` the hypotheses.
+    max_k, exact_limit, analyst_likelihoods, analysts
+        As in :func:`trace_evidence`; ``shape`` is ``(items, hypotheses)``.
+    """
+    leader = int(np.argmax(posterior))
+    tempered = tuple((p, _softmax(logpi + p * lc.sum(axis=0))) for p in TEMPER_POWERS)
+    worst = _worst_cases(lc, pi, leader, len(groups), cids, hyps, max_k, exact_limit)
+    a_names, a_post = _analyst_posteriors(analyst_likelihoods, analysts, shape, logpi, groups)
+    values = [posterior[leader], *(t[leader] for _, t in tempered), *(w.posterior for w in worst)]
+    if a_post is not None:
+        values += list(a_post[:, leader])
+    return Sensitivity(hyps, hyps[leader], tempered, tuple(worst), a_names, a_post,
+                       (float(min(values)), float(max(values))))
 
 
 def _worst_cases(

@@ -207,6 +207,54 @@ def _prior(prior: ArrayLike | None, m: int) -> NDArray[np.float64]:
     return p / p.sum()  # type: ignore[no-any-return]
 
 
+def _p_not_h(lk: NDArray[np.float64], pi: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Likelihood of each item under "not :math:`H_i`", the rivals weighted by the prior.
+
+    .. math:: P(E_k\mid\neg H_i) = \frac{\sum_{j\ne i}\pi_j L_{kj}}{\sum_{j\ne i}\pi_j}
+
+    (Fairfield & Charman 2022: a composite rival's likelihood depends on how the rivals are
+    weighted). With a single hypothesis there is no rival and the value is 1.
+
+    Parameters
+    ----------
+    lk
+        ``P(E_k | H_i)``, shape ``(items, hypotheses)``.
+    pi
+        Prior over the hypotheses (sums to 1).
+    """
+    m = lk.shape[1]
+    if m > 1:
+        rivals = (lk @ pi)[:, None] - lk * pi[None, :]
+        p_not = rivals / (1.0 - pi)[None, :]
+    else:
+        p_not = np.ones_like(lk)
+    return p_not
+
+
+def _test_types(
+    lk: NDArray[np.float64], p_not: NDArray[np.float64], certainty: float, uniqueness: float
+) -> tuple[tuple[str, ...], ...]:
+    """Van Evera's test type (:func:`classify_test`) of every item for every hypothesis.
+
+    ``p_not`` (from :func:`_p_not_h`) is clipped into ``[tiny, 1]`` against rounding.
+
+    Van Evera (1997); Bennett & Checkel (2015); Fairfield & Charman (2017, 2022).
+    """
+    n, m = lk.shape
+    return tuple(
+        tuple(
+            classify_test(
+                float(lk[k, i]),
+                float(min(max(p_not[k, i], np.finfo(float).tiny), 1.0)),
+                certainty=certainty,
+                uniqueness=uniqueness,
+            )
+            for i in range(m)
+        )
+        for k in range(n)
+    )
+
+
 def trace(
     likelihoods: ArrayLike,
     *,
@@ -271,24 +319,9 @@ def trace(
     flat = _softmax(total)
     log10 = loglk / np.log(10.0)
     decibans = 10.0 * (log10[:, :, None] - log10[:, None, :])
-    if m > 1:
-        rivals = (lk @ pi)[:, None] - lk * pi[None, :]
-        p_not = rivals / (1.0 - pi)[None, :]
-    else:
-        p_not = np.ones_like(lk)
+    p_not = _p_not_h(lk, pi)
     vs_rest = 10.0 * np.log10(lk / p_not)
-    tests = tuple(
-        tuple(
-            classify_test(
-                float(lk[k, i]),
-                float(min(max(p_not[k, i], np.finfo(float).tiny), 1.0)),
-                certainty=certainty,
-                uniqueness=uniqueness,
-            )
-            for i in range(m)
-        )
-        for k in range(n)
-    )
+    tests = _test_types(lk, p_not, certainty, uniqueness)
     loo = _softmax(np.log(pi)[None, :] + total[None, :] - loglk)
     influence = 0.5 * np.abs(loo - posterior[None, :]).sum(axis=1)
     order = np.argsort(-influence, kind="stable")

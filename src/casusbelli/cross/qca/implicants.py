@@ -122,15 +122,103 @@ def _expand(mask: int, val: int, k: int) -> np.ndarray:
     return np.sort(codes)
 
 
+def _candidates_small(
+    pos_list: list[int],
+    neg_list: list[int],
+    cmask: int,
+    subs: list[int],
+    by_mask: dict[int, set[int]],
+) -> list[int]:
+    """The values of the cubes on ``cmask`` that are new prime implicants, on Python ints.
+
+    A candidate is the projection of a positive row on the conditions of ``cmask`` (first
+    occurrence order); it is consistent when no negative row projects onto it, and prime when
+    no implicant found at an earlier level (on a sub-mask in ``subs``) already contains it
+    (Dusa 2019, CCubes).
+    """
+    cand = list(dict.fromkeys(v & cmask for v in pos_list))
+    if neg_list:
+        blocked = {v & cmask for v in neg_list}
+        cand = [v for v in cand if v not in blocked]
+    if cand and subs:
+        cand = [c for c in cand if not any(c & m in by_mask[m] for m in subs)]
+    return cand
+
+
+def _candidates_array(
+    pos: np.ndarray,
+    neg: np.ndarray,
+    cmask: int,
+    subs: list[int],
+    by_mask_arr: dict[int, np.ndarray],
+) -> list[int]:
+    """:func:`_candidates_small` on NumPy arrays, for large tables (same candidates, same order)."""
+    u, first = np.unique(pos & cmask, return_index=True)
+    arr = u[np.argsort(first, kind="stable")]
+    if neg.size:
+        arr = arr[~np.isin(arr, neg & cmask)]
+    for m in subs:
+        if not arr.size:
+            break
+        arr = arr[~np.isin(arr & m, by_mask_arr[m])]
+    return list(arr.tolist())
+
+
+def _level(
+    pos: np.ndarray,
+    neg: np.ndarray,
+    pos_list: list[int],
+    neg_list: list[int],
+    k: int,
+    level: int,
+    by_mask: dict[int, set[int]],
+    by_mask_arr: dict[int, np.ndarray],
+    small: bool,
+) -> list[tuple[int, int]]:
+    """The new prime implicants with ``level`` conditions, in R's order of condition sets."""
+    new: list[tuple[int, int]] = []
+    for comb in itertools.combinations(range(k), level):
+        cmask = 0
+        for j in comb:
+            cmask |= 1 << (k - 1 - j)
+        subs = [m for m in by_mask if not m & ~cmask]
+        if small:
+            cand = _candidates_small(pos_list, neg_list, cmask, subs, by_mask)
+        else:
+            cand = _candidates_array(pos, neg, cmask, subs, by_mask_arr)
+        for v in cand:
+            new.append((cmask, int(v)))
+    return new
+
+
+def _covered(
+    covered: np.ndarray,
+    new: list[tuple[int, int]],
+    pos: np.ndarray,
+    pos_list: list[int],
+    small: bool,
+) -> np.ndarray:
+    """``covered`` (per positive row) updated with the rows the implicants ``new`` cover."""
+    covered = covered.copy()
+    if small:
+        for i, p in enumerate(pos_list):
+            if not covered[i]:
+                covered[i] = any(p & m == v for m, v in new)
+    else:
+        nm = np.array([t[0] for t in new], dtype=np.int64)[:, None]
+        nv = np.array([t[1] for t in new], dtype=np.int64)[:, None]
+        covered |= ((pos[None, :] & nm) == nv).any(axis=0)
+    return covered
+
+
 def _ccubes(
     pos: np.ndarray, neg: np.ndarray, k: int, progress: Progress | None
 ) -> list[tuple[int, int]]:
     """Prime implicants of positives plus remainders, found level by level (R's CCubes).
 
-    Returns implicants in discovery order. The search stops, as in R, once the positive
-    rows are covered and two successive levels bring no new prime implicant. Kept as one
-    function (over 60 lines): the level loop, the consistency test of each candidate cube
-    and R's stopping rule share their state and read best in R's order.
+    Returns implicants in discovery order. Level :math:`l` tries every set of :math:`l`
+    conditions (:func:`_level`); the search stops, as in R, once the positive rows are
+    covered and two successive levels bring no new prime implicant (Dusa 2019).
     """
     found: list[tuple[int, int]] = []
     by_mask: dict[int, set[int]] = {}  # implicants of earlier levels, values by mask
@@ -145,31 +233,7 @@ def _ccubes(
     covered = np.zeros(pos.size, dtype=bool)
     counter = 0
     for level in range(1, k + 1):
-        new: list[tuple[int, int]] = []
-        for comb in itertools.combinations(range(k), level):
-            cmask = 0
-            for j in comb:
-                cmask |= 1 << (k - 1 - j)
-            subs = [m for m in by_mask if not m & ~cmask]
-            if small:
-                cand = list(dict.fromkeys(v & cmask for v in pos_list))
-                if neg_list:
-                    blocked = {v & cmask for v in neg_list}
-                    cand = [v for v in cand if v not in blocked]
-                if cand and subs:
-                    cand = [c for c in cand if not any(c & m in by_mask[m] for m in subs)]
-            else:
-                u, first = np.unique(pos & cmask, return_index=True)
-                arr = u[np.argsort(first, kind="stable")]
-                if neg.size:
-                    arr = arr[~np.isin(arr, neg & cmask)]
-                for m in subs:
-                    if not arr.size:
-                        break
-                    arr = arr[~np.isin(arr & m, by_mask_arr[m])]
-                cand = arr.tolist()
-            for v in cand:
-                new.append((cmask, int(v)))
+        new = _level(pos, neg, pos_list, neg_list, k, level, by_mask, by_mask_arr, small)
         if progress is not None:
             progress(1, k, f"prime implicants, level {level}")
         if new:
@@ -178,14 +242,7 @@ def _ccubes(
                 by_mask.setdefault(m, set()).add(v)
             for m in {m for m, _ in new}:
                 by_mask_arr[m] = np.fromiter(by_mask[m], dtype=np.int64)
-            if small:
-                for i, p in enumerate(pos_list):
-                    if not covered[i]:
-                        covered[i] = any(p & m == v for m, v in new)
-            else:
-                nm = np.array([t[0] for t in new], dtype=np.int64)[:, None]
-                nv = np.array([t[1] for t in new], dtype=np.int64)[:, None]
-                covered |= ((pos[None, :] & nm) == nv).any(axis=0)
+            covered = _covered(covered, new, pos, pos_list, small)
         if found and covered.all():
             counter = 0 if new else counter + 1
             if counter > 1:

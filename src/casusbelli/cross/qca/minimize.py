@@ -282,6 +282,68 @@ def _reduced_terms(
     return out
 
 
+def _combo(
+    tt: TruthTable,
+    comp: _Solved,
+    ci: int,
+    pars: _Solved,
+    pi_: int,
+    sap: np.ndarray,
+    expect: Mapping[str, int],
+    explain: np.ndarray,
+    row_dom: bool,
+    max_models: int,
+    numbers: Mapping[str, int],
+) -> tuple[IntermediateCombo, _Solved]:
+    """One complex x parsimonious model pair of the intermediate solution (R's ``CiPj``).
+
+    The complex model's terms lose the literals that contradict the directional expectations
+    (:func:`_reduced_terms`); the parsimonious model's simplifying assumptions ``sap`` covered
+    by these terms are the easy counterfactuals, added to the positive rows ``explain`` before
+    a new Quine-McCluskey pass (Ragin 2008; Dusa 2019).
+
+    Returns
+    -------
+    combo : IntermediateCombo
+        The pair's terms, easy counterfactuals (1-based row numbers) and models.
+    solved : _Solved
+        Its prime implicants and models, for merging into the intermediate solution.
+    """
+    k = len(tt.conditions)
+    conds = tt.conditions
+    cmodel, pmodel = comp.models[ci], pars.models[pi_]
+    res_terms = _reduced_terms(comp, cmodel, pars, pmodel, conds, expect)
+    if res_terms and sap.size:
+        ec = sap[_covers(res_terms, sap).any(axis=0)]
+    else:
+        ec = sap[:0]
+    rows = list(dict.fromkeys([*explain.tolist(), *ec.tolist()]))
+    solved = _solve(_qmc(rows, k), explain, row_dom, max_models)
+    sub = _package(tt, "intermediate", solved, explain, {}, numbers)
+    combo = IntermediateCombo(
+        name=f"C{ci + 1}P{pi_ + 1}",
+        complex_terms=tuple(_term_string(*comp.pis[t], conds) for t in cmodel),
+        parsimonious_terms=tuple(_term_string(*pars.pis[t], conds) for t in pmodel),
+        easy_counterfactuals=tuple(int(r) + 1 for r in ec),
+        prime_implicants=sub.prime_implicants,
+        essential=sub.essential,
+        models=sub.models,
+        truncated=solved.truncated,
+    )
+    return combo, solved
+
+
+def _merge_models(
+    merged: list[tuple[tuple[int, int], ...]], k: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The pairs' distinct models as one solution: their terms in R's sort order (:func:`_r_sort`)
+    and each model as sorted indices into these terms."""
+    all_terms = list(dict.fromkeys(t for key in merged for t in key))
+    all_terms = [all_terms[i] for i in _r_sort(all_terms, k)]
+    models = [tuple(sorted(all_terms.index(t) for t in key)) for key in merged]
+    return all_terms, models
+
+
 def _intermediate(
     tt: TruthTable,
     comp: _Solved,
@@ -295,42 +357,21 @@ def _intermediate(
     sa: Mapping[str, tuple[int, ...]],
 ) -> Minimization:
     """R's intermediate solution: one minimisation per complex x parsimonious model pair
-    (C1P1, ...), whose models are merged and sorted as R does. Over 60 lines because the
-    combos and the merged model list are built in one pass over the pairs."""
-    k = len(tt.conditions)
+    (C1P1, ..., :func:`_combo`), whose distinct models are merged and sorted as R does
+    (:func:`_merge_models`; Ragin 2008; Dusa 2019)."""
     conds = tt.conditions
     combos: list[IntermediateCombo] = []
     merged: list[tuple[tuple[int, int], ...]] = []
-    for ci, cmodel in enumerate(comp.models):
-        for pi_, pmodel in enumerate(pars.models):
-            res_terms = _reduced_terms(comp, cmodel, pars, pmodel, conds, expect)
-            sap = sa_codes[pi_]
-            if res_terms and sap.size:
-                ec = sap[_covers(res_terms, sap).any(axis=0)]
-            else:
-                ec = sap[:0]
-            rows = list(dict.fromkeys([*explain.tolist(), *ec.tolist()]))
-            solved = _solve(_qmc(rows, k), explain, row_dom, max_models)
-            sub = _package(tt, "intermediate", solved, explain, {}, numbers)
-            combos.append(
-                IntermediateCombo(
-                    name=f"C{ci + 1}P{pi_ + 1}",
-                    complex_terms=tuple(_term_string(*comp.pis[t], conds) for t in cmodel),
-                    parsimonious_terms=tuple(_term_string(*pars.pis[t], conds) for t in pmodel),
-                    easy_counterfactuals=tuple(int(r) + 1 for r in ec),
-                    prime_implicants=sub.prime_implicants,
-                    essential=sub.essential,
-                    models=sub.models,
-                    truncated=solved.truncated,
-                )
-            )
+    for ci in range(len(comp.models)):
+        for pi_ in range(len(pars.models)):
+            combo, solved = _combo(tt, comp, ci, pars, pi_, sa_codes[pi_], expect, explain,
+                                   row_dom, max_models, numbers)
+            combos.append(combo)
             for m in solved.models:
                 key = tuple(solved.pis[t] for t in m)
                 if key not in merged:
                     merged.append(key)
-    all_terms = list(dict.fromkeys(t for key in merged for t in key))
-    all_terms = [all_terms[i] for i in _r_sort(all_terms, k)]
-    models = [tuple(sorted(all_terms.index(t) for t in key)) for key in merged]
+    all_terms, models = _merge_models(merged, len(conds))
     cut = comp.truncated or pars.truncated or any(c.truncated for c in combos)
     result = _package(tt, "intermediate", _Solved(all_terms, models, cut), explain, sa, numbers)
     return Minimization(
