@@ -30,15 +30,7 @@ LONG_REASON = re.compile(r"long because\s+\S|^\s*long:\s*\S", re.IGNORECASE | re
 #: long (or no longer exists) fails ``test_known_long_functions_are_still_long``; the lead
 #: removes each entry when its split is merged.
 KNOWN_LONG: frozenset[str] = frozenset({
-    "cross/laplace.py::fit_fast",
-    "cross/qca/implicants.py::_ccubes",
-    "cross/qca/minimize.py::_intermediate",
-    "cross/robustness.py::robustness",
     "discourse/lexicon.py::_read_frame",
-    "discourse/rates.py::frame_shift",
-    "within/ach.py::score",
-    "within/dependence.py::trace_evidence",
-    "within/posterior.py::trace",
 })
 
 
