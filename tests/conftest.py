@@ -215,3 +215,22 @@ def pg_database(postgres_url: str) -> str:
     yield url
     with psycopg.connect(base, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------- call counting
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch):
+    """``spy(fn)``: a ``Mock(wraps=fn)`` put in place of ``fn`` in every casusbelli module
+    that holds it (imported by name or through a re-export), so the calls are counted
+    whichever module makes them; undone after the test."""
+    import sys
+    from unittest.mock import Mock
+
+    def install(fn):
+        mock = Mock(wraps=fn)
+        for name, mod in list(sys.modules.items()):
+            if name.startswith("casusbelli") and getattr(mod, fn.__name__, None) is fn:
+                monkeypatch.setattr(mod, fn.__name__, mock)
+        return mock
+
+    return install

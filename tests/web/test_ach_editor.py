@@ -137,6 +137,49 @@ def test_overview_verdict_follows_edits(client: TestClient) -> None:
     assert after < before
 
 
+def _spies(spy) -> dict[str, object]:
+    from casusbelli.analysis.within import evidence_matrix
+    from casusbelli.store.ach_edits import apply_edits, list_edits
+
+    return {"list_edits": spy(list_edits), "apply_edits": spy(apply_edits),
+            "evidence_matrix": spy(evidence_matrix)}
+
+
+def test_one_edit_post_reads_edits_and_builds_the_matrix_once(client: TestClient, spy) -> None:
+    # two analysts (bob's column: pooled scores too) and an edit of each kind saved already
+    for body in ({"item": "e1", "field": "rating", "hypothesis": "beta", "value": "C",
+                  "version": 0, "analyst": "bob"},
+                 {"item": "e3", "field": "credibility", "value": "low", "version": 0}):
+        assert client.post("/api/v1/cases/one/ach/edits", json=body).status_code == 200
+    calls = _spies(spy)
+    r = client.post("/api/v1/cases/one/ach/edits",
+                    json={"item": "e2", "field": "rating", "hypothesis": "alpha",
+                          "value": "II", "version": 0})
+    assert r.status_code == 200 and r.json()["ach"]["pooled_scores"] is not None
+    assert {k: m.call_count for k, m in calls.items()} == {
+        "list_edits": 1, "apply_edits": 1, "evidence_matrix": 1}
+    for m in calls.values():
+        m.reset_mock()
+    r = client.post("/cases/one/ach", data=_form(client, value="C", version=1),
+                    headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Saved rating of e2 / alpha = C (version 2" in r.text
+    assert {k: m.call_count for k, m in calls.items()} == {
+        "list_edits": 1, "apply_edits": 1, "evidence_matrix": 1}
+
+
+def test_shared_matrix_gives_each_analysts_own_scores(client: TestClient) -> None:
+    assert client.post("/api/v1/cases/one/ach/edits",
+                       json={"item": "e3", "field": "rating", "hypothesis": "alpha",
+                             "value": "CC", "version": 0, "analyst": "bob"}).status_code == 200
+    bob = client.get("/api/v1/cases/one/ach?analyst=bob").json()
+    me = client.get("/api/v1/cases/one/ach").json()
+    scores = {a["analyst"]: {s["hypothesis"]: s["inconsistency"] for s in a["scores"]}
+              for a in (bob, me)}
+    # e3 is I against alpha in the file: bob's CC removes that inconsistency, not the default's
+    assert scores["bob"]["alpha"] == scores["default"]["alpha"] + 1
+    assert me["pooled_scores"] == bob["pooled_scores"] is not None
+
+
 @pytest.mark.slow
 def test_336_concurrent_edits_on_sqlite_are_all_saved(make_app) -> None:
     """F7 of issue #17: concurrent edits wait for the write lock instead of failing with 503."""

@@ -7,9 +7,15 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from casusbelli.analysis.within import (
+    analyst_matrix,
+    case_ach,
+    case_trace,
+    evidence_matrix,
+    within_section,
+)
 from casusbelli.cli import app
 from casusbelli.errors import AnalysisError
-from casusbelli.analysis.within import case_ach, case_trace, evidence_matrix, within_section
 from casusbelli.workspace import load_workspace
 
 EVIDENCE = """case: one
@@ -72,6 +78,23 @@ def test_within_section_rows(ws):
     sec = within_section(ws, "", None)
     assert sec.cases["one"].ach_ranking == ("alpha", "beta")
     assert sec.tables[0].rows[0][0] == "one"
+
+
+def test_analyst_matrix_is_that_analysts_evidence_matrix(ws):
+    everyone = evidence_matrix(ws, "one")
+    for name in everyone.analysts:
+        own, direct = analyst_matrix(everyone, name), evidence_matrix(ws, "one", name)
+        assert own.analysts == direct.analysts == (name,)
+        assert (own.ratings == direct.ratings).all() and own.ratings.shape == direct.ratings.shape
+        assert case_ach(ws, "one", name, matrix=everyone) == case_ach(ws, "one", name)
+    with pytest.raises(AnalysisError, match="unknown analyst 'carol' for case 'one'"):
+        analyst_matrix(everyone, "carol")
+
+
+def test_within_section_builds_each_case_matrix_once(ws, spy):
+    built = spy(evidence_matrix)
+    sec = within_section(ws)
+    assert sorted(c.args[1] for c in built.call_args_list) == sorted(sec.cases)
 
 
 def test_cli_ach_and_trace_json(make_workspace):

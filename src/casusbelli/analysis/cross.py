@@ -35,10 +35,12 @@ from casusbelli.errors import AnalysisError
 from casusbelli.workspace.load import Workspace
 
 if TYPE_CHECKING:
+    from casusbelli.analysis.weights import TheoryMatrices
     from casusbelli.cross.models import ModelSettings
 
 __all__ = ["QCA_SETTINGS", "CasePoint", "CrossSection", "PathFit", "QcaResult", "QcaSolution",
-           "QcaTerm", "cross_section", "evaluate_workspace", "path_indicators", "theory_frame"]
+           "QcaTerm", "TheoryFrames", "cross_section", "evaluate_workspace", "path_indicators",
+           "theory_frame"]
 
 Progress = Callable[[int, "int | None", str], None]
 
@@ -194,6 +196,59 @@ class CrossSection(Section):
                 "evaluation": None if self.evaluation is None else list(self.evaluation)}
 
 
+class TheoryFrames:
+    """The theory data of one call, each piece computed once: a per-call memo, passed explicitly.
+
+    :func:`cross_section` needs a theory's data three times (its QCA, its expected path's fit
+    and its theory evaluation) and the QCA of the same cases twice (the solution and the
+    evaluation's S). One ``TheoryFrames`` made for the call reads each theory's codings from
+    the workspace once (:func:`~casusbelli.analysis.weights.theory_matrices`), selects a frame
+    once per distinct set of kept conditions (:func:`theory_frame`), and runs the QCA
+    (:func:`casusbelli.cross.qca.analyze` with :data:`QCA_SETTINGS`) once per distinct
+    conditions and cases. It belongs to one call on one workspace and is dropped with it: a
+    workspace edited afterwards needs a new one. Callers must not modify what it returns.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._matrices: dict[str, TheoryMatrices] = {}
+        self._frames: dict[tuple[str, tuple[bool, ...]], dict[str, Any]] = {}
+        self._qca: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+    def matrices(self, tid: str) -> TheoryMatrices:
+        """The theory's case x predictor matrix and outcome (read from the workspace once)."""
+        if tid not in self._matrices:
+            from casusbelli.analysis.weights import theory_matrices
+
+            self._matrices[tid] = theory_matrices(self.ws, [tid])
+        return self._matrices[tid]
+
+    def frame(self, tid: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+        """:func:`theory_frame` of ``tid`` with ``extra`` kept (built once per kept set)."""
+        m = self.matrices(tid)
+        keep, share = _kept_conditions(m, tid, extra)
+        key = (tid, tuple(bool(k) for k in keep))
+        if key not in self._frames:
+            self._frames[key] = _frame(m, tid, keep, share, self.ws.outcome)
+        return self._frames[key]
+
+    def qca(self, tid: str, df: Any, conds: list[str]) -> Any:
+        """The QCA (:data:`QCA_SETTINGS`) of ``conds`` on ``df``, a selection of ``tid``'s
+        frame; run once per distinct conditions and cases (an error is raised again)."""
+        from casusbelli.cross.qca import analyze as qca_analyze
+
+        key = (tid, tuple(conds), tuple(str(c) for c in df.index))
+        if key not in self._qca:
+            try:
+                self._qca[key] = qca_analyze(df, self.ws.outcome, conds, **QCA_SETTINGS)
+            except AnalysisError as exc:
+                self._qca[key] = exc
+        res = self._qca[key]
+        if isinstance(res, AnalysisError):
+            raise res
+        return res
+
+
 def _points(expression: str, df: Any, outcome: str) -> tuple[CasePoint, ...]:
     """Each case's membership in ``expression`` and in the outcome (for an XY plot)."""
     from casusbelli.cross.boolean import expression_membership
@@ -205,11 +260,10 @@ def _points(expression: str, df: Any, outcome: str) -> tuple[CasePoint, ...]:
                  for c, a, b in zip(df.index, x, y, strict=True))
 
 
-def _solution(ws: Workspace, df: Any, conds: list[str]) -> QcaSolution | None:
+def _solution(frames: TheoryFrames, tid: str, df: Any, conds: list[str]) -> QcaSolution | None:
     """The theory's QCA solution on ``df`` (``None``: no solution)."""
-    from casusbelli.cross.qca import analyze as qca_analyze
-
-    res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
+    ws = frames.ws
+    res = frames.qca(tid, df, conds)
     sol = res.parsimonious or res.complex
     if sol is None or not sol.models:
         return None
@@ -222,15 +276,16 @@ def _solution(ws: Workspace, df: Any, conds: list[str]) -> QcaSolution | None:
         points=_points(best.expression, df, ws.outcome))
 
 
-def _path_fit(ws: Workspace, tid: str, paths: str) -> PathFit:
+def _path_fit(frames: TheoryFrames, tid: str, paths: str) -> PathFit:
     """The fit of a theory's expected path on the cases that code it (see :class:`PathFit`)."""
     from casusbelli.cross.qca import sufficiency
 
+    ws = frames.ws
     names = path_indicators(paths)
     problem = _path_problem(ws, tid, names)
     if problem:
         return PathFit(expression=paths, incl=None, cov=None, cases=(), error=problem)
-    pf = theory_frame(ws, tid, extra=tuple(names))["frame"]
+    pf = frames.frame(tid, extra=tuple(names))["frame"]
     cases = tuple(str(c) for c in pf.index)
     if len(pf) < 2 or pf[ws.outcome].nunique() < 2:
         only = ("interventions" if len(pf) and pf[ws.outcome].iloc[0] >= 0.5
@@ -248,7 +303,7 @@ def _path_fit(ws: Workspace, tid: str, paths: str) -> PathFit:
                    points=_points(paths, pf[[*names, ws.outcome]], ws.outcome))
 
 
-def _qca_theory(ws: Workspace, tid: str) -> QcaResult:
+def _qca_theory(frames: TheoryFrames, tid: str) -> QcaResult:
     """QCA of one theory on the indicators most cases code, and its expected path's fit.
 
     QCA cannot use unknown memberships. Rather than drop every case with any unknown (which
@@ -258,35 +313,42 @@ def _qca_theory(ws: Workspace, tid: str) -> QcaResult:
     :func:`theory_frame`. The expected path is evaluated on the cases that code its own
     indicators.
     """
-    tf = theory_frame(ws, tid)
-    df, conds = tf["frame"], tf["conditions"]
-    base = dict(theory=tid, conditions=tuple(conds), dropped_conditions=tf["dropped"],
+    ws = frames.ws
+    tf = frames.frame(tid)
+    df, conds = tf["frame"], list(tf["conditions"])
+    base = dict(theory=tid, conditions=tuple(conds), dropped_conditions=dict(tf["dropped"]),
                 cases=tuple(str(c) for c in df.index), left_out=tf["left_out"])
     paths = ws.theories[tid].paths
-    expected = _path_fit(ws, tid, paths) if paths else None
+    expected = _path_fit(frames, tid, paths) if paths else None
     if len(df) < 2:
         return QcaResult(**base, expected=expected,
                          error=f"only {len(df)} case(s) code the indicators of {tid!r}; "
                                "QCA needs at least two")
     try:
-        return QcaResult(**base, solution=_solution(ws, df, conds), expected=expected)
+        return QcaResult(**base, solution=_solution(frames, tid, df, conds), expected=expected)
     except AnalysisError as exc:
         return QcaResult(**base, expected=expected, error=str(exc))
 
 
-def theory_frame(ws: Workspace, tid: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+def theory_frame(
+    ws: Workspace, tid: str, extra: tuple[str, ...] = (), *, frames: TheoryFrames | None = None,
+) -> dict[str, Any]:
     """A theory's QCA data: conditions coded in enough cases, complete cases, the outcome.
 
     ``extra`` names indicators that must be kept whatever their share (e.g. those of the
     theory's expected path). Returns ``frame`` (a DataFrame indexed by case id, conditions
     plus the outcome), ``conditions``, ``dropped`` ({indicator: coded share}) and ``left_out``
-    (cases with an unknown among the kept conditions).
+    (cases with an unknown among the kept conditions). ``frames`` (a :class:`TheoryFrames` of
+    ``ws``) reuses the data a call has already read.
     """
-    import pandas as pd
+    return (frames if frames is not None else TheoryFrames(ws)).frame(tid, extra)
 
-    from casusbelli.analysis.weights import theory_matrices
 
-    m = theory_matrices(ws, [tid])
+def _kept_conditions(
+    m: TheoryMatrices, tid: str, extra: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``tid``'s predictors enter its QCA (see :func:`theory_frame`), and the share
+    of cases coding each."""
     x = m.data[tid]
     all_conds = list(m.indicators[tid])
     share = 1.0 - np.isnan(x).mean(axis=0)
@@ -297,11 +359,21 @@ def theory_frame(ws: Workspace, tid: str, extra: tuple[str, ...] = ()) -> dict[s
     for name in extra:
         if name in all_conds:
             keep[all_conds.index(name)] = True
+    return keep, share
+
+
+def _frame(m: TheoryMatrices, tid: str, keep: np.ndarray, share: np.ndarray,
+           outcome: str) -> dict[str, Any]:
+    """The :func:`theory_frame` dictionary of the conditions ``keep`` selects."""
+    import pandas as pd
+
+    x = m.data[tid]
+    all_conds = list(m.indicators[tid])
     conds = [c for c, k in zip(all_conds, keep, strict=True) if k]
     complete = ~np.isnan(x[:, keep]).any(axis=1)
     cases = [c for c, ok in zip(m.cases, complete, strict=True) if ok]
     frame = pd.DataFrame(x[complete][:, keep], index=cases, columns=conds)
-    frame[ws.outcome] = m.outcome[complete]
+    frame[outcome] = m.outcome[complete]
     return {
         "frame": frame,
         "conditions": conds,
@@ -333,7 +405,9 @@ def path_indicators(expression: str) -> list[str]:
     return sorted(set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expression)))
 
 
-def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[str, Any]]:
+def evaluate_workspace(
+    ws: Workspace, *, same_cases: bool = False, frames: TheoryFrames | None = None,
+) -> list[dict[str, Any]]:
     """Theory evaluation for every default theory with ``paths``, side by side.
 
     For each theory: the QCA of its own conditions (:func:`theory_frame`, with the path's
@@ -349,11 +423,14 @@ def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[
     a theory that cannot be tested even on its own cases does not shrink the others'. A
     condition constant on those cases is left out of that theory's QCA (listed under
     ``constant``). Each row then carries ``same_cases: true`` and ``compared_with``.
+
+    ``frames`` (a :class:`TheoryFrames` of ``ws``) reuses the frames and QCA results a call
+    has already computed (:func:`cross_section` passes its own).
     """
     from casusbelli.cross.evaluate import evaluate_theory
-    from casusbelli.cross.qca import analyze as qca_analyze
     from casusbelli.cross.qca_checks import same_cases as common_cases
 
+    frames = frames if frames is not None else TheoryFrames(ws)
     out: list[dict[str, Any]] = []
     ready: dict[str, tuple[list[str], dict[str, Any]]] = {}
     for tid in ws.theory_ids:
@@ -366,7 +443,7 @@ def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[
         if problem:
             out.append({"theory_id": tid, "theory": th.paths, "error": problem})
             continue
-        ready[tid] = (names, theory_frame(ws, tid, extra=tuple(names)))
+        ready[tid] = (names, frames.frame(tid, extra=tuple(names)))
         out.append({"theory_id": tid})
     common = None
     testable = {tid: tf for tid, (_, tf) in ready.items()
@@ -388,16 +465,17 @@ def evaluate_workspace(ws: Workspace, *, same_cases: bool = False) -> list[dict[
             conds = [c for c in conds if c not in constant]
             extra = {"same_cases": True, "compared_with": list(common.names),
                      "constant": constant}
-        out[i] = _evaluate_one(ws, tid, th.paths or "", names, df, conds, tf, extra,
-                               qca_analyze, evaluate_theory)
+        out[i] = _evaluate_one(frames, tid, th.paths or "", names, df, conds, tf, extra,
+                               evaluate_theory)
     return out
 
 
 def _evaluate_one(
-    ws: Workspace, tid: str, paths: str, names: list[str], df: Any, conds: list[str],
-    tf: dict[str, Any], extra: dict[str, Any], qca_analyze: Any, evaluate_theory: Any,
+    frames: TheoryFrames, tid: str, paths: str, names: list[str], df: Any, conds: list[str],
+    tf: dict[str, Any], extra: dict[str, Any], evaluate_theory: Any,
 ) -> dict[str, Any]:
     """One theory's evaluation row (or its error) on the cases in ``df``."""
+    ws = frames.ws
     base = {"theory_id": tid, "theory": paths, **extra}
     if len(df) < 2:
         return {**base, "cases": len(df),
@@ -417,7 +495,7 @@ def _evaluate_one(
     if not conds:
         return {**base, "cases": len(df), "error": "every condition is constant on these cases"}
     try:
-        res = qca_analyze(df, ws.outcome, conds, **QCA_SETTINGS)
+        res = frames.qca(tid, df, conds)
         sol = res.parsimonious or res.complex
         if sol is None or not sol.models:
             raise AnalysisError("the QCA found no solution")
@@ -430,7 +508,7 @@ def _evaluate_one(
         return {**base, "cases": len(df), "theory_inclS": incl, "theory_covS": cov,
                 "error": f"{exc}; the expected path alone: {fit}, covS {cov:.3f}"}
     d = ev.to_dict()
-    d.update(cases=len(df), conditions=conds, dropped=tf["dropped"], **extra)
+    d.update(cases=len(df), conditions=conds, dropped=dict(tf["dropped"]), **extra)
     return d
 
 
@@ -495,6 +573,7 @@ def cross_section(
     """QCA per theory and the theory evaluation for ``casus analyze`` (``store_url``,
     ``progress`` and ``settings`` are accepted for the section interface and not used)."""
     del store_url, progress, settings
+    frames = TheoryFrames(ws)  # each theory's data and QCA computed once for this call
     lines: list[str] = []
     qca: list[QcaResult] = []
     for tid in ws.theory_ids:
@@ -502,13 +581,13 @@ def cross_section(
             lines.append(f"QCA {tid}: no cross-case predictor (no indicator observable before "
                          "the decision and codeable for every case)")
             continue
-        r = _qca_theory(ws, tid)
+        r = _qca_theory(frames, tid)
         qca.append(r)
         lines += _qca_lines(r)
     tables = [_qca_table(qca)]
     evaluation = None
     try:
-        evaluation = evaluate_workspace(ws)
+        evaluation = evaluate_workspace(ws, frames=frames)
     except AnalysisError as exc:
         lines.append(f"theory evaluation: {exc}")
     if evaluation:

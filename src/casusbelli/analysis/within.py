@@ -8,7 +8,7 @@ builds the typed within-case section of ``casus analyze``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # the engines are imported where used: a cached section needs
     from casusbelli.within.ach import AchMatrix, AchResult
     from casusbelli.within.bayes import ProcessTrace
 
-__all__ = ["AchScore", "WithinCase", "WithinSection", "case_ach", "case_trace", "evidence_matrix",
-           "matrix_trace", "within_case", "within_section"]
+__all__ = ["AchScore", "WithinCase", "WithinSection", "analyst_matrix", "case_ach", "case_trace",
+           "evidence_matrix", "matrix_trace", "within_case", "within_section"]
 
 
 def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMatrix:
@@ -81,11 +81,38 @@ def evidence_matrix(ws: Any, case_id: str, analyst: str | None = None) -> AchMat
     )
 
 
-def case_ach(ws: Any, case_id: str, analyst: str | None = None) -> AchResult:
-    """ACH scores of one case (several analysts are pooled)."""
+def analyst_matrix(m: AchMatrix, analyst: str) -> AchMatrix:
+    """One analyst's column of an all-analysts :func:`evidence_matrix` (the same matrix as
+    ``evidence_matrix(ws, case_id, analyst)``, without reading the evidence again).
+
+    Raises
+    ------
+    AnalysisError
+        ``analyst`` did not rate this case.
+    """
+    if analyst not in m.analysts:
+        case = (m.source or "").removeprefix("evidence/").removesuffix(".yaml")
+        raise AnalysisError(
+            f"unknown analyst {analyst!r} for case {case!r}; analysts: {', '.join(m.analysts)}",
+            field="--analyst",
+        )
+    k = m.analysts.index(analyst)
+    return replace(m, ratings=m.ratings[k:k + 1], analysts=(analyst,))
+
+
+def case_ach(
+    ws: Any, case_id: str, analyst: str | None = None, *, matrix: AchMatrix | None = None,
+) -> AchResult:
+    """ACH scores of one case (several analysts are pooled).
+
+    ``matrix`` is the case's all-analysts :func:`evidence_matrix` when the caller has it
+    already (it is then not built again).
+    """
     from casusbelli.within.ach import score_ach
 
-    return score_ach(evidence_matrix(ws, case_id, analyst))
+    if matrix is None:
+        return score_ach(evidence_matrix(ws, case_id, analyst))
+    return score_ach(matrix if analyst is None else analyst_matrix(matrix, analyst))
 
 
 def matrix_trace(
@@ -139,6 +166,7 @@ def case_trace(
     *,
     before: str | None = None,
     with_interpretations: bool = False,
+    matrix: AchMatrix | None = None,
 ) -> ProcessTrace:
     """Dependence-aware Bayesian process tracing of one case (issue #13).
 
@@ -146,9 +174,10 @@ def case_trace(
     flat). Items sharing a source id or linked by ``depends_on`` count as one cluster;
     interpretations stay out of the likelihood unless ``with_interpretations``. The
     pre-decision posterior uses the items knowable before ``before`` (a partial date), else
-    before the evidence file's ``decision_date``; without either it is ``None``.
+    before the evidence file's ``decision_date``; without either it is ``None``. ``matrix``
+    is the case's all-analysts :func:`evidence_matrix` when the caller has it already.
     """
-    m = evidence_matrix(ws, case_id)
+    m = matrix if matrix is not None else evidence_matrix(ws, case_id)
     ev = ws.evidence[case_id]
     if prior == "flat":
         p = None
@@ -266,9 +295,10 @@ TITLE = "Within-case (ACH, process tracing)"
 
 def within_case(ws: Any, case_id: str) -> WithinCase:
     """ACH scores and the process-tracing posterior of one case (:func:`case_ach`,
-    :func:`case_trace`)."""
-    ach = case_ach(ws, case_id)
-    tr = case_trace(ws, case_id)
+    :func:`case_trace`, on one :func:`evidence_matrix`)."""
+    m = evidence_matrix(ws, case_id)
+    ach = case_ach(ws, case_id, matrix=m)
+    tr = case_trace(ws, case_id, matrix=m)
     d = tr.to_dict()
     before = d["posterior_before_decision"]
     return WithinCase(

@@ -18,7 +18,7 @@ from casusbelli import __version__
 from casusbelli.analysis.sections import sig3
 from casusbelli.pipeline import Analysis
 from casusbelli.store.db import Store
-from casusbelli.store.webstate import apply_edits, list_edits, session_user
+from casusbelli.store.webstate import AchEdit, apply_edits, list_edits, session_user
 from casusbelli.web.auth import (
     SESSION_COOKIE,
     AuthRequiredError,
@@ -62,14 +62,24 @@ class AppState:
         """The workspace's name (``casus.toml``): the key of its rows in the store's journal."""
         return str(self.ws.name)
 
-    def edits(self, case_id: str | None = None) -> list[Any]:
+    def edits(self, case_id: str | None = None) -> list[AchEdit]:
         """This workspace's saved ACH edits (of one case, or of all)."""
         return list_edits(self.store, case_id, workspace=self.workspace_name)
 
+    def edited(self, case_id: str | None = None) -> tuple[Workspace, list[AchEdit]]:
+        """The saved ACH edits (of one case, or of all) and the workspace with them applied,
+        from one read of the store (the files are not touched).
+
+        With ``case_id`` only that case's edits are read and applied: the other cases'
+        evidence is the files' (a page of one case reads nothing else).
+        """
+        edits = self.edits(case_id)
+        ws: Workspace = apply_edits(self.ws, edits)
+        return ws, edits
+
     def workspace(self) -> Workspace:
-        """The workspace with its saved ACH edits applied (the files are not touched)."""
-        edited: Workspace = apply_edits(self.ws, self.edits())
-        return edited
+        """The workspace with all its saved ACH edits applied (the files are not touched)."""
+        return self.edited()[0]
 
     def render(self, request: Request, name: str, context: dict[str, Any], *,
                status_code: int = 200, headers: dict[str, str] | None = None,

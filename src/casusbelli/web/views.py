@@ -69,7 +69,8 @@ def ach_view(ws: Any, case_id: str, analyst: str, edits: list[AchEdit]) -> AchOu
 
     ``ws`` already has the saved edits applied (:func:`~casusbelli.store.webstate.apply_edits`);
     ``edits`` gives each cell's version for optimistic locking. An analyst without a column of
-    their own yet sees (and starts from) the workspace's default ratings.
+    their own yet sees (and starts from) the workspace's default ratings. The case's evidence
+    matrix is built once and gives the analyst's scores, the pooled scores and the tracing.
     """
     ev = ws.evidence.get(case_id)
     if ev is None:
@@ -78,8 +79,8 @@ def ach_view(ws: Any, case_id: str, analyst: str, edits: list[AchEdit]) -> AchOu
     versions = edit_versions(e for e in edits if e.case_id == case_id)
     everyone = evidence_matrix(ws, case_id)
     own = analyst if analyst in everyone.analysts else DEFAULT_ANALYST
-    res = case_ach(ws, case_id, own)
-    pooled = case_ach(ws, case_id) if len(everyone.analysts) > 1 else None
+    res = case_ach(ws, case_id, own, matrix=everyone)
+    pooled = case_ach(ws, case_id, matrix=everyone) if len(everyone.analysts) > 1 else None
     items = []
     for i, item in enumerate(ev.items):
         col = item.ratings if own == DEFAULT_ANALYST else (item.analysts or {}).get(own, {})
@@ -97,7 +98,7 @@ def ach_view(ws: Any, case_id: str, analyst: str, edits: list[AchEdit]) -> AchOu
             diagnosticity=round(float(score.diagnosticity), 3), linchpin=bool(score.linchpin)))
     trace, trace_error = None, None
     try:
-        tr = case_trace(ws, case_id)
+        tr = case_trace(ws, case_id, matrix=everyone)
         d = tr.to_dict()
         steps = ["prior", *(c.id for c in tr.clusters)]
         rows = [tr.prior.tolist(), *(c.posterior_after.tolist() for c in tr.clusters)]

@@ -41,15 +41,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut}}
 
 
-def _ach(state: AppState, ws: Any, case_id: str, analyst: str) -> AchOut | None:
-    if case_id not in ws.evidence:
-        return None
-    return ach_view(ws, case_id, analyst, state.edits(case_id))
-
-
 def build_case(state: AppState, case_id: str, analyst: str) -> CaseOut:
-    """A case with its codings, and its ACH matrix as ``analyst`` sees it."""
-    ws = state.workspace()
+    """A case with its codings, and its ACH matrix as ``analyst`` sees it (the case's saved
+    edits are read from the store once and applied once)."""
+    ws, edits = state.edited(case_id)
     case = case_or_404(ws, case_id)
     codings = []
     for ind_id, cd in case.codings.items():
@@ -60,7 +55,8 @@ def build_case(state: AppState, case_id: str, analyst: str) -> CaseOut:
     return CaseOut(id=case_id, name=case.name, actor=case.actor, target=case.target,
                    start=case.start, end=case.end, kind=case.kind, summary=case.summary,
                    tags=list(case.tags), sources=source_refs(ws, case.sources), codings=codings,
-                   ach=_ach(state, ws, case_id, analyst))
+                   ach=ach_view(ws, case_id, analyst, edits) if case_id in ws.evidence
+                   else None)
 
 
 def _analyst(principal: Principal, requested: str | None) -> str:
@@ -88,9 +84,9 @@ def case_api(case_id: CaseId, state: StateDep, principal: PrincipalDep,
 def ach_api(case_id: CaseId, state: StateDep, principal: PrincipalDep,
             analyst: AnalystQ = None) -> AchOut:
     """The ACH matrix of a case as you (or ``analyst``) rate it, with scores and tracing."""
-    ws = state.workspace()
+    ws, edits = state.edited(case_id)
     case_or_404(ws, case_id)
-    return ach_view(ws, case_id, _analyst(principal, analyst), state.edits(case_id))
+    return ach_view(ws, case_id, _analyst(principal, analyst), edits)
 
 
 @router.get("/api/v1/cases/{case_id}/trace.vl.json", response_model=dict[str, Any],
@@ -109,8 +105,7 @@ def trace_chart(case_id: CaseId, state: StateDep, principal: PrincipalDep,
 def _save(state: AppState, principal: Principal, case_id: str, body: EditIn) -> Any:
     analyst = body.analyst or principal.analyst
     principal.check_edit(body.field, analyst)
-    ws = state.workspace()
-    case_or_404(ws, case_id)
+    case_or_404(state.ws, case_id)  # edits change evidence, never the cases: no store read
     return save_edit(state.store, state.ws, case_id=case_id, item_id=body.item,
                      field=body.field, value=body.value, version=body.version,
                      actor=principal.user.name, hypothesis=body.hypothesis, analyst=analyst)

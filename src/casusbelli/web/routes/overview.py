@@ -30,8 +30,9 @@ def workspace_info(state: AppState) -> WorkspaceInfo:
 def _within(state: AppState) -> WithinSection | None:
     """The within-case section: the analysis's, or, when ACH edits are saved, the same library
     call on the edited workspace (so an edit shows at once)."""
-    if state.edits():
-        return within_section(state.workspace(), state.store.url)
+    ws, edits = state.edited()
+    if edits:
+        return within_section(ws, state.store.url)
     return state.analysis.within
 
 
