@@ -7,7 +7,9 @@ that reads it changes. The cache entry is keyed by:
 * the path and bytes of every file that makes up the workspace (the files ``casus init``
   copies: :func:`casusbelli.workspace.load.iter_files`);
 * the casusbelli version and the source of the loading and measuring code
-  (``workspace/``, ``discourse/``, ``analysis/measured.py``, this module).
+  (``workspace/``, ``discourse/``, ``analysis/measured.py``, the rule-based forecasts of
+  ``analysis/forecast_rules.py`` with ``forecast/rules.py`` and ``expression.py``, this
+  module).
 
 Entries are JSON (the models' own ``model_dump``), never pickle, and every model is validated
 again by pydantic when read, so a damaged or hand-edited entry is an error caught here (the
@@ -57,7 +59,8 @@ def _code_digest() -> str:
     """SHA-256 of the code that turns files into a measured :class:`Workspace`."""
     pkg = Path(__file__).resolve().parents[1]
     paths = sorted((pkg / "workspace").rglob("*.py")) + sorted((pkg / "discourse").rglob("*.py"))
-    paths += [pkg / "analysis" / "measured.py", Path(__file__).resolve()]
+    paths += [pkg / "analysis" / "measured.py", pkg / "analysis" / "forecast_rules.py",
+              pkg / "forecast" / "rules.py", pkg / "expression.py", Path(__file__).resolve()]
     h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
     for p in paths:
         h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes())
