@@ -12,7 +12,8 @@ import yaml
 from casusbelli.analysis.forecast_ops import forecast_view
 from casusbelli.analysis.forecast_rules import apply_rule, apply_rules, rule_inputs
 from casusbelli.analysis.measured import load_workspace, validate_workspace
-from casusbelli.errors import ForecastError
+from casusbelli.errors import ForecastError, WorkspaceError
+from casusbelli.store.build import build_store
 from casusbelli.workspace import builtin_path
 from casusbelli.workspace import load_workspace as load_files
 from casusbelli.workspace import validate_workspace as validate_files
@@ -148,3 +149,12 @@ def test_builtin_backtest_rules_reproduce_the_typed_values():
                 assert f.basis == "judgement", (qid, t)
     assert checked == 58  # 15 questions x 4 theories, less two legacy forecasts kept as judgement
     assert ws.questions["bt-ukraine-2022"].forecasts["legacy"].basis == "judgement"
+
+
+def test_build_store_refuses_rule_forecasts_never_computed(forecast_ws, tmp_path):
+    root = forecast_ws({"questions/ruled.yaml": _ruled()})
+    with pytest.raises(WorkspaceError, match="not computed") as info:
+        build_store(load_files(root), f"sqlite:///{tmp_path / 'x.db'}")
+    assert (info.value.file, info.value.field) == ("questions/ruled.yaml", "forecasts.beta.value")
+    assert not (tmp_path / "x.db").exists()
+    assert not build_store(load_workspace(root), f"sqlite:///{tmp_path / 'y.db'}").skipped
