@@ -76,8 +76,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     import numpy as np
     import pandas as pd
 
+    from casusbelli.analysis.frames import load_frames
     from casusbelli.discourse.distributed import scan_parquet, write_partitioned
-    from casusbelli.discourse.lexicon import build_lexicon, load_frames, normalize_text
+    from casusbelli.discourse.lexicon import build_lexicon, normalize_text
     from casusbelli.discourse.match import compile_matcher, count_tokens
 
     target = (15 if quick else 200) * 1_000_000  # quick: one copy (~20 MB)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casusbelli.discourse.lexicon import Frame, Lexicon, build_lexicon, load_frames
+from casusbelli.analysis.frames import load_frames
+from casusbelli.discourse.lexicon import Frame, Lexicon, build_lexicon
 from casusbelli.discourse.match import Document
 
 REPO = Path(__file__).resolve().parents[2]

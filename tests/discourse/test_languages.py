@@ -23,8 +23,9 @@ from pathlib import Path
 import pymorphy3
 import pytest
 
+from casusbelli.analysis.frames import load_frames
 from casusbelli.discourse.inflection import expand_term, inflect_ukrainian
-from casusbelli.discourse.lexicon import Frame, build_lexicon, load_frames, normalize_text
+from casusbelli.discourse.lexicon import Frame, build_lexicon, normalize_text
 from casusbelli.discourse.match import Document, FrameScanner
 
 UK = pymorphy3.MorphAnalyzer(lang="uk")

@@ -15,10 +15,10 @@ from casusbelli.analysis.forecast_ops import (
     question_sample,
     score_forecasts,
 )
+from casusbelli.analysis.measured import load_workspace
 from casusbelli.errors import ForecastError
 from casusbelli.forecast.scoring import paired_bootstrap
 from casusbelli.store import registry as reg
-from casusbelli.workspace import load_workspace
 
 NOW = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -494,13 +494,13 @@ def test_frame_counts_fifo_is_refused(russia_copy):
 
 @pytest.mark.timeout(5)
 def test_frame_loader_refuses_alias_bombs_and_fifos(tmp_path):
-    from casusbelli.discourse.lexicon import load_frames
+    from casusbelli.workspace.validate.frames import read_frames
 
     (tmp_path / "laughs.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "pipe.yaml")
     with pytest.raises(WorkspaceError) as info:
-        load_frames(tmp_path)
+        read_frames(tmp_path)
     by_file = {Path(p.file).name: p for p in info.value.problems}
     assert by_file["laughs.yaml"].line == 1
     assert by_file["laughs.yaml"].message.startswith("YAML anchor &a is not allowed")

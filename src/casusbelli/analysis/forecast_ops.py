@@ -41,6 +41,7 @@ from casusbelli.analysis.forecast_base import (
     _today,
     _unknown,
 )
+from casusbelli.analysis.forecast_rules import apply_rule, rule_inputs
 from casusbelli.analysis.forecast_scores import (
     QuestionScore,
     ScoreReport,
@@ -65,7 +66,6 @@ from casusbelli.analysis.questions import (
     scoring_form,
 )
 from casusbelli.errors import ForecastError
-from casusbelli.forecast import rules
 from casusbelli.store import registry as reg
 from casusbelli.workspace.load import Workspace
 from casusbelli.workspace.models import Question
@@ -169,8 +169,7 @@ def forecast_basis(ws: Workspace, q: Question, scenario: str = BASE,
     out: dict[str, dict[str, Any]] = {}
     for t, f in q.forecasts.items():
         if f.rule is not None and (scenario == BASE or t in assumed):
-            out[t] = dict(basis="rule", rule=rules.rule_inputs(f.rule,
-                                                                rules.apply_rule(f.rule, ws.cases)))
+            out[t] = dict(basis="rule", rule=rule_inputs(f.rule, apply_rule(f.rule, ws.cases)))
         else:
             out[t] = dict(basis="judgement")
     return out

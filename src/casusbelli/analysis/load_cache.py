@@ -7,7 +7,9 @@ that reads it changes. The cache entry is keyed by:
 * the path and bytes of every file that makes up the workspace (the files ``casus init``
   copies: :func:`casusbelli.workspace.load.iter_files`);
 * the casusbelli version and the source of the loading and measuring code
-  (``workspace/``, ``discourse/``, ``analysis/measured.py``, this module).
+  (``workspace/``, ``discourse/``, ``analysis/measured.py``, the rule-based forecasts of
+  ``analysis/forecast_rules.py`` with ``forecast/rules.py`` and ``expression.py``, this
+  module).
 
 Entries are JSON (the models' own ``model_dump``), never pickle, and every model is validated
 again by pydantic when read, so a damaged or hand-edited entry is an error caught here (the
@@ -52,8 +54,11 @@ _MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-#: The code that turns files into a measured workspace: its source is part of every key.
-CODE_PARTS = ("workspace", "discourse", "analysis/measured.py", "analysis/load_cache.py")
+#: The code that turns files into a measured workspace (measured codings, rule forecasts):
+#: its source is part of every key.
+CODE_PARTS = ("workspace", "discourse", "analysis/measured.py", "analysis/forecast_rules.py",
+              "analysis/frames.py", "analysis/load_cache.py", "forecast/rules.py",
+              "expression.py", "text.py")
 
 
 def files_digest(root: Path) -> str | None:

@@ -8,9 +8,11 @@ the rate of the indicator's frames in a window after the case's start against a 
 before it, calibrated into [0, 1] by the direct method (Ragin, C. C. (2008). *Redesigning
 Social Inquiry: Fuzzy Sets and Beyond*. University of Chicago Press).
 
-Every command loads through :func:`load_workspace` (or :func:`validate_workspace`) here, so
-the store, ``casus analyze``, the audit, ``casus validate`` and ``casus show`` all see the
-same measured values.
+Measuring then computes every rule-based forecast from the (measured) codings
+(:func:`casusbelli.analysis.forecast_rules.apply_rules`), so a workspace marked ``measured`` has
+both. Every command loads through :func:`load_workspace` (or :func:`validate_workspace`) here,
+so the store, ``casus analyze``, the audit, ``casus validate`` and ``casus show`` all see the
+same measured values and forecasts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from casusbelli.analysis.forecast_rules import apply_rules
 from casusbelli.errors import CasusError, Problem, WorkspaceError
 from casusbelli.workspace.load import Workspace, resolve_workspace
 from casusbelli.workspace.load import validate_workspace as _validate_files
@@ -68,21 +71,31 @@ def validate_workspace(path: str | Path) -> tuple[Workspace | None, list[Problem
 
 
 def measure_workspace(ws: Workspace) -> Workspace:
-    """``ws`` with the codings of its measured indicators added to every case.
+    """``ws`` with the codings of its measured indicators added to every case, and the value
+    of every rule-based forecast computed from the codings.
 
     Returns ``ws`` itself when it is already measured (``ws.measured``), else a copy with
-    ``measured=True``; a workspace without measured indicators only gains the flag.
+    ``measured=True``.
 
     Raises
     ------
     WorkspaceError
         Located at ``indicators.yaml`` when an indicator cannot be measured, or at the
-        frame counts file when it cannot be read.
+        frame counts file when it cannot be read; located at the question's file, line and
+        field when a rule cannot be evaluated or disagrees with a typed value.
     """
     if ws.measured:
         return ws
+    done, problems = apply_rules(_with_measured_codings(ws))
+    if done is None:
+        raise error_of(problems)
+    return dataclasses.replace(done, measured=True)
+
+
+def _with_measured_codings(ws: Workspace) -> Workspace:
+    """``ws`` with the codings of its measured indicators added to every case."""
     if not any(i.measured for i in ws.indicators.values()):
-        return dataclasses.replace(ws, measured=True)
+        return ws
     try:
         measured = measured_codings(ws)
     except CasusError as exc:
@@ -97,7 +110,7 @@ def measure_workspace(ws: Workspace) -> Workspace:
         cid: case.model_copy(update={"codings": {**case.codings, **measured.get(cid, {})}})
         for cid, case in ws.cases.items()
     }
-    return dataclasses.replace(ws, cases=cases, measured=True)
+    return dataclasses.replace(ws, cases=cases)
 
 
 def measured_codings(ws: Workspace) -> dict[str, dict[str, Coding]]:

@@ -51,7 +51,7 @@ CACHED_SECTIONS: dict[str, str] = {
 SKIP_FOLDERS = ("questions", "signposts")
 #: casusbelli's code that computes the cached sections.
 CODE_PARTS = ("analysis", "cross", "within", "discourse", "workspace", "errors.py",
-              "pipeline.py")
+              "expression.py", "text.py", "pipeline.py")
 #: Libraries whose versions can change a cached number.
 LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow")
 

@@ -1,7 +1,8 @@
 """Narrative-frame measurement over corpora in English and Russian.
 
-* :mod:`~casusbelli.discourse.lexicon` loads frame files and expands their terms into inflected
-  surface forms (pymorphy3 for Russian, cached);
+* :mod:`~casusbelli.discourse.lexicon` expands the terms of frames (read and validated by the
+  workspace, converted by :mod:`casusbelli.analysis.frames`) into inflected surface forms
+  (pymorphy3 for Russian, cached);
 * :mod:`~casusbelli.discourse.match` scans documents for all frames in one pass (Hyperscan or
   Aho-Corasick, same counts as a regex alternation);
 * :mod:`~casusbelli.discourse.rates` turns counts into rates per 10,000 tokens and window, and
@@ -19,7 +20,6 @@ from casusbelli.discourse.lexicon import (
     Frame,
     Lexicon,
     build_lexicon,
-    load_frames,
     normalize_text,
 )
 from casusbelli.discourse.match import (
@@ -47,7 +47,6 @@ __all__ = [
     "count_tokens",
     "frame_shift",
     "kwic",
-    "load_frames",
     "normalize_text",
     "scan_documents",
     "window_rates",

@@ -1,26 +1,18 @@
-"""Frame lexicons: load frame files, normalise text, and expand terms into inflected forms.
+"""Frame lexicons: expand the terms of frames into normalised, inflected surface forms.
 
-A *frame* is a narrative frame (e.g. ``gpw``, the Great Patriotic War) described by a YAML file
-``frames/<id>.yaml`` in a workspace::
+A *frame* is a narrative frame (e.g. ``gpw``, the Great Patriotic War): an id, a label, a
+description, terms per language and example sentences. The engine takes frames as plain
+:class:`Frame` values; reading and validating frame files (``frames/<id>.yaml``, with errors
+naming file, line and field) is the workspace's job (:mod:`casusbelli.workspace.validate.frames`),
+and :mod:`casusbelli.analysis.frames` converts the workspace's frames into these values
+(``load_frames`` for a folder on its own).
 
-    id: fascism
-    label: Fascism / Nazism
-    description: The adversary framed as fascist, Nazi or neo-Nazi.
-    terms:
-      en: [nazism, neo-nazi, denazification]
-      ru: [нацизм, неонацист, денацификация]
-    examples:
-      - text: "To this end, we will seek to demilitarise and denazify Ukraine, ..."
-        source: putin2022feb24
-        locator: "2022-02-24, Address by the President of the Russian Federation"
-
-:func:`load_frames` reads such files (errors name file, line and field); :func:`build_lexicon`
-turns the terms of all frames into one :class:`Lexicon` of normalised surface forms, generating
-every inflected form of each term once (:mod:`casusbelli.discourse.inflection`: English rules,
-pymorphy3 for Russian and Ukrainian) and caching the result. A term list may be in any language
-code (``tr``, ``de``, ...): languages without built-in inflection list their surface forms
-explicitly. Normalisation and inflection live in :mod:`~casusbelli.discourse.inflection` and are
-re-exported here.
+:func:`build_lexicon` turns the terms of all frames into one :class:`Lexicon` of normalised
+surface forms, generating every inflected form of each term once
+(:mod:`casusbelli.discourse.inflection`: English rules, pymorphy3 for Russian and Ukrainian) and
+caching the result. A term list may be in any language code (``tr``, ``de``, ...): languages
+without built-in inflection list their surface forms explicitly. Normalisation and inflection
+live in :mod:`~casusbelli.discourse.inflection` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -28,16 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from casusbelli.discourse.inflection import (
     LANGUAGES,
@@ -50,7 +37,7 @@ from casusbelli.discourse.inflection import (
     normalize_term,
     normalize_text,
 )
-from casusbelli.errors import DuplicateIdError, Problem, SchemaError, UnknownIdError, WorkspaceError
+from casusbelli.errors import DuplicateIdError
 
 __all__ = [
     "LANGUAGES",
@@ -63,7 +50,6 @@ __all__ = [
     "inflect_russian",
     "inflect_ukrainian",
     "is_language_code",
-    "load_frames",
     "normalize_term",
     "normalize_text",
 ]
@@ -71,12 +57,6 @@ __all__ = [
 #: Bumped whenever the inflection or normalisation rule changes, so cached expansions are not
 #: reused (2: Ukrainian, any language code, ``İ`` and ``ʼ`` folded).
 RULE_VERSION = 2
-#: Largest frame file read, in bytes.
-MAX_FILE_BYTES = 1024 * 1024
-
-_FRAME_FIELDS = ("id", "label", "description", "terms", "examples")
-_EXAMPLE_FIELDS = ("text", "source", "locator")
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 Progress = Callable[[int, int | None, str], None]
 
@@ -91,7 +71,7 @@ class Example:
 
     text: str
     source: str
-    locator: str
+    locator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,297 +84,6 @@ class Frame:
     terms: Mapping[str, tuple[str, ...]]
     examples: tuple[Example, ...] = ()
     file: str | None = None
-
-
-def _line(node: Any, key: str | int | None = None) -> int | None:
-    """1-based line of ``key`` in a ruamel node (or of the node itself)."""
-    try:
-        if key is None:
-            return int(node.lc.line) + 1
-        if isinstance(node, CommentedMap):
-            return int(node.lc.key(key)[0]) + 1
-        if isinstance(node, CommentedSeq):
-            return int(node.lc.item(key)[0]) + 1
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-    return None
-
-
-class _FileChecker:
-    """Collects the problems of one frame file."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def add(self, message: str, line: int | None, field: str | None) -> None:
-        self.problems.append(Problem(message, file=self.file, line=line, field=field))
-
-    def text(self, node: CommentedMap, key: str, *, required: bool, where: str) -> str | None:
-        if key not in node:
-            if required:
-                self.add(f"missing required field '{key}'", _line(node), f"{where}{key}")
-            return None
-        value = node[key]
-        if not isinstance(value, str) or not value.strip():
-            self.add(
-                f"expected a non-empty string, got {_describe(value)}",
-                _line(node, key),
-                f"{where}{key}",
-            )
-            return None
-        return str(value)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({value})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "an empty string" if not value.strip() else f"the string {value!r}"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, Sequence):
-        return "a list"
-    return type(value).__name__
-
-
-def _read_frame(path: Path, known_sources: set[str] | None) -> tuple[Frame | None, list[Problem]]:
-    file = str(path)
-    check = _FileChecker(file)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return None, [Problem(f"cannot read frame file: {exc}", file=file)]
-    if size > MAX_FILE_BYTES:
-        return None, [
-            Problem(f"frame file is {size} bytes, larger than the {MAX_FILE_BYTES} allowed", file)
-        ]
-    # the workspace loader's guards: a regular file (no FIFO or device), read within the limit,
-    # and no alias bomb or deep nesting reaching the round-trip parser
-    from casusbelli.workspace.yamlio import _FileProblem, check_yaml, read_bytes
-
-    try:
-        raw = read_bytes(path, file, max_bytes=MAX_FILE_BYTES).decode("utf-8")
-        check_yaml(raw, file)
-    except _FileProblem as fp:
-        found = fp.problem
-        if found.message.startswith("invalid YAML: "):  # this module's wording
-            found = Problem("malformed YAML: " + found.message[len("invalid YAML: "):],
-                            file=file, line=found.line, column=found.column)
-        return None, [found]
-    except UnicodeDecodeError as exc:
-        return None, [Problem(f"not UTF-8 text (byte {exc.start})", file=file)]
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        data = yaml.load(raw)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or "malformed YAML").strip()
-        return None, [Problem(f"malformed YAML: {problem}", file=file, line=line)]
-    except YAMLError as exc:
-        return None, [Problem(f"malformed YAML: {exc}", file=file)]
-    if not isinstance(data, CommentedMap):
-        return None, [Problem(f"expected a mapping, got {_describe(data)}", file=file, line=1)]
-
-    for key in data:
-        if key not in _FRAME_FIELDS:
-            check.add(
-                f"unknown field '{key}' (allowed: {', '.join(_FRAME_FIELDS)})",
-                _line(data, key),
-                str(key),
-            )
-    frame_id = check.text(data, "id", required=True, where="")
-    if frame_id is not None:
-        if not _ID_RE.match(frame_id):
-            check.add(
-                f"id {frame_id!r} must be lower-case letters, digits and '_', starting with a "
-                "letter",
-                _line(data, "id"),
-                "id",
-            )
-        elif frame_id != path.stem:
-            check.add(
-                f"id {frame_id!r} differs from the file name {path.stem!r}",
-                _line(data, "id"),
-                "id",
-            )
-    label = check.text(data, "label", required=True, where="")
-    description = check.text(data, "description", required=True, where="")
-    terms = _read_terms(data, check)
-    examples = _read_examples(data, check, known_sources)
-    if check.problems or frame_id is None or label is None or description is None:
-        return None, check.problems
-    frame = Frame(frame_id, label, description, terms, examples, file=file)
-    return frame, []
-
-
-def _read_terms(data: CommentedMap, check: _FileChecker) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    if "terms" not in data:
-        check.add("missing required field 'terms'", _line(data), "terms")
-        return out
-    node = data["terms"]
-    if not isinstance(node, CommentedMap):
-        check.add(
-            f"expected a mapping of language to list of terms, got {_describe(node)}",
-            _line(data, "terms"),
-            "terms",
-        )
-        return out
-    for lang in node:
-        where = f"terms.{lang}"
-        if not is_language_code(lang):
-            check.add(
-                f"invalid language code {lang!r}: use a lower-case code such as "
-                f"{', '.join(LANGUAGES)} or tr (built-in inflection: {', '.join(LANGUAGES)}; "
-                "other languages list every surface form)",
-                _line(node, lang),
-                where,
-            )
-            continue
-        items = node[lang]
-        if not isinstance(items, CommentedSeq):
-            check.add(f"expected a list of terms, got {_describe(items)}", _line(node, lang), where)
-            continue
-        seen: dict[str, int] = {}
-        kept: list[str] = []
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or not normalize_term(item.lstrip("=")):
-                check.add(
-                    f"expected a non-empty string, got {_describe(item)}",
-                    _line(items, i),
-                    f"{where}[{i}]",
-                )
-                continue
-            key = normalize_term(item)
-            if key in seen:
-                check.add(
-                    f"duplicate term {item!r} (same as item {seen[key]} after normalisation)",
-                    _line(items, i),
-                    f"{where}[{i}]",
-                )
-                continue
-            seen[key] = i
-            kept.append(str(item))
-        out[str(lang)] = tuple(kept)
-    if not any(out.values()) and not check.problems:
-        check.add("a frame needs at least one term", _line(data, "terms"), "terms")
-    return out
-
-
-def _read_examples(
-    data: CommentedMap, check: _FileChecker, known_sources: set[str] | None
-) -> tuple[Example, ...]:
-    if "examples" not in data or data["examples"] is None:
-        return ()
-    node = data["examples"]
-    if not isinstance(node, CommentedSeq):
-        check.add(f"expected a list, got {_describe(node)}", _line(data, "examples"), "examples")
-        return ()
-    out: list[Example] = []
-    for i, item in enumerate(node):
-        where = f"examples[{i}]."
-        if not isinstance(item, CommentedMap):
-            check.add(
-                f"expected a mapping with text, source, locator, got {_describe(item)}",
-                _line(node, i),
-                f"examples[{i}]",
-            )
-            continue
-        for key in item:
-            if key not in _EXAMPLE_FIELDS:
-                check.add(
-                    f"unknown field '{key}' (allowed: {', '.join(_EXAMPLE_FIELDS)})",
-                    _line(item, key),
-                    f"{where}{key}",
-                )
-        text = check.text(item, "text", required=True, where=where)
-        source = check.text(item, "source", required=True, where=where)
-        locator = check.text(item, "locator", required=True, where=where)
-        if source is not None and known_sources is not None and source not in known_sources:
-            check.problems.append(
-                Problem(
-                    f"unknown source id {source!r}",
-                    file=check.file,
-                    line=_line(item, "source"),
-                    field=f"{where}source",
-                    kind="unknown_id",
-                )
-            )
-        if text is not None and source is not None and locator is not None:
-            out.append(Example(text, source, locator))
-    return tuple(out)
-
-
-def load_frames(
-    folder: str | os.PathLike[str], *, known_sources: Iterable[str] | None = None
-) -> list[Frame]:
-    """Load every ``*.yaml`` frame file of ``folder``, sorted by id.
-
-    Parameters
-    ----------
-    folder
-        A ``frames/`` folder of a workspace.
-    known_sources
-        Source ids an example may cite; when given, an unknown one is an error.
-
-    Returns
-    -------
-    list of Frame
-
-    Raises
-    ------
-    WorkspaceError
-        The folder does not exist.
-    SchemaError
-        A file is malformed, misses a field, has an unknown field, a duplicate term, ...
-        (``problems`` lists all of them, each naming file, line and field).
-    UnknownIdError
-        An example cites a source id not in ``known_sources``.
-    DuplicateIdError
-        Two files declare the same frame id.
-    """
-    root = Path(folder)
-    if not root.is_dir():
-        raise WorkspaceError("frames folder not found", file=str(root))
-    sources = set(known_sources) if known_sources is not None else None
-    frames: list[Frame] = []
-    problems: list[Problem] = []
-    for path in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml")):
-        frame, found = _read_frame(path, sources)
-        problems.extend(found)
-        if frame is not None:
-            frames.append(frame)
-    if problems:
-        first = problems[0]
-        cls: type[WorkspaceError] = SchemaError
-        if all(p.kind == "unknown_id" for p in problems):
-            cls = UnknownIdError
-        raise cls(
-            first.message,
-            problems=problems,
-            file=first.file,
-            line=first.line,
-            field=first.field,
-        )
-    by_id: dict[str, Frame] = {}
-    for frame in frames:
-        if frame.id in by_id:
-            other = by_id[frame.id]
-            raise DuplicateIdError(
-                f"duplicate frame id {frame.id!r} (also in {other.file})",
-                file=frame.file,
-                line=1,
-                field="id",
-            )
-        by_id[frame.id] = frame
-    return sorted(frames, key=lambda f: f.id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,117 +16,33 @@ typed ``value`` that disagrees. Two kinds:
 ``base_rate``
     :math:`P = r`, a stated base rate with its source(s).
 
-Pure: plain values in, a :class:`RuleResult` out.
+Pure: plain values in (a path, codings as ``(value, applicable)`` pairs, numbers), a
+:class:`RuleResult` out. The path parser lives in :mod:`casusbelli.expression`, which the
+workspace also uses to check a path when it loads; turning a workspace's ``ForecastRule`` and
+cases into these values is the orchestration layer's job
+(:mod:`casusbelli.analysis.forecast_rules`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from casusbelli.errors import ForecastError
+from casusbelli.expression import Expr, expression_names, parse_path
 
 __all__ = [
     "Expr",
     "RuleInput",
     "RuleResult",
-    "apply_rule",
+    "evaluate_base_rate",
     "evaluate_linear",
     "expression_names",
     "parse_path",
     "path_membership",
     "round_to_step",
-    "rule_inputs",
 ]
-
-#: A parsed path: ("var", name) | ("not", e) | ("and", (e, ...)) | ("or", (e, ...)).
-Expr = tuple[Any, ...]
-
-_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_.]*)|(\S))")
-
-
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    pos = 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:  # only trailing whitespace left
-            break
-        tok = m.group(1) or m.group(2)
-        if m.group(2) and tok not in "*+~()":
-            raise ForecastError(f"path {text!r}: unexpected {tok!r}", field="rule.path",
-                                hint="write 'a*b + ~c', with parentheses as needed")
-        out.append(tok)
-        pos = m.end()
-    return out
-
-
-def parse_path(text: str) -> Expr:
-    """Parse a path such as ``"status_rising*(neighbourhood + great_power_claim)*~elite_threat"``.
-
-    ``~`` binds tightest, then ``*``, then ``+``.
-    """
-    toks = _tokens(text)
-    pos = 0
-
-    def peek() -> str | None:
-        return toks[pos] if pos < len(toks) else None
-
-    def take() -> str:
-        nonlocal pos
-        if pos >= len(toks):
-            raise ForecastError(f"path {text!r} ends too early", field="rule.path")
-        pos += 1
-        return toks[pos - 1]
-
-    def expr() -> Expr:
-        terms = [term()]
-        while peek() == "+":
-            take()
-            terms.append(term())
-        return terms[0] if len(terms) == 1 else ("or", tuple(terms))
-
-    def term() -> Expr:
-        factors = [factor()]
-        while peek() == "*":
-            take()
-            factors.append(factor())
-        return factors[0] if len(factors) == 1 else ("and", tuple(factors))
-
-    def factor() -> Expr:
-        tok = take()
-        if tok == "~":
-            return ("not", factor())
-        if tok == "(":
-            e = expr()
-            if take() != ")":
-                raise ForecastError(f"path {text!r}: missing ')'", field="rule.path")
-            return e
-        if tok in "*+)":
-            raise ForecastError(f"path {text!r}: unexpected {tok!r}", field="rule.path")
-        return ("var", tok)
-
-    if not toks:
-        raise ForecastError("empty path", field="rule.path")
-    e = expr()
-    if pos != len(toks):
-        raise ForecastError(f"path {text!r}: unexpected {toks[pos]!r}", field="rule.path")
-    return e
-
-
-def expression_names(e: Expr) -> list[str]:
-    """The indicator ids a path reads, in first-seen order."""
-    if e[0] == "var":
-        return [e[1]]
-    if e[0] == "not":
-        return expression_names(e[1])
-    out: list[str] = []
-    for sub in e[1]:
-        out += [n for n in expression_names(sub) if n not in out]
-    return out
 
 
 def path_membership(e: Expr, values: Mapping[str, float]) -> float:
@@ -210,26 +126,15 @@ def evaluate_linear(path: str, codings: Mapping[str, tuple[float | None, bool]],
     return RuleResult(value, s, raw, tuple(inputs))
 
 
-def apply_rule(rule: Any, cases: Mapping[str, Any]) -> RuleResult:
-    """Evaluate a workspace ``ForecastRule`` (duck-typed: ``kind``, ``case``, ``path``, ...) over
-    ``cases`` (case id -> a case with ``codings``: id -> ``value``, ``applicable``)."""
-    if rule.kind == "base_rate":
-        return RuleResult(float(rule.value), None, float(rule.value), ())
-    if rule.case not in cases:
-        raise ForecastError(f"rule names case {rule.case!r}, which the workspace lacks",
-                            field="rule.case")
-    codings = {k: (c.value, c.applicable) for k, c in cases[rule.case].codings.items()}
-    return evaluate_linear(rule.path, codings, base=rule.base, slope=rule.slope, step=rule.round,
-                           unknown=rule.unknown, clip=rule.clip, case=rule.case)
+def evaluate_base_rate(value: float) -> RuleResult:
+    """:math:`P = r`, a stated base rate (read nothing, so no membership and no inputs).
 
-
-def rule_inputs(rule: Any, result: RuleResult) -> dict[str, Any]:
-    """The JSON of a rule and what it read: its parameters, S, the raw and the final value."""
-    out: dict[str, Any] = dict(kind=rule.kind)
-    if rule.kind == "linear":
-        out.update(case=rule.case, path=rule.path, base=rule.base, slope=rule.slope,
-                   round=rule.round, unknown=rule.unknown, formula="P = round(base + slope * S)")
-    else:
-        out.update(sources=[s.source for s in rule.sources])
-    out.update(result.to_dict())
-    return out
+    Raises
+    ------
+    ForecastError
+        When ``value`` lies outside [0, 1].
+    """
+    r = float(value)
+    if not 0.0 <= r <= 1.0:
+        raise ForecastError(f"base rate {r:.4g} lies outside [0, 1]", field="rule.value")
+    return RuleResult(r, None, r, ())

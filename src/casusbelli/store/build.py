@@ -227,6 +227,15 @@ def _meta_rows(ws: Workspace) -> _Rows:
     return [dict(key=k, value=v) for k, v in meta.items()]
 
 
+def _uncomputed_rule(ws: Workspace) -> tuple[str, str] | None:
+    """The first (question, theory) whose forecast has a rule but no value yet."""
+    for qid, q in ws.questions.items():
+        for t, f in q.forecasts.items():
+            if f.rule is not None and f.value is None:
+                return qid, t
+    return None
+
+
 _TABLES = {t.name: t for t in s.Base.metadata.sorted_tables}
 
 
@@ -298,13 +307,22 @@ def build_store(
     StoreError
         When the database fails or the build lock cannot be had within ``lock_timeout``.
     WorkspaceError
-        When ``ws`` declares measured indicators that were never measured: the store would
-        hold no value for them, under the same content hash as a measured build.
+        When ``ws`` declares measured indicators that were never measured, or rule-based
+        forecasts whose values were never computed: the store would hold no value for them,
+        under the same content hash as a measured build.
     """
     if not ws.measured and any(i.measured for i in ws.indicators.values()):
         raise WorkspaceError(
             "the workspace's measured indicators are not filled in; the store would lack them",
             file="indicators.yaml", field="measured",
+            hint="load it with casusbelli.analysis.measured.load_workspace (what every "
+                 "command does), or pass it through measure_workspace",
+        )
+    if not ws.measured and (unruled := _uncomputed_rule(ws)) is not None:
+        raise WorkspaceError(
+            "the workspace's rule-based forecasts are not computed; the store would lack them",
+            file=ws.origins.get(("question", unruled[0]), (None, None))[0],
+            field=f"forecasts.{unruled[1]}.value",
             hint="load it with casusbelli.analysis.measured.load_workspace (what every "
                  "command does), or pass it through measure_workspace",
         )

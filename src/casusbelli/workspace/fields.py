@@ -14,7 +14,9 @@ __all__ = ["Id", "LanguageCode", "Membership", "NonEmptyStr", "PartialDate", "da
 
 _ID_RE = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 Id = Annotated[str, Field(pattern=_ID_RE, min_length=1, max_length=80)]
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", max_length=35)]
+#: The pattern of a :data:`LanguageCode` (the discourse engine's ``is_language_code``).
+LANGUAGE_CODE_RE = r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$"
+LanguageCode = Annotated[str, Field(pattern=LANGUAGE_CODE_RE, max_length=35)]
 """A lower-case language code (BCP 47 style): ``en``, ``ru``, ``uk``, ``tr``, ``pt-BR``."""
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 Membership = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -41,7 +41,8 @@ class Workspace:
     #: what ``casus validate`` reports without failing (e.g. evidence metadata in a user's
     #: workspace)
     warnings: list[Problem] = field(default_factory=list)
-    #: whether the codings of measured indicators are filled in; loading leaves them out and
+    #: whether the codings of measured indicators and the values of rule-based forecasts are
+    #: filled in; loading leaves them out and
     #: :func:`casusbelli.analysis.measured.measure_workspace` computes them
     measured: bool = False
 

@@ -473,8 +473,9 @@ class ForecastRule(_Model):
 class TheoryForecast(_Model):
     """A theory's forecast for a question, with its conditional forecasts per scenario.
 
-    With a ``rule`` the loader computes ``value`` from it (a typed ``value`` must agree); without
-    one the forecast's basis is ``judgement``.
+    With a ``rule`` the analysis computes ``value`` from it
+    (:mod:`casusbelli.analysis.forecast_rules`; a typed ``value`` must agree); without one the
+    forecast's basis is ``judgement``.
     """
 
     value: Any = Field(default=None,

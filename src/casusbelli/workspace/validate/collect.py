@@ -17,6 +17,7 @@ from casusbelli.errors import (
     UnknownIdError,
     WorkspaceError,
 )
+from casusbelli.workspace.fields import LANGUAGE_CODE_RE
 from casusbelli.workspace.yamlio import MAX_FILE_BYTES, Marks
 
 __all__ = ["Collector", "dotted", "error_of", "friendly", "problem_order"]
@@ -59,6 +60,9 @@ def friendly(err: dict[str, Any], model: type[BaseModel] | None) -> str:
         return f"expected a mapping (key: value), got {shown}"
     if typ == "literal_error":
         return f"expected one of {ctx.get('expected', '?')}, got {shown}"
+    if typ == "string_pattern_mismatch" and ctx.get("pattern") == LANGUAGE_CODE_RE:
+        return (f"invalid language code {shown}: use a lower-case code such as en, ru, uk or tr "
+                "(en, ru and uk are inflected; other languages list every surface form)")
     if typ == "string_pattern_mismatch":
         return f"invalid id {shown}: use letters, digits, '-' and '_', starting with a letter"
     if typ == "too_short":

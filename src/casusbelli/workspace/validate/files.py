@@ -67,7 +67,8 @@ def load_file(
     """Read and check one workspace file on its own (no references to other files).
 
     The same per-file code :func:`load_workspace` runs on every ``<folder>/<id>.yaml``:
-    safe reading, YAML limits, schema, and the id agreeing with the file name.
+    safe reading, YAML limits, schema, and the id agreeing with the file name (for a frame,
+    also its terms: :func:`casusbelli.workspace.validate.frames.check_terms`).
 
     Parameters
     ----------
@@ -95,6 +96,12 @@ def load_file(
     _folder, model, id_field = KINDS[kind]
     col = Collector(Path(root) if root is not None else p.parent.parent)
     found = load_one(p, model, kind, col, id_field, content=content)
+    if found is not None and kind == "frame":
+        from casusbelli.workspace.validate.frames import check_terms
+
+        _oid, frame, rel, marks, _where = found
+        assert isinstance(frame, Frame)
+        check_terms(col, rel, marks, frame)
     if found is None or col.problems:
         raise error_of(col.sorted_problems())
     return found[1]

@@ -1,11 +1,18 @@
-"""``questions/*.yaml``: sources, theories, and the forecasts computed from stated rules."""
+"""``questions/*.yaml``: sources, theories, and the form and references of stated rules.
+
+A rule's probability is not computed here (loading runs no engine): the orchestration layer
+applies each rule to the cases (:mod:`casusbelli.analysis.forecast_rules`). Loading checks that
+a rule is on a binary question, that its sources, its case and the indicator ids of its path
+exist, and that the path parses (:mod:`casusbelli.expression`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from casusbelli.errors import ForecastError
-from casusbelli.workspace.models import ForecastRule, Question, TheoryForecast
+from casusbelli.expression import expression_names, parse_path
+from casusbelli.workspace.models import ForecastRule, Question
 from casusbelli.workspace.validate.parsed import Parsed
 from casusbelli.workspace.yamlio import Marks
 
@@ -13,8 +20,8 @@ __all__ = ["check_questions"]
 
 
 def check_questions(ws: Parsed) -> None:
-    """Check each question's references, and replace rule-based forecasts by their values."""
-    for qid, q in list(ws.questions.items()):
+    """Check each question's references and the form and references of its rules."""
+    for qid, q in ws.questions.items():
         rel, marks = ws.docs["question"][qid]
         for j, ref in enumerate(q.sources):
             ws.check_ref(ref, rel, marks, ("sources", j))
@@ -24,67 +31,41 @@ def check_questions(ws: Parsed) -> None:
         for t in q.forecasts:
             if t not in ws.theories:
                 ws.col.unknown(rel, marks, ("forecasts", t), "theory", t, ws.theories)
-        computed = _apply_rules(ws, rel, marks, q)
-        if computed:
-            ws.questions[qid] = q.model_copy(update={"forecasts": {**q.forecasts, **computed}})
+        _check_rules(ws, rel, marks, q)
 
 
-def _apply_rules(
-    ws: Parsed, rel: str, marks: Marks | None, q: Question
-) -> dict[str, TheoryForecast]:
-    """Compute every rule-based forecast of ``q``; a typed value that disagrees with its rule,
-    an unknown case or indicator, or a rule that cannot be evaluated is a located problem."""
-    from casusbelli.forecast.rules import apply_rule
-
-    col = ws.col
-    out: dict[str, TheoryForecast] = {}
+def _check_rules(ws: Parsed, rel: str, marks: Marks | None, q: Question) -> None:
+    """Report a rule on a non-binary question, an unknown source, case or indicator, and a
+    path that does not parse, each at its field."""
     for t, f in q.forecasts.items():
         rule = f.rule
         if rule is None:
             continue
         loc: tuple[Any, ...] = ("forecasts", t, "rule")
         if q.type != "binary":
-            col.add_at(rel, marks, loc, "rules give P(yes): only binary questions take them",
-                       "schema")
+            ws.col.add_at(rel, marks, loc, "rules give P(yes): only binary questions take them",
+                          "schema")
             continue
         for j, ref in enumerate(rule.sources):
             ws.check_ref(ref, rel, marks, loc + ("sources", j))
-        if rule.kind == "linear" and not _linear_ids_known(ws, rel, marks, loc, rule):
-            continue
-        try:
-            result = apply_rule(rule, ws.cases)
-        except ForecastError as exc:
-            col.add_at(rel, marks, loc, exc.message, "schema")
-            continue
-        if f.value is not None:
-            typed = f.value
-            if isinstance(typed, bool) or not isinstance(typed, int | float) \
-                    or abs(float(typed) - result.value) > 1e-9:
-                s = "" if result.membership is None else f" (S = {result.membership:.4g})"
-                col.add_at(rel, marks, ("forecasts", t, "value"),
-                           f"value {typed!r} disagrees with its rule, which gives "
-                           f"{result.value:.4g}{s}; drop the value or fix the rule", "schema")
-                continue
-        out[t] = f.model_copy(update={"value": result.value})
-    return out
+        if rule.kind == "linear":
+            _check_linear_ids(ws, rel, marks, loc, rule)
 
 
-def _linear_ids_known(
+def _check_linear_ids(
     ws: Parsed, rel: str, marks: Marks | None, loc: tuple[Any, ...], rule: ForecastRule
-) -> bool:
-    """Whether a linear rule's case and the indicators of its path exist (else reported)."""
-    from casusbelli.forecast.rules import expression_names, parse_path
-
+) -> None:
+    """Report a linear rule's unknown case, a path that does not parse, and the unknown
+    indicator ids of its path."""
     col = ws.col
     if rule.case not in ws.cases:
         col.unknown(rel, marks, loc + ("case",), "case", str(rule.case), ws.cases)
-        return False
+        return
     try:
         names = expression_names(parse_path(str(rule.path)))
     except ForecastError as exc:
         col.add_at(rel, marks, loc + ("path",), exc.message, "schema")
-        return False
-    bad = [n for n in names if n not in ws.indicators]
-    for n in bad:
-        col.unknown(rel, marks, loc + ("path",), "indicator", n, ws.indicators)
-    return not bad
+        return
+    for n in names:
+        if n not in ws.indicators:
+            col.unknown(rel, marks, loc + ("path",), "indicator", n, ws.indicators)
