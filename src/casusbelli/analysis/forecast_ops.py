@@ -183,6 +183,7 @@ def forecast_view(
     scenario: str | None = None,
     include_closed: bool = False,
     now: dt.datetime | None = None,
+    weights: TheoryWeights | None = None,
 ) -> ForecastView:
     """Each theory's forecast, the weighted ensemble and the spread, per question and scenario.
 
@@ -194,10 +195,13 @@ def forecast_view(
         Only this scenario (``base`` for the unconditional forecasts).
     include_closed
         Also closed and resolved questions (default: open and upcoming ones only).
+    weights
+        :func:`current_weights` when the caller has them (else computed here).
     """
     if question is not None and question not in ws.questions:
         raise _unknown("question", question, ws.questions)
-    weights = current_weights(ws, store_url)
+    if weights is None:
+        weights = current_weights(ws, store_url)
     journal = _journal_resolutions(store_url)
     today = _today(now)
     rows = []

@@ -100,9 +100,11 @@ def _voi_dict(q: Question, v: sp.SignpostValue) -> dict[str, Any]:
 
 
 def rank_signposts(ws: Workspace, store_url: str, *, question: str | None = None,
-                   now: dt.datetime | None = None) -> list[SignpostRank]:
+                   now: dt.datetime | None = None,
+                   weights: TheoryWeights | None = None) -> list[SignpostRank]:
     """Rank unobserved signposts by the expected absolute change of the ensemble forecast
-    (base scenario) of the open questions each bears on; observed ones come last."""
+    (base scenario) of the open questions each bears on; observed ones come last.
+    ``weights`` are :func:`current_weights` when the caller has them."""
     if question is not None and question not in ws.questions:
         raise _unknown("question", question, ws.questions)
     store = reg.existing_journal(store_url)
@@ -111,7 +113,8 @@ def rank_signposts(ws: Workspace, store_url: str, *, question: str | None = None
     finally:
         if store:
             store.dispose()
-    weights = current_weights(ws, store_url, observations)
+    if weights is None:
+        weights = current_weights(ws, store_url, observations)
     seen = {o.signpost: o.status for o in observations}
     resolved = _journal_resolutions(store_url)
     today = _today(now)

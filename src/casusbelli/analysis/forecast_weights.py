@@ -10,7 +10,7 @@ from casusbelli.analysis.forecast_base import (
     TheoryWeights,
     check_registered,
 )
-from casusbelli.analysis.forecast_scores import score_forecasts
+from casusbelli.analysis.forecast_scores import ScoreReport, score_forecasts
 from casusbelli.forecast import ensemble as ens
 from casusbelli.forecast import signposts as sp
 from casusbelli.store import registry as reg
@@ -22,7 +22,6 @@ __all__ = [
 ]
 
 
-
 #: Resolved out-of-sample questions (scored for every theory) before the forecast ensemble
 #: takes performance weights instead of equal ones.
 MIN_PERFORMANCE_QUESTIONS = 20
@@ -32,11 +31,13 @@ PERFORMANCE_LEARNING_RATE = 1.0
 PERFORMANCE_FLOOR = 0.05
 
 
-def _out_of_sample_briers(ws: Workspace, store_url: str,
-                          theories: list[str]) -> tuple[dict[str, float], int]:
+def _out_of_sample_briers(ws: Workspace, store_url: str, theories: list[str],
+                          report: ScoreReport | None = None) -> tuple[dict[str, float], int]:
     """Each theory's mean Brier score over the resolved out-of-sample questions on which every
-    theory has one, and how many such questions there are."""
-    report = score_forecasts(ws, store_url, differences=False)
+    theory has one, and how many such questions there are (from ``report`` when the caller
+    has scored the journal already)."""
+    if report is None:
+        report = score_forecasts(ws, store_url, differences=False)
     per: dict[str, dict[str, float]] = {}
     for s in report.scores:
         if s.sample == OUT_OF_SAMPLE and s.brier is not None and s.forecaster in theories:
@@ -48,8 +49,11 @@ def _out_of_sample_briers(ws: Workspace, store_url: str,
 
 
 def current_weights(ws: Workspace, store_url: str,
-                    observations: list[reg.Observation] | None = None) -> TheoryWeights:
-    """Base weights (cross-case, else equal) updated by every recorded signpost observation."""
+                    observations: list[reg.Observation] | None = None, *,
+                    scores: ScoreReport | None = None) -> TheoryWeights:
+    """Base weights (equal, or from forecast performance) updated by every recorded signpost
+    observation. ``scores`` is :func:`~casusbelli.analysis.forecast_scores.score_forecasts`
+    of the same journal when the caller has it (the journal is then not scored again)."""
     if observations is None:
         store = reg.existing_journal(store_url)
         observations = reg.read_observations(store) if store else []
@@ -60,7 +64,7 @@ def current_weights(ws: Workspace, store_url: str,
     base = ens.equal_weights(theories)
     source = "equal"
     warnings = [EQUAL_WEIGHTS_REASON]
-    briers, n = _out_of_sample_briers(ws, store_url, theories)
+    briers, n = _out_of_sample_briers(ws, store_url, theories, scores)
     if n >= MIN_PERFORMANCE_QUESTIONS:
         base = ens.performance_weights(briers, n, learning_rate=PERFORMANCE_LEARNING_RATE,
                                        floor=PERFORMANCE_FLOOR)

@@ -6,7 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from casusbelli.analysis.forecast_ops import forecast_view, rank_signposts, score_forecasts
+from casusbelli.analysis.forecast_ops import (
+    current_weights,
+    forecast_view,
+    rank_signposts,
+    score_forecasts,
+)
 from casusbelli.analysis.sections import Section, Table
 from casusbelli.errors import AnalysisError, ForecastError
 
@@ -61,9 +66,10 @@ def forecast_section(ws: Any, store_url: str, progress: Any = None) -> ForecastS
     if not ws.questions:
         return ForecastSection(title=TITLE, lines=("No forecast questions (questions/<id>.yaml).",))
     try:
-        view = forecast_view(ws, store_url)
         scores = score_forecasts(ws, store_url)
-        signposts = rank_signposts(ws, store_url)
+        weights = current_weights(ws, store_url, scores=scores)  # one scoring of the journal
+        view = forecast_view(ws, store_url, weights=weights)
+        signposts = rank_signposts(ws, store_url, weights=weights)
     except ForecastError as exc:
         raise AnalysisError(str(exc), hint=exc.hint) from exc
     base = [r for r in view.rows if r.scenario == "base"]
