@@ -135,3 +135,58 @@ def test_builtin_measured_indicator_covers_some_cases():
     known = {k: v for k, v in values.items() if v is not None}
     assert 3 <= len(known) < len(values)  # the corpus covers only some case windows
     assert all(0 <= v <= 1 for v in known.values())
+
+
+def _strict_json(text):
+    """Parse JSON refusing NaN/Infinity (json.loads accepts them; they are not JSON)."""
+    def refuse(token):
+        raise ValueError(f"{token} in JSON output")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_untitled_document_is_counted_and_shown_in_kwic(measured_ws, tmp_path, monkeypatch):
+    from casusbelli.discourse.service import corpus_documents, kwic_lines, scan_corpus
+    from casusbelli.sources.corpus import CorpusStore
+
+    monkeypatch.setenv("CASUS_DATA_DIR", str(tmp_path / "data"))
+    corpus = tmp_path / "c.csv"
+    corpus.write_text("id,date,title,text\n1,2020-01-01,Speech,The Nazi threat.\n"
+                      "2,2020-02-01,,Fascism again.\n", encoding="utf-8")
+    r = runner.invoke(app, ["ingest", "corpus", str(corpus), "--name", "mine", "--text-col",
+                            "text", "--date-col", "date", "--id-col", "id", "--title-col",
+                            "title", "-w", str(measured_ws)])
+    assert r.exit_code == 0, r.stderr
+    from casusbelli.config import workspace_data_dir
+
+    store = CorpusStore(workspace_data_dir(measured_ws) / "corpora")
+    assert store.names() == ["mine"]
+    docs = corpus_documents(store, "mine")
+    assert [(d.doc_id, d.title) for d in docs] == [("1", "Speech"), ("2", None)]
+    ws = load_workspace(measured_ws)
+    result = scan_corpus(ws, store, "mine", engine="regex")
+    assert list(result.titles) == ["Speech", None]
+    assert [int(n) for n in result.counts[:, 0]] == [1, 1]
+    assert [(ln.doc_id, ln.title) for ln in kwic_lines(ws, store, "mine", "threat")] == [
+        ("1", "Speech"), ("2", None)]
+    r = runner.invoke(app, ["frames", "mine", "--by", "document", "-w", str(measured_ws),
+                            "--json"])
+    assert r.exit_code == 0, r.stderr
+    rows = _strict_json(r.stdout)
+    assert [(x["document"], x["title"], x["hits"]) for x in rows] == [
+        ("1", "Speech", 1), ("2", None, 1)]
+    r = runner.invoke(app, ["kwic", "threat", "mine", "-w", str(measured_ws), "--json"])
+    assert r.exit_code == 0, r.stderr
+    lines = _strict_json(r.stdout)
+    assert [(ln["doc_id"], ln["title"], ln["match"]) for ln in lines] == [
+        ("1", "Speech", "Nazi"), ("2", None, "Fascism")]
+    r = runner.invoke(app, ["kwic", "threat", "mine", "-w", str(measured_ws)])
+    assert r.exit_code == 0, r.stderr
+    assert "2 line(s)" in r.stdout and "Fascism" in r.stdout
+
+
+def test_frame_rates_by_document_gives_none_for_a_missing_title(measured_ws):
+    counts = load_frame_counts(load_workspace(measured_ws), "demo")
+    counts.loc[counts["doc_id"] == "b1", "title"] = None
+    rows = frame_rates(counts, ["threat"], by="document")
+    assert [(r["document"], r["title"]) for r in rows] == [
+        ("b1", None), ("w1", "after"), ("x", "undated")]

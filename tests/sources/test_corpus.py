@@ -7,11 +7,14 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from casusbelli.errors import SourceError, StoreError
 from casusbelli.sources import corpus as corpus_module
-from casusbelli.sources.corpus import CorpusStore
+from casusbelli.sources.corpus import SCHEMA, CorpusStore
+from tests.sources.test_tabular import MIXED_LANGS, MIXED_TITLES, write_mixed_titles
 
 CSV = (
     "id,date,title,text\n"
@@ -253,6 +256,76 @@ def test_progress_reports_writing(store: CorpusStore, source: Path) -> None:
     labels: list[str] = []
     _ingest(store, source, progress=lambda a, t, label: labels.append(label))
     assert labels[-2:] == ["writing test 2021", "writing test 2022"]
+
+
+
+@pytest.mark.parametrize("kind", ["csv", "tsv", "jsonl", "parquet"])
+def test_blank_titles_in_some_rows_are_stored_as_parquet_nulls(
+    store: CorpusStore, source: Path, tmp_path: Path, kind: str
+) -> None:
+    _ingest(store, source)  # a corpus already there: the new ingest adds to it
+    report = _ingest(store, write_mixed_titles(tmp_path, kind))
+    assert (report.rows_read, report.rows_added, report.problems) == (4, 4, ())
+    stored: dict[str, tuple[object, object]] = {}
+    for relative in report.files:
+        table = pq.read_table(store.root / "test" / relative)
+        assert table.schema.field("title").type == pa.string()
+        assert table.schema.field("lang").type == pa.string()
+        for row in table.select(["id", "title", "lang"]).to_pylist():
+            stored[row["id"]] = (row["title"], row["lang"])
+    ids = ("m1", "m2", "m3", "m4")
+    assert stored == dict(zip(ids, zip(MIXED_TITLES, MIXED_LANGS, strict=True), strict=True))
+    docs = store.documents("test", start="2022-02-25")
+    assert docs["id"].tolist() == ["m2", "m3", "m4"]
+    assert docs["title"].tolist() == MIXED_TITLES[1:]  # None: not NaN, not "nan"
+    assert docs["lang"].tolist() == MIXED_LANGS[1:]
+    nulls = store.query("test", "SELECT count(*) AS n FROM documents WHERE title IS NULL")
+    assert nulls["n"].iloc[0] == 2
+    assert store.manifest("test")["documents"] == 3 + 4
+
+
+
+def test_part_table_writes_nan_and_na_titles_as_nulls(source: Path) -> None:
+    import pandas as pd
+
+    from casusbelli.sources.provenance import Provenance
+
+    rows = pd.DataFrame(
+        {
+            "id": ["x", "y", "z"],
+            "date": [date(2022, 1, 1)] * 3,
+            "title": pd.Series(["T", None, None], dtype="str"),  # None held as NaN
+            "text": ["a", "b", "c"],
+            "lang": pd.Series(["en", pd.NA, None], dtype="string"),
+            "source_row": [1, 2, 3],
+            "source_line": pd.Series([2, None, 4], dtype="Int64"),
+        }
+    )
+    table = corpus_module._part_table(rows, Provenance.of_file(source))
+    assert table.schema == SCHEMA
+    assert table.column("title").to_pylist() == ["T", None, None]
+    assert table.column("lang").to_pylist() == ["en", None, None]
+    assert table.column("source_line").to_pylist() == [2, None, 4]
+
+def test_arrow_error_while_writing_is_a_store_error_and_keeps_the_corpus(
+    store: CorpusStore, source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ingest(store, source)
+    before = _snapshot(store.root)
+
+    def bad_table(rows: object, provenance: object) -> pa.Table:
+        raise pa.ArrowTypeError("Expected bytes, got a 'float' object")
+
+    monkeypatch.setattr(corpus_module, "_part_table", bad_table)
+    other = source.with_name("other.csv")
+    other.write_text("id,date,title,text\nq,2023-01-01,Q,new\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="could not write corpus 'test'.*Expected bytes") as info:
+        _ingest(store, other)
+    assert info.value.file == str(store.root / "test")
+    monkeypatch.undo()
+    assert _snapshot(store.root) == before
+    assert store.documents("test")["id"].tolist() == ["a", "b", "d"]
+    assert SCHEMA.field("title").nullable and SCHEMA.field("lang").nullable
 
 
 @pytest.mark.slow

@@ -211,3 +211,74 @@ def test_real_kremlin_key_jsonl_rows_and_language(shared_data: Path) -> None:
     detected = dict(zip(frame["id"], frame["lang"], strict=True))
     assert detected == truth  # the Cyrillic-share rule agrees with every stated language
     assert (frame["lang"] == "en").sum() == 815
+
+
+_MIXED_TITLES = [  # (id, date, title, text): titles blank in some rows, filled in others
+    ("m1", "2022-02-24", "Address", "Dear citizens"),
+    ("m2", "2022-02-25", "", "Second speech"),
+    ("m3", "2023-01-01", "  ", "12345"),  # no letter: lang is None too
+    ("m4", "2023-05-09", "Closing", "Parade"),
+]
+
+
+def write_mixed_titles(folder: Path, kind: str) -> Path:
+    """The rows of ``_MIXED_TITLES`` as a ``kind`` file, each format spelling "no title" its way.
+
+    CSV/TSV: an empty or blank field; JSONL: ``null`` and an absent key; Parquet: nulls in a
+    string column, written by pandas (whose ``str`` dtype holds them as NaN).
+    """
+    if kind in ("csv", "tsv"):
+        sep = "," if kind == "csv" else "\t"
+        lines = [sep.join(("id", "date", "title", "text"))]
+        lines += [sep.join(row) for row in _MIXED_TITLES]
+        path = folder / f"mixed.{kind}"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+    keys = ("id", "date", "title", "text")
+    records = [dict(zip(keys, row, strict=True)) for row in _MIXED_TITLES]
+    records[1]["title"] = None
+    if kind == "jsonl":
+        del records[2]["title"]
+        path = folder / "mixed.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+        return path
+    import pandas as pd
+
+    records[2]["title"] = None
+    path = folder / "mixed.parquet"
+    pd.DataFrame(records).to_parquet(path, index=False)
+    return path
+
+
+MIXED_TITLES = ["Address", None, None, "Closing"]
+MIXED_LANGS = ["en", "en", None, "en"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "tsv", "jsonl", "parquet"])
+def test_missing_titles_and_langs_are_none_not_nan(tmp_path: Path, kind: str) -> None:
+    path = write_mixed_titles(tmp_path, kind)
+    frame, problems = read_table(path, "text", "date", id_col="id", title_col="title")
+    assert problems == []
+    assert frame["id"].tolist() == ["m1", "m2", "m3", "m4"]
+    assert frame["title"].tolist() == MIXED_TITLES  # NaN or "nan" would not compare equal
+    assert frame["lang"].tolist() == MIXED_LANGS
+
+
+def test_nan_title_and_id_values_count_as_missing(tmp_path: Path) -> None:
+    jsonl = tmp_path / "nan.jsonl"
+    jsonl.write_text(  # json.loads reads the NaN literal as float("nan")
+        '{"id": "a", "date": "2022-01-01", "title": NaN, "text": "one"}\n'
+        '{"id": NaN, "date": "2022-01-02", "title": "T", "text": "two"}\n',
+        encoding="utf-8",
+    )
+    frame, problems = read_table(jsonl, "text", "date", id_col="id", title_col="title")
+    assert frame["title"].tolist() == [None]
+    assert [(p.row, p.field, p.message) for p in problems] == [(2, "id", "missing id")]
+    floats = tmp_path / "nan.parquet"
+    pq.write_table(
+        pa.table({"d": ["2022-01-01", "2022-01-02"], "t": ["x", "y"],
+                  "title": pa.array([float("nan"), 3.0])}),
+        floats,
+    )
+    frame, _ = read_table(floats, "t", "d", title_col="title")
+    assert frame["title"].tolist() == [None, "3.0"]

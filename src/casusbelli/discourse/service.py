@@ -65,6 +65,17 @@ def workspace_lexicon(
     return build_lexicon(lex_frames, cache_dir=cache_dir)
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A stored optional text (title, lang) as ``str``, or ``None`` when it is missing.
+
+    pandas' ``str`` dtype (what DuckDB and ``read_parquet`` give) holds a Parquet null as
+    NaN, and ``pd.NA`` has no truth value; both become ``None`` here.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
 def corpus_documents(
     store: Any, name: str, start: str | None = None, end: str | None = None
 ) -> list[Document]:
@@ -83,8 +94,8 @@ def corpus_documents(
                 date=None
                 if date is None or (isinstance(date, float) and math.isnan(date))
                 else str(date)[:10],
-                title=d.get("title"),
-                lang=d.get("lang"),
+                title=_text_or_none(d.get("title")),
+                lang=_text_or_none(d.get("lang")),
             )
         )
     return out
@@ -208,7 +219,7 @@ def frame_rates(
                         "frame": f,
                         "document": r.doc_id,
                         "date": dates[i] or None,
-                        "title": r.title,
+                        "title": _text_or_none(r.title),
                         "hits": hits,
                         "tokens": tok,
                         "rate": hits * 10000 / tok if tok else None,

@@ -43,7 +43,15 @@ import pyarrow.parquet as pq
 
 from casusbelli.errors import SourceError, StoreError
 from casusbelli.sources.provenance import Provenance
-from casusbelli.sources.tabular import LANGS, Progress, RowProblem, read_table, valid_lang
+from casusbelli.sources.tabular import (
+    LANGS,
+    OPTIONAL_TEXT,
+    Progress,
+    RowProblem,
+    optional_texts,
+    read_table,
+    valid_lang,
+)
 
 try:
     import fcntl
@@ -165,14 +173,15 @@ def _bad_rows_error(problems: list[RowProblem]) -> SourceError:
 
 
 def _part_table(rows: pd.DataFrame, source: Provenance) -> pa.Table:
-    """The documents of one year as an Arrow table of :data:`SCHEMA`."""
+    """The documents of one year as an Arrow table of :data:`SCHEMA` (missing title and
+    lang are nulls)."""
     return pa.table(
         {
             "id": rows["id"].tolist(),
             "date": rows["date"].tolist(),
-            "title": rows["title"].tolist(),
+            "title": optional_texts(rows["title"]),
             "text": rows["text"].tolist(),
-            "lang": rows["lang"].tolist(),
+            "lang": optional_texts(rows["lang"]),
             "source_row": rows["source_row"].tolist(),
             "source_line": [
                 None if pd.isna(v) else int(v) for v in rows["source_line"]
@@ -329,7 +338,10 @@ class CorpusStore:
     def documents(
         self, name: str, start: date | str | None = None, end: date | str | None = None
     ) -> pd.DataFrame:
-        """Return the documents of corpus ``name`` dated within [start, end], by date then id."""
+        """Return the documents of corpus ``name`` dated within [start, end], by date then id.
+
+        ``title`` and ``lang`` hold ``str`` or ``None`` (a stored null), not NaN.
+        """
         bounds = []
         for label, value in (("start", start), ("end", end)):
             if isinstance(value, str):
@@ -340,13 +352,16 @@ class CorpusStore:
                         f"{label} {value!r} is not a YYYY-MM-DD date", field=label
                     ) from exc
             bounds.append(value)
-        return self.query(
+        frame = self.query(
             name,
             "SELECT id, date, year, title, text, lang, source_row, source_line, source_sha256 "
             "FROM documents WHERE (?::DATE IS NULL OR date >= ?::DATE) "
             "AND (?::DATE IS NULL OR date <= ?::DATE) ORDER BY date, id",
             [bounds[0], bounds[0], bounds[1], bounds[1]],
         )
+        for column in OPTIONAL_TEXT:  # DuckDB gives pandas' str dtype, where null is NaN
+            frame[column] = pd.Series(optional_texts(frame[column]), frame.index, object)
+        return frame
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -525,7 +540,7 @@ class CorpusStore:
         Raises
         ------
         StoreError
-            A file could not be written or moved.
+            A file could not be written or moved, or Arrow refused the documents.
         """
         staging = self.root / ".staging" / f"{name}.{uuid.uuid4().hex}"
         moved: list[Path] = []
@@ -551,7 +566,7 @@ class CorpusStore:
             corpus.mkdir(parents=True, exist_ok=True)
             os.replace(manifest_tmp, corpus / "manifest.json")  # the commit point
             moved.clear()
-        except OSError as exc:
+        except (OSError, pa.ArrowException) as exc:
             raise StoreError(
                 f"could not write corpus {name!r}: {exc}", file=str(corpus)
             ) from exc

@@ -48,9 +48,11 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "LANGS",
+    "OPTIONAL_TEXT",
     "Progress",
     "RowProblem",
     "detect_lang",
+    "optional_texts",
     "read_table",
 ]
 
@@ -58,6 +60,8 @@ Progress = Callable[[int, int | None, str], None]
 
 COLUMNS = ("id", "date", "year", "title", "text", "lang", "source_row", "source_line")
 """Columns of the frame :func:`read_table` returns (and of every stored corpus document)."""
+OPTIONAL_TEXT = ("title", "lang")
+"""Text columns of :data:`COLUMNS` that may be missing (``None``) in a document."""
 
 FORMATS = {
     ".csv": "csv",
@@ -141,9 +145,23 @@ def detect_lang(text: str) -> str | None:
     return "uk" if len(_UK_ONLY.findall(sample)) > len(_RU_ONLY.findall(sample)) else "ru"
 
 
+def _is_missing(value: Any) -> bool:
+    """Whether a cell value is absent: ``None`` or a float NaN (JSON's ``NaN``, a float column)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def optional_texts(values: pd.Series) -> list[str | None]:
+    """The values of an optional text column, with every missing one (None, NaN, NA) as None.
+
+    Arrow writes ``None`` as a null but refuses a NaN in a string column ("Expected bytes,
+    got a 'float' object"), and pandas turns ``None`` into NaN in its ``str`` dtype.
+    """
+    return [None if v is pd.NA or _is_missing(v) else v for v in values.tolist()]
+
+
 def _parse_date(value: Any) -> date | str:
     """Return a date, or an error message."""
-    if value is None or (isinstance(value, float) and value != value):
+    if _is_missing(value):
         return "missing date"
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
@@ -313,6 +331,9 @@ def read_table(
     (DataFrame, list of RowProblem)
         The frame has :data:`COLUMNS` (``date`` holds ``datetime.date`` values), in file
         order; the problems name each skipped row with its 1-based row and file line.
+        ``title`` and ``lang`` (:data:`OPTIONAL_TEXT`) are object columns holding ``str`` or
+        ``None``: pandas' inferred ``str`` dtype would turn ``None`` into NaN, which is not
+        text and breaks writing them as Arrow strings.
 
     Raises
     ------
@@ -341,7 +362,9 @@ def read_table(
     raw_rows = _open_rows(path, file, roles, max_bytes)
     columns = (text_col, date_col, id_col, title_col)
     out, problems = _collect(raw_rows, columns, lang, file, path.name, progress)
-    frame = pd.DataFrame(out, columns=list(COLUMNS))
+    frame = pd.DataFrame(
+        {c: pd.Series(out[c], dtype=object if c in OPTIONAL_TEXT else None) for c in COLUMNS}
+    )
     frame["year"] = frame["year"].astype("int64")
     frame["source_row"] = frame["source_row"].astype("int64")
     frame["source_line"] = frame["source_line"].astype("Int64")
@@ -417,8 +440,10 @@ def _text(record: dict[str, Any], text_col: str) -> str | _Reject:
 
 
 def _title(record: dict[str, Any], title_col: str | None) -> str | None | _Reject:
-    """The row's title (stripped; ``None`` if absent or blank), or why it is unusable."""
+    """The row's title (stripped; ``None`` if absent, NaN or blank), or why it is unusable."""
     title = record.get(title_col) if title_col else None
+    if _is_missing(title):
+        return None
     if title is not None:
         title = title if isinstance(title, str) else str(title)
         if _SURROGATE.search(title):
@@ -442,7 +467,7 @@ def _document_id(
     """
     if id_col is not None:
         raw_id = record.get(id_col)
-        doc_id = None if raw_id is None else str(raw_id).strip()
+        doc_id = None if _is_missing(raw_id) else str(raw_id).strip()
         if not doc_id:
             return _Reject(id_col, "missing id")
         if _SURROGATE.search(doc_id):
