@@ -190,3 +190,35 @@ def test_frame_rates_by_document_gives_none_for_a_missing_title(measured_ws):
     rows = frame_rates(counts, ["threat"], by="document")
     assert [(r["document"], r["title"]) for r in rows] == [
         ("b1", None), ("w1", "after"), ("x", "undated")]
+
+
+@pytest.mark.slow
+def test_dask_scan_of_an_ingested_corpus_reads_the_manifest_files_only(measured_ws, tmp_path,
+                                                                      monkeypatch):
+    """``casus frames CORPUS --engine dask`` on a corpus ingested by ``casus ingest corpus``:
+    the store writes an ``id`` column, and a leftover Parquet file of a crashed ingest (not in
+    the manifest) is not part of the corpus."""
+    import shutil
+
+    from casusbelli.config import workspace_data_dir
+    from casusbelli.discourse.service import scan_corpus
+    from casusbelli.sources.corpus import CorpusStore
+
+    monkeypatch.setenv("CASUS_DATA_DIR", str(tmp_path / "data"))
+    corpus = tmp_path / "c.csv"
+    corpus.write_text("id,date,title,text\n1,2020-01-01,Speech,The Nazi threat.\n"
+                      "2,2020-02-01,,Fascism again and fascism.\n", encoding="utf-8")
+    r = runner.invoke(app, ["ingest", "corpus", str(corpus), "--name", "mine", "--text-col",
+                            "text", "--date-col", "date", "--id-col", "id", "--title-col",
+                            "title", "-w", str(measured_ws)])
+    assert r.exit_code == 0, r.stderr
+    store = CorpusStore(workspace_data_dir(measured_ws) / "corpora")
+    (listed,) = store.manifest("mine")["files"]
+    part = store.root / "mine" / listed
+    shutil.copy(part, part.with_name("part-leftover.parquet"))  # not in the manifest
+    ws = load_workspace(measured_ws)
+    local = scan_corpus(ws, store, "mine", engine="regex")
+    dask = scan_corpus(ws, store, "mine", engine="dask")
+    assert list(dask.doc_ids) == list(local.doc_ids) == ["1", "2"]
+    assert dask.counts.tolist() == local.counts.tolist() == [[1], [2]]
+    assert list(dask.titles) == ["Speech", None]

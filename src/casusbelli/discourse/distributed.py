@@ -91,7 +91,8 @@ def parquet_parts(source: str | os.PathLike[str] | Iterable[str | os.PathLike[st
 
 
 def read_part(path: str | os.PathLike[str]) -> list[Document]:
-    """Read one corpus file as documents (row order kept)."""
+    """Read one corpus file as documents (row order kept). The id column is ``doc_id``, or
+    ``id`` as :class:`~casusbelli.sources.corpus.CorpusStore` writes it."""
     import pyarrow.parquet as pq  # noqa: PLC0415
     from pyarrow import ArrowException  # noqa: PLC0415
 
@@ -99,6 +100,8 @@ def read_part(path: str | os.PathLike[str]) -> list[Document]:
         table = pq.read_table(path)
     except (ArrowException, OSError) as exc:
         raise SourceError(f"cannot read Parquet file: {exc}", file=str(path)) from exc
+    if "doc_id" not in table.column_names and "id" in table.column_names:
+        table = table.rename_columns(["doc_id" if c == "id" else c for c in table.column_names])
     missing = [c for c in COLUMNS if c not in table.column_names]
     if missing:
         raise SourceError(

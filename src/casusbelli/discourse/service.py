@@ -160,8 +160,11 @@ def scan_corpus(
     if engine == "dask":
         from casusbelli.discourse.distributed import scan_parquet
 
-        folder = store.root / name
-        return scan_parquet(folder, lex, scheduler=scheduler)  # type: ignore[no-any-return]
+        # only the files the manifest lists: a crashed ingest's leftovers are not the corpus
+        files = [store.root / name / f for f in store.manifest(name)["files"]]
+        if not files:
+            raise AnalysisError(f"corpus {name!r} has no documents", field="corpus")
+        return scan_parquet(files, lex, scheduler=scheduler)  # type: ignore[no-any-return]
     docs = corpus_documents(store, name)
     return FrameScanner(lex, engine).scan(docs, keep_matches=keep_matches, progress=progress)
 
