@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from casusbelli.analysis.sections import Table as SectionTable
 from casusbelli.analysis.sections import sig3
@@ -30,7 +31,9 @@ def render_table(spec: SectionTable | Mapping[str, Any]) -> Table:
     for col in spec["columns"]:
         t.add_column(str(col))
     for row in spec["rows"]:
-        t.add_row(*("" if v is None else sig3(v) for v in row))
+        # Text, not str: a cell is data, never rich markup ("[x]" stays "[x]"), and rich
+        # need not parse every cell for markup and emoji codes
+        t.add_row(*(Text("" if v is None else sig3(v)) for v in row))
     return t
 
 

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from filelock import FileLock, Timeout
 from sqlalchemy import Connection, delete, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -331,7 +330,11 @@ def build_store(
     store = Store(url)
     try:
         path = store.sqlite_path
-        if path is not None:
+        if path is not None and not force and _current_without_lock(store, ws):
+            built = False  # a current store costs no wait behind other writers, nor the lock
+        elif path is not None:
+            from filelock import FileLock, Timeout
+
             lock_path = path.with_name(path.name + ".lock")
             try:
                 with FileLock(lock_path, timeout=lock_timeout):
@@ -353,6 +356,13 @@ def build_store(
     return BuildReport(store.display_url, ws.content_hash, counts, seconds, skipped=not built)
 
 
+def _current_without_lock(store: Store, ws: Workspace) -> bool:
+    """Whether the store already holds ``ws`` (read without the build lock; a build that is
+    running commits in one transaction, so this sees the store before or after it)."""
+    with store.engine.connect() as conn:
+        return _is_current(conn, ws, store.head_revision())
+
+
 def _build(
     store: Store,
     ws: Workspace,
@@ -364,11 +374,6 @@ def _build(
     """Build under the lock the caller holds (SQLite) or takes here (PostgreSQL); ``False``
     when the store already held the workspace."""
     head = store.head_revision()
-    if not force and store.sqlite_path is not None:
-        # a read without the write lock: a current store costs no wait behind other writers
-        with store.engine.connect() as conn:
-            if _is_current(conn, ws, head):
-                return False
     with store.write_transaction() as conn:
         current = _is_current(conn, ws, head)  # again, now that no other build can run
         if current and not force:
