@@ -326,41 +326,61 @@ def build_store(
                  "command does), or pass it through measure_workspace",
         )
     t0 = dt.datetime.now()
-    rows = workspace_rows(ws)
     store = Store(url)
     try:
         path = store.sqlite_path
-        if path is not None and not force and _current_without_lock(store, ws):
-            built = False  # a current store costs no wait behind other writers, nor the lock
-        elif path is not None:
-            from filelock import FileLock, Timeout
-
-            lock_path = path.with_name(path.name + ".lock")
-            try:
-                with FileLock(lock_path, timeout=lock_timeout):
-                    built = _build(store, ws, rows, force, progress, _before_commit)
-            except Timeout as exc:
-                raise StoreError(
-                    f"build into {store.display_url} waited {lock_timeout:g}s for the build "
-                    f"lock {lock_path}",
-                    hint="another casus process is building this store",
-                ) from exc
-        else:
-            built = _build(store, ws, rows, force, progress, _before_commit)
+        # a current SQLite store is seen without the build lock (no wait behind other
+        # writers) and without turning the workspace into rows: its counts are read back
+        counts = _stored_counts(store, ws) if path is not None and not force else None
+        built = False
+        if counts is None:
+            rows = workspace_rows(ws)
+            counts = {k: len(v) for k, v in rows.items() if k != "meta"}
+            built = _locked_build(store, ws, rows, force, progress, _before_commit,
+                                  lock_timeout)
     except SQLAlchemyError as exc:
         raise StoreError(f"build into {store.display_url} failed: {exc}") from exc
     finally:
         store.dispose()
     seconds = (dt.datetime.now() - t0).total_seconds()
-    counts = {k: len(v) for k, v in rows.items() if k != "meta"}
     return BuildReport(store.display_url, ws.content_hash, counts, seconds, skipped=not built)
 
 
-def _current_without_lock(store: Store, ws: Workspace) -> bool:
-    """Whether the store already holds ``ws`` (read without the build lock; a build that is
-    running commits in one transaction, so this sees the store before or after it)."""
-    with store.engine.connect() as conn:
-        return _is_current(conn, ws, store.head_revision())
+def _locked_build(store: Store, ws: Workspace, rows: dict[str, _Rows], force: bool,
+                  progress: Progress | None, before_commit: Callable[[], None] | None,
+                  lock_timeout: float) -> bool:
+    """:func:`_build` under the SQLite build lock (a file lock beside the database); on
+    PostgreSQL :func:`_build` takes an advisory lock itself."""
+    path = store.sqlite_path
+    if path is None:
+        return _build(store, ws, rows, force, progress, before_commit)
+    from filelock import FileLock, Timeout
+
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        with FileLock(lock_path, timeout=lock_timeout):
+            return _build(store, ws, rows, force, progress, before_commit)
+    except Timeout as exc:
+        raise StoreError(
+            f"build into {store.display_url} waited {lock_timeout:g}s for the build "
+            f"lock {lock_path}",
+            hint="another casus process is building this store",
+        ) from exc
+
+
+def _stored_counts(store: Store, ws: Workspace) -> dict[str, int] | None:
+    """The rows per compiled table when the store already holds ``ws``, else ``None``: read
+    without the build lock, in one snapshot (:meth:`~casusbelli.store.db.Store.snapshot`), so
+    a build committing meanwhile is seen entirely or not at all."""
+    from sqlalchemy import func, table
+
+    head = store.head_revision()
+    with store.snapshot() as session:
+        conn = session.connection()
+        if not _is_current(conn, ws, head):
+            return None
+        return {t: int(conn.execute(select(func.count()).select_from(table(t))).scalar_one())
+                for t in s.COMPILED_TABLES if t != "meta"}
 
 
 def _build(
