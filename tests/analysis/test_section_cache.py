@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from casusbelli.analysis import cross as cross_mod
 from casusbelli.analysis import discourse as discourse_mod
+from casusbelli.analysis import forecasts as forecasts_mod
 from casusbelli.analysis import within as within_mod
 from casusbelli.analysis.discourse import DiscourseSection
 from casusbelli.analysis.measured import load_workspace
@@ -60,7 +61,8 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     calls = {name: 0 for name in CACHED_SECTIONS}
     for name, mod, fn in (("within", within_mod, "within_section"),
                           ("cross", cross_mod, "cross_section"),
-                          ("discourse", discourse_mod, "discourse_section")):
+                          ("discourse", discourse_mod, "discourse_section"),
+                          ("forecasts", forecasts_mod, "forecast_section")):
         real = getattr(mod, fn)
 
         def wrapper(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
@@ -87,13 +89,13 @@ def test_a_warm_run_reads_the_sections_and_gives_the_same_document(tmp_path, cou
     root = _workspace(tmp_path)
     db = f"sqlite:///{tmp_path / 'casus.db'}"
     first = _doc(root, db)
-    assert counted == {"within": 1, "cross": 1, "discourse": 1}
+    assert counted == {"within": 1, "cross": 1, "discourse": 1, "forecasts": 1}
     assert {f"section:{n}" for n in CACHED_SECTIONS} <= set(_entries(db))
     second = _doc(root, db)
-    assert counted == {"within": 1, "cross": 1, "discourse": 1}  # nothing computed again
+    assert counted == {"within": 1, "cross": 1, "discourse": 1, "forecasts": 1}
     assert second == first
     _doc(root, db, use_cache=False)
-    assert counted == {"within": 2, "cross": 2, "discourse": 2}
+    assert counted == {"within": 2, "cross": 2, "discourse": 2, "forecasts": 2}
 
 
 def test_editing_a_question_keeps_the_sections_editing_a_case_does_not(tmp_path, counted):
@@ -103,13 +105,13 @@ def test_editing_a_question_keeps_the_sections_editing_a_case_does_not(tmp_path,
     question = root / "questions" / "example.yaml"
     question.write_text(question.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     _doc(root, db)
-    assert counted == {"within": 1, "cross": 1, "discourse": 1}
+    assert counted == {"within": 1, "cross": 1, "discourse": 1, "forecasts": 2}
     case = root / "cases" / "case-a.yaml"
     case.write_text(case.read_text(encoding="utf-8").replace("opening: {value: 1.0",
                                                              "opening: {value: 0.67"),
                     encoding="utf-8")
     edited = _doc(root, db)
-    assert counted == {"within": 2, "cross": 2, "discourse": 2}
+    assert counted == {"within": 2, "cross": 2, "discourse": 2, "forecasts": 3}
     fresh = _doc(root, db, use_cache=False)
     assert edited["sections"] == fresh["sections"]
     # only the newest entry of each section is kept
@@ -143,3 +145,25 @@ def test_a_section_json_cannot_hold_exactly_is_not_written(tmp_path):
     # a section of another type under a cached name is refused
     assert cache.write("cross", exact) is False
     assert json.dumps(exact.to_dict())  # the document itself is plain JSON
+
+
+def test_the_forecasts_are_computed_again_after_the_journal_or_the_date_changed(
+        tmp_path, counted, monkeypatch):
+    from casusbelli.analysis.forecast_ops import issue_forecasts
+    from casusbelli.store import registry
+
+    root = _workspace(tmp_path)
+    db = f"sqlite:///{tmp_path / 'casus.db'}"
+    _doc(root, db)
+    _doc(root, db)
+    assert counted["forecasts"] == 1
+    issue_forecasts(load_workspace(root), db)  # appends to the registry
+    issued = _doc(root, db)
+    assert counted["forecasts"] == 2
+    assert issued == _doc(root, db, use_cache=False)  # the same as computed afresh
+    real = registry.utc_now
+    monkeypatch.setattr(registry, "utc_now",
+                        lambda: real() + __import__("datetime").timedelta(days=1))
+    _doc(root, db)
+    assert counted["forecasts"] == 4  # a new day: question statuses can change
+    assert counted["cross"] == 2  # (the use_cache=False run above) nothing else

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["PACKAGE_ROOT", "source_digest", "workspace_files_digest"]
+__all__ = ["PACKAGE_ROOT", "source_digest", "workspace_files_digest", "workspace_files_digests"]
 
 #: The ``casusbelli`` package folder.
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -46,17 +46,25 @@ def workspace_files_digest(root: Path, *, salt: str = "",
 
     Returns ``None`` when a file cannot be read (then nothing should be cached).
     """
+    both = workspace_files_digests(root, salt=salt, skip_folders=skip_folders)
+    return None if both is None else both[0]
+
+
+def workspace_files_digests(root: Path, *, salt: str = "",
+                            skip_folders: Iterable[str] = ()) -> tuple[str, str] | None:
+    """Two digests in one pass over the files: :func:`workspace_files_digest` without the
+    files in ``skip_folders``, and with them (``None`` when a file cannot be read)."""
     from casusbelli.workspace.load import iter_files
 
     skip = set(skip_folders)
-    h = hashlib.sha256(salt.encode())
+    kept, every = hashlib.sha256(salt.encode()), hashlib.sha256(salt.encode())
     try:
         for p in sorted(set(iter_files(root))):
             rel = p.relative_to(root)
-            if rel.parts[0] in skip:
-                continue
-            h.update(rel.as_posix().encode() + b"\0")
-            h.update(p.read_bytes() + b"\0")
+            chunk = rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0"
+            every.update(chunk)
+            if rel.parts[0] not in skip:
+                kept.update(chunk)
     except OSError:
         return None
-    return h.hexdigest()
+    return kept.hexdigest(), every.hexdigest()

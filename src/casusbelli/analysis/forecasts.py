@@ -4,9 +4,13 @@ and the ensemble, the scores on resolved questions, and the signposts to watch."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+# the result types are imported at run time: the section cache validates them (pydantic)
 from casusbelli.analysis.forecast_ops import (
+    ForecastView,
+    ScoreReport,
+    SignpostRank,
     current_weights,
     forecast_view,
     rank_signposts,
@@ -14,9 +18,6 @@ from casusbelli.analysis.forecast_ops import (
 )
 from casusbelli.analysis.sections import Section, Table
 from casusbelli.errors import AnalysisError, ForecastError
-
-if TYPE_CHECKING:
-    from casusbelli.analysis.forecast_ops import ForecastView, ScoreReport, SignpostRank
 
 __all__ = ["ForecastSection", "forecast_section"]
 

@@ -1,26 +1,28 @@
-"""A cache of the analysis sections that only a workspace's files and casusbelli's code decide.
+"""A cache of the analysis sections, keyed by everything that decides them.
 
-The within-case, cross-case and discourse sections of ``casus analyze`` read the workspace and
-nothing else: not the store's journal (edits, registered forecasts), not today's date. So a
-warm run can read them instead of importing pandas and the engines and computing them again.
-The forecast section reads the journal and the date and is computed on every run; the verdict
-is derived from the sections and the audit (which has its own cache) on every run.
+A warm ``casus analyze`` reads the sections instead of importing pandas and the engines and
+computing them again:
 
-An entry's key (:func:`section_key`) hashes
+* the within-case, cross-case and discourse sections read the workspace and nothing else. Their
+  key hashes every workspace file but ``questions/`` and ``signposts/``, which only the
+  forecasts read, so editing a question keeps them;
+* the forecast section also reads the store's journal (forecasts issued, resolutions,
+  observations) and today's date. Its key hashes every workspace file, the journal's state
+  (:func:`casusbelli.store.registry.journal_state`: the journal is append-only, so row counts
+  and largest ids identify it) and the UTC date;
+* every key also hashes the source of the code that computes the sections
+  (:data:`CODE_PARTS`) and the versions of the numerical libraries.
 
-* every workspace file the sections read: all of them but ``questions/`` and ``signposts/``,
-  which only the forecasts read (so editing a question keeps these entries);
-* the source of the code that computes them (:data:`CODE_PARTS`);
-* the versions of the numerical libraries.
+The verdict is derived from the sections and the audit (which has its own cache) on every run.
 
 Entries are JSON in the store's model cache (:mod:`casusbelli.store.cache`), written by
 pydantic from the section's dataclass and validated back into it when read (never pickle). A
-section is only written when that round trip gives back the same JSON document
-(``to_dict()``), so a result that JSON cannot hold exactly (a NaN, an integer in a float
-field) is computed every time instead of read back changed. An entry that no longer validates,
-or that validation would complete with defaults, is ignored. Writing a section deletes the
-workspace's older entries of that section, which no key can reach again once the files or the
-code changed.
+section is only written when that round trip gives back the same object: the same JSON
+document (``to_dict()``) and the same ``repr`` (which tells ``3`` from ``3.0`` and a named tuple
+from a dict), with no NaN or infinity. A result JSON cannot hold exactly is computed every
+time instead of read back changed. An entry that no longer validates, or that validation
+would complete with defaults, is ignored. Writing a section deletes the workspace's older
+entries of that section, which no key can reach again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casusbelli.analysis.digests import source_digest, workspace_files_digest
+from casusbelli.analysis.digests import source_digest, workspace_files_digests
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -46,12 +48,15 @@ CACHED_SECTIONS: dict[str, str] = {
     "within": "casusbelli.analysis.within:WithinSection",
     "cross": "casusbelli.analysis.cross:CrossSection",
     "discourse": "casusbelli.analysis.discourse:DiscourseSection",
+    "forecasts": "casusbelli.analysis.forecasts:ForecastSection",
 }
+#: Sections that also read the store's journal and today's date.
+JOURNAL_SECTIONS = frozenset({"forecasts"})
 #: Workspace folders the cached sections do not read.
 SKIP_FOLDERS = ("questions", "signposts")
 #: casusbelli's code that computes the cached sections.
-CODE_PARTS = ("analysis", "cross", "within", "discourse", "workspace", "errors.py",
-              "expression.py", "text.py", "pipeline.py")
+CODE_PARTS = ("analysis", "cross", "within", "discourse", "forecast", "workspace", "errors.py",
+              "expression.py", "text.py", "pipeline.py", "store/registry.py", "store/journal.py")
 #: Libraries whose versions can change a cached number.
 LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow")
 
@@ -88,20 +93,23 @@ def _settings() -> dict[str, str]:
     return {"code": source_digest(CODE_PARTS), "versions": _versions()}
 
 
-def _canonical(section: Section) -> str:
-    """The section's JSON document as text: a round trip that changes a value or its type
-    (``3`` read back as ``3.0``) changes this."""
-    return json.dumps(section.to_dict(), sort_keys=True, default=repr)
+def _canonical(section: Section) -> tuple[str, str]:
+    """The section's JSON document as text, and its ``repr``: a round trip that changes a
+    value or its type (``3`` read back as ``3.0``, a named tuple as a dict) changes one."""
+    return json.dumps(section.to_dict(), sort_keys=True, default=repr), repr(section)
 
 
 class SectionCache:
     """Read and write the cached sections of one workspace in one store."""
 
-    def __init__(self, store: Store, workspace: str, content_hash: str, inputs: str) -> None:
+    def __init__(self, store: Store, workspace: str, content_hash: str,
+                 inputs: tuple[str, str]) -> None:
         self.store = store
         self.workspace = workspace
         self.content_hash = content_hash
+        #: digests of the workspace's files: without ``questions/`` and ``signposts/``, all
         self.inputs = inputs
+        self._keys: dict[str, str] = {}
 
     @classmethod
     def open(cls, store_url: str, root: Path, workspace: str,
@@ -110,10 +118,23 @@ class SectionCache:
         workspace file cannot be read, so nothing is cached)."""
         from casusbelli.store.db import Store
 
-        inputs = workspace_files_digest(root, salt="sections", skip_folders=SKIP_FOLDERS)
+        inputs = workspace_files_digests(root, salt="sections", skip_folders=SKIP_FOLDERS)
         if inputs is None:
             return None
         return cls(Store(store_url), workspace, content_hash, inputs)
+
+    def key(self, name: str) -> str:
+        """Section ``name``'s key, fixed at its first use in this run: a section computed after
+        a miss is written under the journal state and date read before it was computed."""
+        if name not in self._keys:
+            inputs = self.inputs[0]
+            if name in JOURNAL_SECTIONS:
+                from casusbelli.store.registry import journal_state, utc_now
+
+                inputs = "\0".join((self.inputs[1], journal_state(self.store),
+                                     utc_now().date().isoformat()))
+            self._keys[name] = section_key(name, inputs)
+        return self._keys[name]
 
     def read(self, name: str) -> Section | None:
         """The cached section ``name``, or ``None`` (not cacheable, no entry, or an entry that
@@ -124,7 +145,7 @@ class SectionCache:
 
         if name not in CACHED_SECTIONS:
             return None
-        hit = read_cache(self.store, section_key(name, self.inputs))
+        hit = read_cache(self.store, self.key(name))
         if hit is None:
             return None
         adapter, doc = _adapter(name), hit.get("section")
@@ -152,6 +173,6 @@ class SectionCache:
             return False
         if _canonical(adapter.validate_python(doc)) != _canonical(section):
             return False
-        return write_cache(self.store, section_key(name, self.inputs), engine=f"section:{name}",
+        return write_cache(self.store, self.key(name), engine=f"section:{name}",
                            workspace=self.workspace, content_hash=self.content_hash,
                            settings=_settings(), result={"section": doc}, prune=True)

@@ -29,6 +29,7 @@ __all__ = [
     "append_resolution",
     "check_issue_time",
     "existing_journal",
+    "journal_state",
     "journal_store",
     "list_registry",
     "read_forecasts",
@@ -133,6 +134,24 @@ def existing_journal(url: str) -> Store | None:
         store.dispose()
         return None
     return store
+
+
+def journal_state(store: Store) -> str:
+    """What the journal holds, as text that changes with every row appended: per journal
+    table, its row count and largest id (rows are only ever inserted; ``"none"`` before the
+    journal exists). Read in one snapshot."""
+    if not store.has_table("forecasts"):
+        return "none"
+    parts = []
+    try:
+        with store.snapshot() as session:
+            for name in j.JOURNAL_TABLES:
+                table = j.metadata.tables[name]
+                n, top = session.execute(select(func.count(), func.max(table.c.id))).one()
+                parts.append(f"{name}:{n}:{top}")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the journal of {store.display_url}: {exc}") from exc
+    return ";".join(parts)
 
 
 def _insert(conn: Any, table: Any, row: dict[str, Any]) -> int:
