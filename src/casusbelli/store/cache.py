@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Column, MetaData, String, Table, Text, delete, insert, select
+from sqlalchemy import JSON, Column, MetaData, String, Table, Text, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from casusbelli.errors import StoreError
@@ -91,8 +91,9 @@ def write_cache(
     """Store ``result`` under ``key`` (replacing an older entry); ``False`` if no cache table.
 
     With ``prune``, every other entry of the same engine and workspace is deleted too (for a
-    result of which only the newest can ever be read again). The write is one transaction: a
-    failure leaves the previous entries in place.
+    result of which only the newest can ever be read again). The write is one transaction (an
+    upsert, so several processes may cache the same key at once); a failure leaves the
+    previous entries in place.
     """
     if not _usable(store):
         return False
@@ -105,14 +106,24 @@ def write_cache(
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         result=dict(result),
     )
+    if store.is_sqlite:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    # an upsert, not delete + insert: processes caching the same key at once (the key hashes
+    # the inputs, so they write the same result) must not collide on the primary key
+    stmt = upsert(MODEL_CACHE).values(**row)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[MODEL_CACHE.c.key],
+        set_={c: stmt.excluded[c] for c in row if c != "key"},
+    )
     try:
         with store.atomic() as session:
-            stale = MODEL_CACHE.c.key == key
             if prune:
-                stale = stale | ((MODEL_CACHE.c.engine == engine)
-                                 & (MODEL_CACHE.c.workspace == workspace))
-            session.execute(delete(MODEL_CACHE).where(stale))
-            session.execute(insert(MODEL_CACHE), [row])
+                session.execute(delete(MODEL_CACHE).where(
+                    (MODEL_CACHE.c.engine == engine) & (MODEL_CACHE.c.workspace == workspace)
+                    & (MODEL_CACHE.c.key != key)))
+            session.execute(stmt)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot write the model cache of {store.display_url}: {exc}") from exc
     return True
