@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from casusbelli.discourse.match import Document, FrameScanner
-from casusbelli.discourse.service import frame_counts_table, workspace_lexicon
+from casusbelli.analysis.discourse_ops import workspace_lexicon
+from casusbelli.discourse.counts import frame_counts_table
 from casusbelli.workspace import builtin_path, load_workspace
 
 REPO = Path(__file__).resolve().parents[1]

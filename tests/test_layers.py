@@ -106,6 +106,50 @@ def test_engines_import_no_io_or_presentation_framework(path):
     assert not bad, f"{path.relative_to(PKG)} imports {bad}"
 
 
+#: Parameter names that mean "a workspace or a store": the orchestration layer's inputs.
+IO_PARAMETERS = ("ws", "workspace", "store")
+
+
+def io_parameters(path: Path) -> list[str]:
+    """``function(parameter) on line N`` for every function or lambda of ``path`` with a
+    parameter named in :data:`IO_PARAMETERS` (positional, keyword-only or ``*``/``**``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            continue
+        a = node.args
+        params = [*a.posonlyargs, *a.args, *a.kwonlyargs,
+                  *(x for x in (a.vararg, a.kwarg) if x is not None)]
+        name = getattr(node, "name", "<lambda>")
+        found += [(node.lineno, f"{name}({p.arg}) on line {node.lineno}") for p in params
+                  if p.arg in IO_PARAMETERS]
+    return [text for _, text in sorted(found)]
+
+
+@pytest.mark.parametrize("path", [p for p in _modules() if _layer(p) in ENGINES],
+                         ids=lambda p: p.relative_to(PKG).as_posix())
+def test_engines_take_no_workspace_or_store(path):
+    """Engines take NumPy/pandas and plain values; turning a workspace or a store into those is
+    the orchestration layer's job (analysis/)."""
+    bad = io_parameters(path)
+    assert not bad, (f"{path.relative_to(PKG)} is an engine module but takes a workspace or a "
+                     f"store: {bad}; move the function to analysis/ and pass it plain values")
+
+
+def test_io_parameter_scan_sees_every_kind_of_parameter(tmp_path):
+    f = tmp_path / "demo.py"
+    f.write_text(
+        "def pure(counts, *, frames=None):\n    return counts\n"
+        "def a(ws):\n    pass\n"
+        "class C:\n    async def b(self, /, *, store=None):\n        pass\n"
+        "g = lambda workspace: workspace\n",
+        encoding="utf-8",
+    )
+    assert io_parameters(f) == ["a(ws) on line 3", "b(store) on line 6",
+                                "<lambda>(workspace) on line 8"]
+
+
 def _stale(entries) -> list[tuple[str, str]]:
     """The exceptions whose importing module no longer makes the import."""
     return [(rel, mod) for rel, mod in entries

@@ -3,7 +3,7 @@
 Loading (``casusbelli.workspace``) is pure and leaves measured codings out; every consumer
 (the store build, ``casus analyze``, ``casus validate`` and ``casus show``) loads through
 :mod:`casusbelli.analysis.measured` and sees the same values, which are those of the discourse
-engine's :func:`~casusbelli.discourse.service.measure_case` for each case.
+engine's :func:`~casusbelli.discourse.counts.measure_case` for each case.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from casusbelli.analysis import measured
+from casusbelli.analysis.discourse_ops import load_frame_counts
 from casusbelli.cli import app
-from casusbelli.discourse.service import load_frame_counts, measure_case
+from casusbelli.discourse.counts import measure_case
 from casusbelli.errors import WorkspaceError
 from casusbelli.store.build import build_store
 from casusbelli.store.db import Store

@@ -58,7 +58,8 @@ def _corpus_table(corpus: str, lang: str | None, records: tuple[FrameRate, ...],
 def discourse_section(ws: Any, store_url: str | None = None,
                       progress: Any = None) -> DiscourseSection:
     """Frame rates per year in each shipped corpus, and every measured indicator per case."""
-    from casusbelli.discourse.service import frame_rates, load_frame_counts
+    from casusbelli.analysis.discourse_ops import load_frame_counts
+    from casusbelli.discourse.counts import frame_rates
 
     del store_url, progress
     measured = [i for i in ws.indicators.values() if i.measured is not None]

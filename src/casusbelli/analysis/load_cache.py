@@ -57,8 +57,8 @@ _MODELS: dict[str, type[BaseModel]] = {
 #: The code that turns files into a measured workspace (measured codings, rule forecasts):
 #: its source is part of every key.
 CODE_PARTS = ("workspace", "discourse", "analysis/measured.py", "analysis/forecast_rules.py",
-              "analysis/frames.py", "analysis/load_cache.py", "forecast/rules.py",
-              "expression.py", "text.py")
+              "analysis/frames.py", "analysis/discourse_ops.py", "analysis/load_cache.py",
+              "forecast/rules.py", "expression.py", "text.py")
 
 
 def files_digest(root: Path) -> str | None:

@@ -3,7 +3,7 @@
 Loading a workspace (:mod:`casusbelli.workspace.load`) is pure and runs no engine; this module
 is the orchestration step that fills in the codings of every indicator declared with
 ``measured:`` in ``indicators.yaml``. It reads ``measures/<corpus>.parquet`` and asks the
-discourse engine (:func:`casusbelli.discourse.service.measure_case`) for each case's value:
+discourse engine (:func:`casusbelli.discourse.counts.measure_case`) for each case's value:
 the rate of the indicator's frames in a window after the case's start against a baseline
 before it, calibrated into [0, 1] by the direct method (Ragin, C. C. (2008). *Redesigning
 Social Inquiry: Fuzzy Sets and Beyond*. University of Chicago Press).
@@ -120,7 +120,7 @@ def measured_codings(ws: Workspace) -> dict[str, dict[str, Coding]]:
     rationale stating the numbers, and the indicator's source with the counts file as locator.
     A case whose start is known only to the year is unknown (a window cannot be placed).
     """
-    from casusbelli.discourse.service import load_frame_counts
+    from casusbelli.analysis.discourse_ops import load_frame_counts
 
     out: dict[str, dict[str, Coding]] = {}
     for ind in ws.indicators.values():
@@ -137,7 +137,7 @@ def measured_codings(ws: Workspace) -> dict[str, dict[str, Coding]]:
 
 def _measure(ind: Indicator, counts: Any, start: str) -> Coding:
     """One measured coding of ``ind`` for a case starting at ``start``."""
-    from casusbelli.discourse.service import measure_case
+    from casusbelli.discourse.counts import measure_case
 
     spec = ind.measured
     assert spec is not None

@@ -33,7 +33,7 @@ THREAD_PREFIX = "thread:"
 def _thread_docs(ws: str | None, name: str):  # type: ignore[no-untyped-def]
     """The posts of ingested thread ``thread:ID`` as documents."""
     from casusbelli.config import workspace_data_dir
-    from casusbelli.discourse.service import thread_documents
+    from casusbelli.discourse.counts import thread_documents
     from casusbelli.sources.threads import ThreadStore
 
     tid = name[len(THREAD_PREFIX) :]
@@ -70,17 +70,13 @@ def frames(
     """
     from rich.table import Table
 
-    from casusbelli.discourse.service import (
-        frame_counts_table,
-        frame_rates,
-        load_frame_counts,
-        scan_corpus,
-    )
+    from casusbelli.analysis.discourse_ops import load_frame_counts, scan_corpus
+    from casusbelli.discourse.counts import frame_counts_table, frame_rates
 
     workspace, store, cache = _ctx(ws)
     wanted = frame_ids.split(",") if frame_ids else list(workspace.frames)
     if name.startswith(THREAD_PREFIX):
-        from casusbelli.discourse.service import scan_documents
+        from casusbelli.analysis.discourse_ops import scan_documents
 
         with progress_bar("scanning", not json_) as cb:
             result = scan_documents(
@@ -151,7 +147,7 @@ def kwic(
     json_: JsonOpt = False,
 ) -> None:
     """Keyword in context: what was counted, with document, date and offset, for checking."""
-    from casusbelli.discourse.service import kwic_lines
+    from casusbelli.analysis.discourse_ops import kwic_lines
 
     workspace, store, cache = _ctx(ws)
     docs = _thread_docs(ws, name) if name.startswith(THREAD_PREFIX) else None

@@ -7,9 +7,14 @@
   Aho-Corasick, same counts as a regex alternation);
 * :mod:`~casusbelli.discourse.rates` turns counts into rates per 10,000 tokens and window, and
   the "frame shift around a date" indicator (pure maths);
+* :mod:`~casusbelli.discourse.counts` turns scan results and corpus rows into per-document
+  count tables, rates per window and a case's measured value;
 * :mod:`~casusbelli.discourse.kwic` shows hits in context;
 * :mod:`~casusbelli.discourse.distributed` runs the scan over Parquet partitions on Dask;
 * :mod:`~casusbelli.discourse.embed` (optional) compares sentence embeddings with the lexicon.
+
+Reading a workspace's frames and corpora is the orchestration layer's job
+(:mod:`casusbelli.analysis.discourse_ops`).
 """
 
 from __future__ import annotations

@@ -77,9 +77,9 @@ def normalize_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return {t: w / total for t, w in weights.items()}
 
 
-def _spread(xs: Sequence[float], ws: Sequence[float]) -> Spread:
-    mean = sum(w * x for x, w in zip(xs, ws, strict=True))
-    var = sum(w * (x - mean) ** 2 for x, w in zip(xs, ws, strict=True))
+def _spread(xs: Sequence[float], weights: Sequence[float]) -> Spread:
+    mean = sum(w * x for x, w in zip(xs, weights, strict=True))
+    var = sum(w * (x - mean) ** 2 for x, w in zip(xs, weights, strict=True))
     return Spread(min(xs), max(xs), math.sqrt(max(var, 0.0)))
 
 

@@ -23,9 +23,9 @@ def _corpus_store(state: AppState) -> Any:
 
 
 def build_kwic(state: AppState, frame: str, corpus: str, limit: int) -> KwicOut:
-    """KWIC lines of ``frame`` in the ingested ``corpus`` (library: discourse.service)."""
+    """KWIC lines of ``frame`` in the ingested ``corpus`` (library: analysis.discourse_ops)."""
     from casusbelli.config import workspace_data_dir
-    from casusbelli.discourse.service import kwic_lines
+    from casusbelli.analysis.discourse_ops import kwic_lines
     from casusbelli.errors import AnalysisError
 
     store = _corpus_store(state)

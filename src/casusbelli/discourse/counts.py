@@ -1,9 +1,9 @@
-"""Frame measurement on a workspace: lexicon from its frames, scans of its corpora, measured
-indicators.
+"""Per-document frame counts as tables: documents from corpus rows and thread posts, the
+derived-counts table, rates per window, and the measured value of a case.
 
-This is the I/O edge of :mod:`casusbelli.discourse`: it reads corpora (the Parquet/DuckDB
-corpus store, or a workspace's shipped frame counts in ``measures/<corpus>.parquet``) and hands
-plain arrays to the pure functions in :mod:`~casusbelli.discourse.rates`.
+Pure: pandas and NumPy in, typed results out. Reading corpora, a workspace's shipped counts
+(``measures/<corpus>.parquet``) and its frames is the orchestration layer's job
+(:mod:`casusbelli.analysis.discourse_ops`), which hands the frames and arrays to this module.
 
 Shipped frame counts hold *derived* numbers only (per document: id, date, title, URL, tokens,
 hits per frame), so a workspace can compute measured indicators on a machine without the texts
@@ -13,56 +13,22 @@ hits per frame), so a workspace can compute measured indicators on a machine wit
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from casusbelli.discourse.kwic import KwicLine, kwic
-from casusbelli.discourse.lexicon import Frame as LexFrame
-from casusbelli.discourse.lexicon import Lexicon, build_lexicon
-from casusbelli.discourse.match import Document, FrameScanner, ScanResult
+from casusbelli.discourse.match import Document, ScanResult
 from casusbelli.discourse.rates import frame_shift, window_keys, window_rates
-from casusbelli.errors import AnalysisError, SourceError
+from casusbelli.errors import AnalysisError
 
 __all__ = [
-    "corpus_documents",
     "frame_counts_table",
+    "frame_documents",
     "frame_rates",
-    "kwic_lines",
-    "load_frame_counts",
     "measure_case",
-    "scan_corpus",
-    "scan_documents",
     "thread_documents",
-    "workspace_lexicon",
 ]
-
-
-def workspace_lexicon(
-    ws: Any, cache_dir: Path | None = None, frames: Iterable[str] | None = None
-) -> Lexicon:
-    """Expand the workspace's frames (all, or the ids in ``frames``) into a lexicon."""
-    wanted = list(frames) if frames is not None else list(ws.frames)
-    unknown = [f for f in wanted if f not in ws.frames]
-    if unknown:
-        raise AnalysisError(
-            f"unknown frame id {unknown[0]!r}; frames: {', '.join(ws.frames)}", field="--frames"
-        )
-    if not wanted:
-        raise AnalysisError("the workspace has no frames (frames/<id>.yaml)")
-    lex_frames = [
-        LexFrame(
-            id=fid,
-            label=ws.frames[fid].label,
-            description=ws.frames[fid].description,
-            terms={k: tuple(v) for k, v in ws.frames[fid].terms.items()},
-        )
-        for fid in wanted
-    ]
-    return build_lexicon(lex_frames, cache_dir=cache_dir)
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -76,11 +42,9 @@ def _text_or_none(value: Any) -> str | None:
     return str(value)
 
 
-def corpus_documents(
-    store: Any, name: str, start: str | None = None, end: str | None = None
-) -> list[Document]:
-    """The documents of an ingested corpus as :class:`Document` tuples, in date order."""
-    df = store.documents(name, start=start, end=end)
+def frame_documents(df: pd.DataFrame) -> list[Document]:
+    """The rows of a corpus's documents table (``doc_id`` or ``id``, ``text``, ``date``, and
+    optional ``title`` and ``lang``) as :class:`Document` tuples, in row order."""
     cols = set(df.columns)
     id_col = "doc_id" if "doc_id" in cols else "id"
     out = []
@@ -90,7 +54,7 @@ def corpus_documents(
         out.append(
             Document(
                 doc_id=str(d[id_col]),
-                text=str(d.get("text") or ""),
+                text=_text_or_none(d.get("text")) or "",
                 date=None
                 if date is None or (isinstance(date, float) and math.isnan(date))
                 else str(date)[:10],
@@ -123,52 +87,6 @@ def thread_documents(doc: dict[str, Any], lang: str | None = None) -> list[Docum
     ]
 
 
-def scan_documents(
-    ws: Any,
-    documents: list[Document],
-    *,
-    engine: str = "auto",
-    frames: Iterable[str] | None = None,
-    cache_dir: Path | None = None,
-    keep_matches: bool = False,
-    progress: Any = None,
-) -> ScanResult:
-    """Count every frame in ``documents`` (e.g. a thread's posts) with the workspace's frames."""
-    if engine == "dask":
-        raise AnalysisError(
-            "the dask engine scans Parquet corpora only; use auto, hyperscan, aho or regex",
-            field="--engine",
-        )
-    lex = workspace_lexicon(ws, cache_dir, frames)
-    return FrameScanner(lex, engine).scan(documents, keep_matches=keep_matches, progress=progress)
-
-
-def scan_corpus(
-    ws: Any,
-    store: Any,
-    name: str,
-    *,
-    engine: str = "auto",
-    frames: Iterable[str] | None = None,
-    cache_dir: Path | None = None,
-    keep_matches: bool = False,
-    scheduler: str | None = None,
-    progress: Any = None,
-) -> ScanResult:
-    """Count every frame in every document of corpus ``name`` (locally, or on Dask)."""
-    lex = workspace_lexicon(ws, cache_dir, frames)
-    if engine == "dask":
-        from casusbelli.discourse.distributed import scan_parquet
-
-        # only the files the manifest lists: a crashed ingest's leftovers are not the corpus
-        files = [store.root / name / f for f in store.manifest(name)["files"]]
-        if not files:
-            raise AnalysisError(f"corpus {name!r} has no documents", field="corpus")
-        return scan_parquet(files, lex, scheduler=scheduler)  # type: ignore[no-any-return]
-    docs = corpus_documents(store, name)
-    return FrameScanner(lex, engine).scan(docs, keep_matches=keep_matches, progress=progress)
-
-
 def frame_counts_table(result: ScanResult, urls: dict[str, str] | None = None) -> pd.DataFrame:
     """Per-document derived counts (no text): doc_id, date, title, url, tokens, one column per
     frame."""
@@ -185,17 +103,6 @@ def frame_counts_table(result: ScanResult, urls: dict[str, str] | None = None) -
     for k, fid in enumerate(result.frame_ids):
         df[fid] = np.asarray(result.counts)[:, k].astype(np.int64)
     return df
-
-
-def load_frame_counts(ws: Any, corpus: str) -> pd.DataFrame:
-    """Read ``measures/<corpus>.parquet`` of a workspace."""
-    path = Path(ws.root) / "measures" / f"{corpus}.parquet"
-    if not path.exists():
-        raise SourceError(
-            f"no frame counts for corpus {corpus!r} (measures/{corpus}.parquet)",
-            hint="scripts/build_frame_counts.py or `casus frames CORPUS --save` writes them",
-        )
-    return pd.read_parquet(path)
 
 
 def frame_rates(
@@ -232,27 +139,6 @@ def frame_rates(
     keys = window_keys(dates, by)  # type: ignore[arg-type]  # checked above
     wr = window_rates(counts[frame_ids].to_numpy(), counts["tokens"].to_numpy(), keys, frame_ids)
     return wr.as_records()
-
-
-def kwic_lines(
-    ws: Any,
-    store: Any,
-    corpus: str,
-    frame: str,
-    *,
-    limit: int = 20,
-    width: int = 60,
-    cache_dir: Path | None = None,
-    documents: list[Document] | None = None,
-) -> list[KwicLine]:
-    """Keyword-in-context lines of ``frame`` in an ingested corpus (or in ``documents``,
-    e.g. a thread's posts, when given)."""
-    lex = workspace_lexicon(ws, cache_dir)
-    if frame not in lex.frame_ids:
-        raise AnalysisError(f"unknown frame id {frame!r}", field="FRAME")
-    scanner = FrameScanner(lex)
-    docs = documents if documents is not None else corpus_documents(store, corpus)
-    return kwic(docs, scanner, frames=[frame], width=width, limit=limit)
 
 
 # --------------------------------------------------------------------------- measured indicators

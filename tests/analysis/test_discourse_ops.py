@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from casusbelli.analysis.discourse import discourse_section
+from casusbelli.analysis.discourse_ops import load_frame_counts
 from casusbelli.analysis.measured import load_workspace, validate_workspace
 from casusbelli.cli import app
-from casusbelli.analysis.discourse import discourse_section
-from casusbelli.discourse.service import frame_rates, load_frame_counts
+from casusbelli.discourse.counts import frame_rates
 from casusbelli.errors import AnalysisError
 from tests.conftest import MINI_FILES
 
@@ -145,7 +146,7 @@ def _strict_json(text):
 
 
 def test_untitled_document_is_counted_and_shown_in_kwic(measured_ws, tmp_path, monkeypatch):
-    from casusbelli.discourse.service import corpus_documents, kwic_lines, scan_corpus
+    from casusbelli.analysis.discourse_ops import corpus_documents, kwic_lines, scan_corpus
     from casusbelli.sources.corpus import CorpusStore
 
     monkeypatch.setenv("CASUS_DATA_DIR", str(tmp_path / "data"))
@@ -200,8 +201,8 @@ def test_dask_scan_of_an_ingested_corpus_reads_the_manifest_files_only(measured_
     the manifest) is not part of the corpus."""
     import shutil
 
+    from casusbelli.analysis.discourse_ops import scan_corpus
     from casusbelli.config import workspace_data_dir
-    from casusbelli.discourse.service import scan_corpus
     from casusbelli.sources.corpus import CorpusStore
 
     monkeypatch.setenv("CASUS_DATA_DIR", str(tmp_path / "data"))
