@@ -4,7 +4,6 @@ audits shipped with the package.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from casusbelli.analysis.audit_types import Audit, AuditSettings
-from casusbelli.analysis.digests import source_digest
+from casusbelli.analysis.digests import library_versions, source_digest
 from casusbelli.workspace.load import Workspace
 
 __all__ = [
@@ -38,13 +37,10 @@ def engine_digest() -> str:
     return source_digest(ENGINE_PACKAGES)
 
 
-@functools.cache
 def runtime_versions() -> str:
-    """Versions of the numerical libraries whose results the audit's numbers depend on (read
-    from the installed metadata, so a cache hit never imports them)."""
-    from importlib.metadata import version
-
-    return "; ".join(f"{name} {version(name)}" for name in ("numpy", "scipy", "arviz"))
+    """Versions of the numerical libraries whose results the audit's numbers depend on
+    (:func:`casusbelli.analysis.digests.library_versions`)."""
+    return library_versions(("numpy", "scipy", "arviz"))
 
 
 def audit_inputs_digest(ws: Workspace) -> str:

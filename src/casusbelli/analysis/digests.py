@@ -16,7 +16,13 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["PACKAGE_ROOT", "source_digest", "workspace_files_digest", "workspace_files_digests"]
+__all__ = [
+    "PACKAGE_ROOT",
+    "library_versions",
+    "source_digest",
+    "workspace_files_digest",
+    "workspace_files_digests",
+]
 
 #: The ``casusbelli`` package folder.
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +43,15 @@ def source_digest(parts: tuple[str, ...]) -> str:
             h.update(path.relative_to(PACKAGE_ROOT).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@functools.cache
+def library_versions(names: tuple[str, ...]) -> str:
+    """``"numpy 2.3.1; scipy 1.16.0"``: the installed versions of ``names``, read from the
+    package metadata (so a cache hit never imports them)."""
+    from importlib.metadata import version
+
+    return "; ".join(f"{name} {version(name)}" for name in names)
 
 
 def workspace_files_digest(root: Path, *, salt: str = "",

@@ -33,7 +33,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casusbelli.analysis.digests import source_digest, workspace_files_digests
+from casusbelli.analysis.digests import (
+    library_versions,
+    source_digest,
+    workspace_files_digests,
+)
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -61,13 +65,6 @@ CODE_PARTS = ("analysis", "cross", "within", "discourse", "forecast", "workspace
 LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow")
 
 
-@functools.cache
-def _versions() -> str:
-    from importlib.metadata import version
-
-    return "; ".join(f"{name} {version(name)}" for name in LIBRARIES)
-
-
 def _section_class(name: str) -> type[Section]:
     module, _, cls = CACHED_SECTIONS[name].partition(":")
     found: type[Section] = getattr(importlib.import_module(module), cls)
@@ -90,7 +87,7 @@ def section_key(name: str, inputs: str) -> str:
 
 @functools.cache
 def _settings() -> dict[str, str]:
-    return {"code": source_digest(CODE_PARTS), "versions": _versions()}
+    return {"code": source_digest(CODE_PARTS), "versions": library_versions(LIBRARIES)}
 
 
 def _canonical(section: Section) -> tuple[str, str]:

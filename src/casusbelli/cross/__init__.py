@@ -53,36 +53,5 @@ _EXPORTS = {
 }
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
-__all__ = [
-    "MAX_CONDITIONS",
-    "IntermediateCombo",
-    "Intersection",
-    "Minimization",
-    "Model",
-    "NecessityFit",
-    "NegationCheck",
-    "PermutationTest",
-    "QCAResult",
-    "RobustnessReport",
-    "SameCases",
-    "SkewCheck",
-    "TermFit",
-    "TheoryEvaluation",
-    "TruthTable",
-    "TruthTableRow",
-    "Variant",
-    "analyze",
-    "calibrate",
-    "evaluate_theories",
-    "evaluate_theory",
-    "minimize",
-    "necessity",
-    "negation_check",
-    "outcome_membership",
-    "permutation_test",
-    "robustness",
-    "same_cases",
-    "skew_check",
-    "sufficiency",
-    "truth_table",
-]
+# the public names, from the one list above
+__all__ = sorted(n for names in _EXPORTS.values() for n in names if not n.startswith("_"))

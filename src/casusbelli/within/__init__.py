@@ -34,22 +34,5 @@ _EXPORTS = {
 }
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
-__all__ = [
-    "LIKELIHOOD_FROM_RATING",
-    "AchMatrix",
-    "AchResult",
-    "Agreement",
-    "HypothesisScore",
-    "ItemScore",
-    "TraceResult",
-    "classify_test",
-    "decode_ratings",
-    "diagnosticity",
-    "encode_ratings",
-    "likelihoods_from_ratings",
-    "pool",
-    "score",
-    "score_ach",
-    "trace",
-    "trace_matrix",
-]
+# the public names, from the one list above
+__all__ = sorted(n for names in _EXPORTS.values() for n in names if not n.startswith("_"))

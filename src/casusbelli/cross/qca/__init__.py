@@ -117,23 +117,5 @@ _EXPORTS = {
 }
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs=_EXPORTS)
 
-__all__ = [
-    "DEFAULT_INCL_CUT",
-    "MAX_CONDITIONS",
-    "IntermediateCombo",
-    "Minimization",
-    "Model",
-    "NecessityFit",
-    "Progress",
-    "QCAResult",
-    "TermFit",
-    "TruthTable",
-    "TruthTableRow",
-    "analyze",
-    "minimize",
-    "necessity",
-    "outcome_membership",
-    "parse_dir_exp",
-    "sufficiency",
-    "truth_table",
-]
+# the public names, from the one list above
+__all__ = sorted(n for names in _EXPORTS.values() for n in names if not n.startswith("_"))
