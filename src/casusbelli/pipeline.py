@@ -322,7 +322,11 @@ def analyze(
     step("built store")
     result = _new_analysis(ws, root, report)
     cache = SectionCache.open(url, root, ws.name, ws.content_hash) if use_cache else None
-    _run_sections(result, ws, url, sections, progress, steps, cache)
+    try:
+        _run_sections(result, ws, url, sections, progress, steps, cache)
+    finally:
+        if cache is not None:
+            cache.close()
     if sections is None or "audit" in sections:
         _run_audit(result, ws, url, progress, steps)
     else:

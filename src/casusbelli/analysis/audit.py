@@ -466,15 +466,19 @@ def audit_workspace(ws: Workspace, store_url: str | None = None, *,
     from casusbelli.store.db import Store
 
     store = Store(store_url)
-    if not refresh:
-        hit = read_cache(store, key)
-        if hit is not None:
-            return _refreshed(Audit.from_dict(hit, cached=True), ws)
-    result = None if refresh else read_shipped(ws, key)
-    if result is None:
-        result = run_audit(ws, settings=st, theories=ids, progress=progress)
-    write_cache(store, key, engine="audit", workspace=ws.name, content_hash=ws.content_hash,
-                settings=_key_settings(st, ids), result=result.to_dict())
+    try:
+        if not refresh:
+            hit = read_cache(store, key)
+            if hit is not None:
+                return _refreshed(Audit.from_dict(hit, cached=True), ws)
+        result = None if refresh else read_shipped(ws, key)
+        if result is None:
+            result = run_audit(ws, settings=st, theories=ids, progress=progress)
+        write_cache(store, key, engine="audit", workspace=ws.name,
+                    content_hash=ws.content_hash, settings=_key_settings(st, ids),
+                    result=result.to_dict())
+    finally:
+        store.dispose()  # release its connections (a server store keeps them pooled)
     return _refreshed(result, ws) if result.cached else result
 
 

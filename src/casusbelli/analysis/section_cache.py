@@ -120,6 +120,10 @@ class SectionCache:
             return None
         return cls(Store(store_url), workspace, content_hash, inputs)
 
+    def close(self) -> None:
+        """Release the store's connections (the cache is not used afterwards)."""
+        self.store.dispose()
+
     def key(self, name: str) -> str:
         """Section ``name``'s key, fixed at its first use in this run: a section computed after
         a miss is written under the journal state and date read before it was computed."""
